@@ -1,0 +1,65 @@
+package dev.tether.client.internal;
+
+import dev.tether.protocol.MessageDecoder;
+import dev.tether.protocol.Protocol;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Netty adapter of {@link MessageDecoder}: turns the inbound byte stream into
+ * {@link dev.tether.protocol.Message}s. The one copy of the frame decoder in the codebase; the
+ * reference server uses it too.
+ *
+ * <p>The length prefix is checked against the maximum before the frame is waited for, so a hostile
+ * length costs nothing. A {@link dev.tether.protocol.ProtocolException} is thrown as the cause of a
+ * {@link io.netty.handler.codec.DecoderException}; the handler after this one decides what to tell
+ * the peer, and this decoder discards whatever else arrives on the connection.
+ */
+public final class FrameDecoder extends ByteToMessageDecoder {
+    private final int maxFrameLength;
+    private boolean failed;
+
+    public FrameDecoder(int maxFrameLength) {
+        this.maxFrameLength = maxFrameLength;
+    }
+
+    public FrameDecoder() {
+        this(Protocol.DEFAULT_MAX_FRAME_LENGTH);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        if (failed) {
+            // The stream is out of step after a protocol error; drop what still arrives until the close.
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        while (in.readableBytes() >= Protocol.LENGTH_FIELD_SIZE) {
+            int start = in.readerIndex();
+            int length = in.getInt(start);
+            try {
+                MessageDecoder.checkLength(length, maxFrameLength);
+            } catch (Exception e) {
+                fail(in);
+                throw e;
+            }
+            if (in.readableBytes() < Protocol.LENGTH_FIELD_SIZE + length) {
+                return;
+            }
+            try {
+                out.add(MessageDecoder.decodeFrame(in.nioBuffer(start + Protocol.LENGTH_FIELD_SIZE, length)));
+            } catch (Exception e) {
+                fail(in);
+                throw e;
+            }
+            in.readerIndex(start + Protocol.LENGTH_FIELD_SIZE + length);
+        }
+    }
+
+    private void fail(ByteBuf in) {
+        failed = true;
+        in.skipBytes(in.readableBytes());
+    }
+}

@@ -1,0 +1,50 @@
+package dev.tether.protocol;
+
+/**
+ * Bytes that are not a valid Tether v1 frame. Carries a stable {@link Code} that tests, logs and
+ * peers can rely on; the message names the offending value.
+ *
+ * <p>After a {@code ProtocolException} the byte stream is out of step and cannot be trusted: close
+ * the connection (after sending an {@link ErrorMessage} with {@link ErrorCode#PROTOCOL_ERROR} or
+ * {@link ErrorCode#FRAME_TOO_LARGE} if you can).
+ */
+public final class ProtocolException extends Exception {
+
+    /** Why a frame was rejected. Names are stable and appear in {@code vectors.json}. */
+    public enum Code {
+        /** The length prefix exceeds the configured maximum frame length. */
+        FRAME_TOO_LARGE,
+        /** The length prefix is smaller than the fixed header. */
+        FRAME_TOO_SHORT,
+        /** The first bytes are plain HTTP, not a Tether frame. */
+        NOT_TETHER_HTTP,
+        /** The first bytes are a TLS handshake sent to a plaintext port. */
+        NOT_TETHER_TLS,
+        /** The magic byte is not {@code 0x54}. */
+        BAD_MAGIC,
+        /** The header's version byte names a version this decoder does not speak. */
+        UNSUPPORTED_VERSION,
+        /** The header's type byte names no v1 message type. */
+        UNKNOWN_TYPE,
+        /** A flag bit is set that this message type does not define in v1. */
+        UNKNOWN_FLAGS,
+        /** A field runs past the end of its frame. */
+        TRUNCATED_FIELD,
+        /** A field's value is out of its allowed range. */
+        INVALID_FIELD,
+        /** Bytes are left over after the last field of a message that has no payload. */
+        TRAILING_BYTES
+    }
+
+    private final Code code;
+
+    public ProtocolException(Code code, String message) {
+        super(code + ": " + message);
+        this.code = code;
+    }
+
+    /** The stable reason code. */
+    public Code code() {
+        return code;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.tether.protocol;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The successful answer to the {@link Request} with the same id.
+ *
+ * @param id the id of the request answered
+ * @param payload the application's bytes (not copied)
+ */
+public record Response(long id, byte[] payload) implements Message {
+
+    public Response {
+        Objects.requireNonNull(payload, "payload");
+    }
+
+    @Override
+    public MessageType type() {
+        return MessageType.RESPONSE;
+    }
+
+    @Override
+    public long correlationId() {
+        return id;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Response r && id == r.id && Arrays.equals(payload, r.payload);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(id) * 31 + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+        return "Response[id=" + Long.toUnsignedString(id) + ", payload=" + Fields.preview(payload) + "]";
+    }
+}

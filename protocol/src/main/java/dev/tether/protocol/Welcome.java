@@ -1,0 +1,54 @@
+package dev.tether.protocol;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The server's answer to a {@link Hello}: the handshake is complete.
+ *
+ * @param version the protocol version both sides now speak: the lower of the two maxima
+ * @param heartbeatIntervalMillis the heartbeat interval the server expects, in milliseconds
+ * @param maxFrameLength the largest length prefix the server accepts (bytes after the prefix)
+ * @param sessionId the server's id for this session
+ * @param resumeToken a token the client may present in a later hello, or {@code null}
+ */
+public record Welcome(int version, long heartbeatIntervalMillis, long maxFrameLength, String sessionId, byte[] resumeToken)
+        implements Message {
+
+    public Welcome {
+        Fields.u8("version", version);
+        Fields.u32("heartbeatIntervalMillis", heartbeatIntervalMillis);
+        Fields.u32("maxFrameLength", maxFrameLength);
+        Fields.string("sessionId", sessionId);
+        Fields.optionalBytes("resumeToken", resumeToken);
+    }
+
+    /** A v1 welcome without a resume token. */
+    public Welcome(long heartbeatIntervalMillis, long maxFrameLength, String sessionId) {
+        this(Protocol.VERSION, heartbeatIntervalMillis, maxFrameLength, sessionId, null);
+    }
+
+    @Override
+    public MessageType type() {
+        return MessageType.WELCOME;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Welcome w && version == w.version && heartbeatIntervalMillis == w.heartbeatIntervalMillis
+                && maxFrameLength == w.maxFrameLength && sessionId.equals(w.sessionId)
+                && Arrays.equals(resumeToken, w.resumeToken);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(version, heartbeatIntervalMillis, maxFrameLength, sessionId, Arrays.hashCode(resumeToken));
+    }
+
+    @Override
+    public String toString() {
+        return "Welcome[version=" + version + ", heartbeatIntervalMillis=" + heartbeatIntervalMillis
+                + ", maxFrameLength=" + maxFrameLength + ", sessionId=" + sessionId
+                + ", resumeToken=" + (resumeToken == null ? "none" : Fields.preview(resumeToken)) + "]";
+    }
+}
