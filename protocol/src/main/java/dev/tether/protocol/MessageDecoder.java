@@ -77,7 +77,15 @@ public final class MessageDecoder {
             throw failure;
         }
         try {
-            decode0(chunk, out);
+            while (chunk.hasRemaining()) {
+                // Fast path, kept small so that the JIT inlines it: a whole frame decoded where it lies.
+                Message message = partial == null && prefixBytes == 0 && chunk.remaining() >= Protocol.LENGTH_FIELD_SIZE
+                        ? decodeInPlace(chunk)
+                        : reassemble(chunk);
+                if (message != null) {
+                    out.accept(message);
+                }
+            }
         } catch (ProtocolException e) {
             failure = e;
             partial = null;
@@ -92,44 +100,34 @@ public final class MessageDecoder {
         return out;
     }
 
-    private void decode0(ByteBuffer chunk, Consumer<? super Message> out) throws ProtocolException {
-        while (chunk.hasRemaining()) {
-            if (partial != null) {
-                int n = Math.min(partial.remaining(), chunk.remaining());
-                partial.put(partial.position(), chunk, chunk.position(), n);
-                partial.position(partial.position() + n);
-                chunk.position(chunk.position() + n);
-                if (!partial.hasRemaining()) {
-                    ByteBuffer frame = partial.flip();
-                    partial = null;
-                    out.accept(decodeFrame(frame));
-                }
-                continue;
-            }
-            int pos = chunk.position();
-            if (prefixBytes == 0 && chunk.remaining() >= Protocol.LENGTH_FIELD_SIZE) {
-                // Fast path: the whole prefix is here; decode in place if the whole frame is too.
-                int length = (chunk.get(pos) & 0xFF) << 24 | (chunk.get(pos + 1) & 0xFF) << 16
-                        | (chunk.get(pos + 2) & 0xFF) << 8 | (chunk.get(pos + 3) & 0xFF);
-                checkLength(length, maxFrameLength);
-                int start = pos + Protocol.LENGTH_FIELD_SIZE;
-                if (chunk.limit() - start >= length) {
-                    int end = start + length;
-                    int limit = chunk.limit();
-                    chunk.limit(end).position(start);
-                    Message message;
-                    try {
-                        message = decodeFrame(chunk);
-                    } finally {
-                        chunk.limit(limit).position(end);
-                    }
-                    out.accept(message);
-                } else {
-                    chunk.position(start);
-                    partial = ByteBuffer.allocate(length);
-                }
-                continue;
-            }
+    /** Decodes the frame at {@code chunk}'s position if it is all there; else starts reassembling it. */
+    private Message decodeInPlace(ByteBuffer chunk) throws ProtocolException {
+        int pos = chunk.position();
+        int length = chunk.getInt(pos);
+        if (chunk.order() != ByteOrder.BIG_ENDIAN) {
+            length = Integer.reverseBytes(length);
+        }
+        if (length < Protocol.HEADER_SIZE || length > maxFrameLength) {
+            checkLength(length, maxFrameLength); // throws the specific error
+        }
+        int start = pos + Protocol.LENGTH_FIELD_SIZE;
+        int limit = chunk.limit();
+        if (limit - start < length) {
+            chunk.position(start);
+            partial = ByteBuffer.allocate(length);
+            return null;
+        }
+        chunk.limit(start + length).position(start);
+        try {
+            return decodeFrame(chunk); // leaves the position at the frame's end
+        } finally {
+            chunk.limit(limit);
+        }
+    }
+
+    /** Consumes bytes of a frame split across chunks: the length prefix byte by byte, then the frame. */
+    private Message reassemble(ByteBuffer chunk) throws ProtocolException {
+        if (partial == null) {
             prefixValue = (prefixValue << 8) | (chunk.get() & 0xFF);
             if (++prefixBytes == Protocol.LENGTH_FIELD_SIZE) {
                 int length = prefixValue;
@@ -138,7 +136,18 @@ public final class MessageDecoder {
                 checkLength(length, maxFrameLength);
                 partial = ByteBuffer.allocate(length);
             }
+            return null;
         }
+        int n = Math.min(partial.remaining(), chunk.remaining());
+        partial.put(partial.position(), chunk, chunk.position(), n);
+        partial.position(partial.position() + n);
+        chunk.position(chunk.position() + n);
+        if (partial.hasRemaining()) {
+            return null;
+        }
+        ByteBuffer frame = partial.flip();
+        partial = null;
+        return decodeFrame(frame);
     }
 
     /**
