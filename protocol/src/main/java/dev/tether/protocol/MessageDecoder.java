@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * prefix are all handled. Not thread-safe: use one decoder per connection.
  *
  * <p>A frame's declared length is checked against the maximum <em>before</em> any memory is set
- * aside for it. After a {@link ProtocolException} the stream is out of step; the decoder stays failed
+ * aside for it, and a frame split across chunks is reassembled in a buffer that grows with the bytes
+ * that actually arrive, so a peer announcing a large frame and then stalling costs little. After a {@link ProtocolException} the stream is out of step; the decoder stays failed
  * and throws the same exception for every later chunk.
  *
  * <pre>{@code
@@ -39,8 +40,14 @@ public final class MessageDecoder {
     /** Bytes of the length prefix seen so far (0..3) and their value. */
     private int prefixBytes;
     private int prefixValue;
-    /** The body of a frame being assembled across chunks, or null between frames. */
+    /**
+     * The frame being reassembled across chunks (header and body), or null between frames. It grows
+     * with the bytes that actually arrive, up to {@link #partialLength}: a peer that announces a large
+     * frame and sends nothing more pins only {@link #INITIAL_REASSEMBLY_CAPACITY} bytes.
+     */
     private ByteBuffer partial;
+    private int partialLength;
+    static final int INITIAL_REASSEMBLY_CAPACITY = 4096;
     private ProtocolException failure;
 
     /** A decoder that accepts frames up to {@link Protocol#DEFAULT_MAX_FRAME_LENGTH}. */
@@ -63,7 +70,11 @@ public final class MessageDecoder {
         return maxFrameLength;
     }
 
-    /** Whether some bytes of an unfinished frame are held, waiting for the rest. */
+    /**
+     * Whether some bytes of an unfinished frame are held, waiting for the rest. Memory held for an
+     * unfinished frame is proportional to the bytes received so far (at least 4 KiB), not to its
+     * declared length.
+     */
     public boolean hasPartialFrame() {
         return prefixBytes > 0 || partial != null;
     }
@@ -114,7 +125,7 @@ public final class MessageDecoder {
         int limit = chunk.limit();
         if (limit - start < length) {
             chunk.position(start);
-            partial = ByteBuffer.allocate(length);
+            startReassembly(length);
             return null;
         }
         chunk.limit(start + length).position(start);
@@ -134,20 +145,31 @@ public final class MessageDecoder {
                 prefixBytes = 0;
                 prefixValue = 0;
                 checkLength(length, maxFrameLength);
-                partial = ByteBuffer.allocate(length);
+                startReassembly(length);
             }
             return null;
         }
-        int n = Math.min(partial.remaining(), chunk.remaining());
-        partial.put(partial.position(), chunk, chunk.position(), n);
-        partial.position(partial.position() + n);
+        int have = partial.position();
+        int n = Math.min(partialLength - have, chunk.remaining());
+        if (have + n > partial.capacity()) {
+            // Grow geometrically (amortised copying), never beyond the declared length.
+            int capacity = (int) Math.min(partialLength, Math.max(2L * partial.capacity(), have + n));
+            partial = ByteBuffer.allocate(capacity).put(partial.flip());
+        }
+        partial.put(have, chunk, chunk.position(), n);
+        partial.position(have + n);
         chunk.position(chunk.position() + n);
-        if (partial.hasRemaining()) {
+        if (have + n < partialLength) {
             return null;
         }
         ByteBuffer frame = partial.flip();
         partial = null;
         return decodeFrame(frame);
+    }
+
+    private void startReassembly(int length) {
+        partialLength = length;
+        partial = ByteBuffer.allocate(Math.min(length, INITIAL_REASSEMBLY_CAPACITY));
     }
 
     /**
