@@ -40,34 +40,34 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--host", defaultValue = ReferenceServer.DEFAULT_HOST,
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = ReferenceServer.DEFAULT_HOST,
             description = "Address to listen on; 0.0.0.0 for every interface. Default: ${DEFAULT-VALUE}.")
     String host;
 
-    @Option(names = "--port", defaultValue = "" + ReferenceServer.DEFAULT_PORT,
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ReferenceServer.DEFAULT_PORT,
             description = "Port to listen on; 0 picks a free one (printed at start). Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--auth-token", description = "Token every hello must carry; a wrong or missing one gets AUTH_FAILED. Default: none.")
+    @Option(names = "--auth-token", paramLabel = "TOKEN", description = "Token every hello must carry; a wrong or missing one gets AUTH_FAILED. Default: none.")
     String authToken;
 
     @Option(names = "--auth-token-file", paramLabel = "FILE",
             description = "Read the token from FILE (trailing whitespace ignored), keeping it out of the process list. Default: none.")
     Path authTokenFile;
 
-    @Option(names = "--handshake-timeout", defaultValue = "10s",
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
             description = "Time a new connection has to send its hello. Default: ${DEFAULT-VALUE}.")
     Duration handshakeTimeout;
 
-    @Option(names = "--heartbeat-interval", defaultValue = "30s",
+    @Option(names = "--heartbeat-interval", paramLabel = "DURATION", defaultValue = "30s",
             description = "Heartbeat interval announced to clients in the welcome. Default: ${DEFAULT-VALUE}.")
     Duration heartbeatInterval;
 
-    @Option(names = "--idle-timeout",
+    @Option(names = "--idle-timeout", paramLabel = "DURATION",
             description = "Evict a session that sent nothing for this long; 0 turns eviction off. Default: 3 x --heartbeat-interval (90s).")
     Duration idleTimeout;
 
-    @Option(names = "--max-connections", defaultValue = "" + ReferenceServer.DEFAULT_MAX_CONNECTIONS,
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + ReferenceServer.DEFAULT_MAX_CONNECTIONS,
             description = "Connections open at once; beyond it new ones get SERVER_FULL. Default: ${DEFAULT-VALUE}.")
     int maxConnections;
 
@@ -91,18 +91,18 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
             description = "Pushes per second sent to every session, stamped with the server's wall clock (for push latency); 0 is off. Default: ${DEFAULT-VALUE}.")
     double pushRate;
 
-    @Option(names = "--push-topic", description = "Topic written in those pushes (protocol v1 has no subscriptions: every session gets them). Default: none.")
+    @Option(names = "--push-topic", paramLabel = "TOPIC", description = "Topic written in those pushes (protocol v1 has no subscriptions: every session gets them). Default: none.")
     String pushTopic;
 
     @Option(names = "--push-size", defaultValue = "" + ReferenceServer.DEFAULT_PUSH_SIZE, paramLabel = "BYTES",
             description = "Payload size of those pushes. Default: ${DEFAULT-VALUE}.")
     int pushSize;
 
-    @Option(names = "--drain-timeout", defaultValue = "30s",
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "30s",
             description = "On SIGTERM, how long to wait for requests in flight before closing everything. Default: ${DEFAULT-VALUE}.")
     Duration drainTimeout;
 
-    @Option(names = "--reconnect-after", defaultValue = "1s",
+    @Option(names = "--reconnect-after", paramLabel = "DURATION", defaultValue = "1s",
             description = "Reconnect-after hint sent with GO_AWAY. Default: ${DEFAULT-VALUE}.")
     Duration reconnectAfter;
 
