@@ -1,6 +1,7 @@
 package dev.tether.client.internal;
 
 import dev.tether.client.ConnectionLostException;
+import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
 import dev.tether.protocol.Hello;
@@ -115,18 +116,35 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
                     protocolError(ctx, "PUSH before WELCOME");
                 }
             }
-            case GO_AWAY -> client.onGoAway(this, (GoAway) m);
+            case GO_AWAY -> {
+                if (handshakeDone) {
+                    client.onGoAway(this, (GoAway) m);
+                } else {
+                    protocolError(ctx, "GO_AWAY before WELCOME");
+                }
+            }
             case PING -> client.write(this, new Pong(((Ping) m).timestamp()), true);
             case PONG -> onPong((Pong) m);
             default -> protocolError(ctx, "unexpected " + m.type() + " from the server");
         }
     }
 
+    /** The server broke the protocol: tell it (ERROR with id 0, as PROTOCOL.md §11 asks), then close. */
     private void protocolError(ChannelHandlerContext ctx, String what) {
         if (closeCause == null) {
             closeCause = new ConnectionLostException("protocol error from " + RealClient.describe(endpoint) + ": " + what);
         }
-        ctx.close();
+        closeWithError(ctx, ErrorCode.PROTOCOL_ERROR, what);
+    }
+
+    void closeWithError(ChannelHandlerContext ctx, ErrorCode code, String text) {
+        if (ctx.channel().isActive()) {
+            String t = text.length() > 200 ? text.substring(0, 200) : text;
+            client.countOut(MessageEncoder.encodedSize(new ErrorMessage(0, code, t)));
+            ctx.writeAndFlush(new ErrorMessage(0, code, t)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
     }
 
     @Override
@@ -145,13 +163,17 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = cause instanceof DecoderException && cause.getCause() instanceof ProtocolException
+                ? cause.getCause() : cause;
         if (closeCause == null) {
-            Throwable c = cause instanceof DecoderException && cause.getCause() instanceof ProtocolException
-                    ? cause.getCause() : cause;
             String what = c instanceof ProtocolException ? "protocol error from " : "connection failure to ";
             closeCause = new ConnectionLostException(what + RealClient.describe(endpoint) + ": " + c, c);
         }
-        ctx.close();
+        if (c instanceof ProtocolException pe) {
+            closeWithError(ctx, pe.errorCode(), String.valueOf(pe.getMessage()));
+        } else {
+            ctx.close();
+        }
     }
 
     @Override

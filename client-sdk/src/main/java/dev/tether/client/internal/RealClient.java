@@ -360,15 +360,20 @@ public final class RealClient implements TetherClient {
             return;
         }
         if (w.version() > Protocol.VERSION || w.version() < 1) {
-            fatal(c, new UnsupportedVersionException("server " + describe(c.endpoint) + " answered with protocol version "
-                    + w.version() + "; this client speaks " + Protocol.VERSION));
+            UnsupportedVersionException e = new UnsupportedVersionException("server " + describe(c.endpoint)
+                    + " answered with protocol version " + w.version() + "; this client speaks " + Protocol.VERSION);
+            // Tell the server (PROTOCOL.md §6), then stop: a version mismatch is fatal.
+            c.closeWithError(c.channel.pipeline().context(c), ErrorCode.UNSUPPORTED_VERSION, e.getMessage());
+            fatal(c, e);
             return;
         }
         c.handshakeDone = true;
         c.serverMaxFrameLength = w.maxFrameLength() > 0 ? w.maxFrameLength() : Long.MAX_VALUE;
+        // The welcome's interval is binding (PROTOCOL.md §7): ping at least that often; more often if configured.
         long interval = config.heartbeatInterval().toMillis();
-        if (w.heartbeatIntervalMillis() > 0 && (interval == 0 || w.heartbeatIntervalMillis() < interval)) {
-            interval = interval == 0 ? 0 : w.heartbeatIntervalMillis();
+        long required = w.heartbeatIntervalMillis();
+        if (required > 0 && (interval == 0 || required < interval)) {
+            interval = required;
         }
         c.startHeartbeat(interval, config.deadPeerTimeout().toMillis());
         if (everConnected) {
