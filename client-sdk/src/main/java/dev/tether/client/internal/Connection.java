@@ -9,6 +9,7 @@ import dev.tether.protocol.Message;
 import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Ping;
 import dev.tether.protocol.Pong;
+import dev.tether.protocol.Protocol;
 import dev.tether.protocol.ProtocolException;
 import dev.tether.protocol.Push;
 import dev.tether.protocol.Response;
@@ -88,7 +89,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Message m = (Message) msg;
-        client.countIn(MessageEncoder.encodedSize(m));
+        // A response is the common case: its size is known without the encoder's general computation.
+        client.countIn(m instanceof Response r ? Protocol.LENGTH_FIELD_SIZE + Protocol.HEADER_SIZE + r.payload().length
+                : MessageEncoder.encodedSize(m));
         switch (m.type()) {
             case WELCOME -> {
                 if (handshakeDone) {

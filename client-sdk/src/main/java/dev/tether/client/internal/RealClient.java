@@ -41,6 +41,8 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -83,6 +85,7 @@ public final class RealClient implements TetherClient {
     private final WriteBufferWaterMark waterMark;
     private final SendBuffer buffer;
     private final ReconnectLoop reconnect;
+    private final RequestTimeouts timeouts;
     private final RandomGenerator random;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
@@ -93,11 +96,31 @@ public final class RealClient implements TetherClient {
     private volatile Instant connectedSince;
     private volatile long reconnects;
     private volatile long lastRttNanos = -1;
-    private volatile long framesIn;
-    private volatile long framesOut;
-    private volatile long bytesIn;
-    private volatile long bytesOut;
-    private volatile int requestsInFlight;
+    // Hot counters: written only on the loop with release stores (no fence on the request path), read with
+    // acquire loads by stats().
+    private long framesIn;
+    private long framesOut;
+    private long bytesIn;
+    private long bytesOut;
+    private int requestsInFlight;
+    private static final VarHandle FRAMES_IN;
+    private static final VarHandle FRAMES_OUT;
+    private static final VarHandle BYTES_IN;
+    private static final VarHandle BYTES_OUT;
+    private static final VarHandle REQUESTS_IN_FLIGHT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            FRAMES_IN = l.findVarHandle(RealClient.class, "framesIn", long.class);
+            FRAMES_OUT = l.findVarHandle(RealClient.class, "framesOut", long.class);
+            BYTES_IN = l.findVarHandle(RealClient.class, "bytesIn", long.class);
+            BYTES_OUT = l.findVarHandle(RealClient.class, "bytesOut", long.class);
+            REQUESTS_IN_FLIGHT = l.findVarHandle(RealClient.class, "requestsInFlight", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     // ---- loop-confined ----
     /** The connection new writes go to (connecting or connected); null when none. */
@@ -146,6 +169,7 @@ public final class RealClient implements TetherClient {
         this.waterMark = new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark());
         this.buffer = new SendBuffer(config.sendBufferMessages(), config.sendBufferBytes());
         this.reconnect = new ReconnectLoop(config.backoff(), random, scheduler, this::startAttempt);
+        this.timeouts = new RequestTimeouts(scheduler, this::onRequestTimeout);
     }
 
     // =====================================================================================
@@ -175,13 +199,19 @@ public final class RealClient implements TetherClient {
         if (!checkSize(op, op.future)) {
             return op.future;
         }
-        runOnLoop(() -> {
-            if (!closing) {
-                op.timeout = scheduler.schedule(op, op.timeoutNanos);
-            }
-            submit(op);
-        });
+        if (loop.inEventLoop()) {
+            startRequest(op);
+        } else {
+            runOnLoop(() -> startRequest(op));
+        }
         return op.future;
+    }
+
+    private void startRequest(RequestOp op) {
+        if (!closing) {
+            timeouts.add(op);
+        }
+        submit(op);
     }
 
     @Override
@@ -191,7 +221,11 @@ public final class RealClient implements TetherClient {
         if (!checkSize(op, op.future)) {
             return op.future;
         }
-        runOnLoop(() -> submit(op));
+        if (loop.inEventLoop()) {
+            submit(op);
+        } else {
+            runOnLoop(() -> submit(op));
+        }
         return op.future;
     }
 
@@ -220,7 +254,8 @@ public final class RealClient implements TetherClient {
     public ClientStats stats() {
         long rtt = lastRttNanos;
         return new ClientStats(state, sessionId, connectedEndpoint, connectedSince, reconnects,
-                rtt < 0 ? null : Duration.ofNanos(rtt), framesIn, framesOut, bytesIn, bytesOut, requestsInFlight,
+                rtt < 0 ? null : Duration.ofNanos(rtt), (long) FRAMES_IN.getAcquire(this), (long) FRAMES_OUT.getAcquire(this),
+                (long) BYTES_IN.getAcquire(this), (long) BYTES_OUT.getAcquire(this), (int) REQUESTS_IN_FLIGHT.getAcquire(this),
                 buffer.size(), buffer.bytes());
     }
 
@@ -549,7 +584,7 @@ public final class RealClient implements TetherClient {
             r.id = id;
             r.connection = c;
             c.registry.put(r);
-            requestsInFlight = requestsInFlight + 1;
+            REQUESTS_IN_FLIGHT.setRelease(this, requestsInFlight + 1);
             countOut(r.frameSize());
             Request msg = new Request(id, r.payload);
             if (flush) {
@@ -614,14 +649,19 @@ public final class RealClient implements TetherClient {
             log.debug("{}: response to unknown or timed-out request {}", this, id);
             return;
         }
-        requestsInFlight = requestsInFlight - 1;
-        r.cancelTimeout();
+        REQUESTS_IN_FLIGHT.setRelease(this, requestsInFlight - 1);
+        timeouts.remove(r);
         if (error == null) {
             r.future.complete(payload);
         } else {
             r.future.completeExceptionally(new ServerErrorException(error.code(), error.text()));
         }
         afterRequestDone(c);
+    }
+
+    /** A request is done one way or another: its deadline no longer matters. */
+    void stopClock(RequestOp r) {
+        timeouts.remove(r);
     }
 
     void onRequestTimeout(RequestOp r) {
@@ -632,7 +672,7 @@ public final class RealClient implements TetherClient {
         if (r.inBuffer) {
             buffer.remove(r);
         } else if (c != null && c.registry.remove(r.id) != null) {
-            requestsInFlight = requestsInFlight - 1;
+            REQUESTS_IN_FLIGHT.setRelease(this, requestsInFlight - 1);
         }
         r.future.completeExceptionally(new RequestTimeoutException("no response to request " + r.id
                 + (c == null ? " (still in the send buffer, " + state + ")" : " from " + describe(c.endpoint))
@@ -661,7 +701,7 @@ public final class RealClient implements TetherClient {
 
     private void failInFlight(Connection c, Throwable cause) {
         List<RequestOp> ops = c.registry.drain();
-        requestsInFlight = requestsInFlight - ops.size();
+        REQUESTS_IN_FLIGHT.setRelease(this, requestsInFlight - ops.size());
         for (RequestOp r : ops) {
             r.fail(cause);
         }
@@ -711,13 +751,13 @@ public final class RealClient implements TetherClient {
     }
 
     void countIn(int bytes) {
-        framesIn = framesIn + 1;
-        bytesIn = bytesIn + bytes;
+        FRAMES_IN.setRelease(this, framesIn + 1);
+        BYTES_IN.setRelease(this, bytesIn + bytes);
     }
 
     void countOut(int bytes) {
-        framesOut = framesOut + 1;
-        bytesOut = bytesOut + bytes;
+        FRAMES_OUT.setRelease(this, framesOut + 1);
+        BYTES_OUT.setRelease(this, bytesOut + bytes);
     }
 
     // =====================================================================================
@@ -807,6 +847,7 @@ public final class RealClient implements TetherClient {
         cancel(closeDeadline);
         closeDeadline = null;
         buffer.failAll(closedException());
+        timeouts.cancel();
         if (ownsLoops) {
             loops.shutdownAsync(ClientResourcesTimeouts.SHUTDOWN_MILLIS, () -> closeFuture.complete(null));
         } else {
