@@ -47,13 +47,25 @@ public final class RequestThroughput {
     private RequestThroughput() {
     }
 
-    record Result(String client, double perSecond, Histogram latency) {
+    /**
+     * @param cpuNanosPerRequest CPU time of the client's event-loop thread per completed request: unlike
+     *     throughput, barely affected by other processes competing for the cores
+     */
+    record Result(String client, double perSecond, double cpuNanosPerRequest, Histogram latency) {
         @Override
         public String toString() {
-            return String.format("%-4s %,10.0f req/s  p50 %7.1f us  p99 %8.1f us  p99.9 %8.1f us", client, perSecond,
-                    latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
-                    latency.getValueAtPercentile(99.9) / 1000.0);
+            return String.format("%-4s %,10.0f req/s  %5.2f us CPU/req  p50 %7.1f us  p99 %8.1f us  p99.9 %8.1f us",
+                    client, perSecond, cpuNanosPerRequest / 1000.0, latency.getValueAtPercentile(50) / 1000.0,
+                    latency.getValueAtPercentile(99) / 1000.0, latency.getValueAtPercentile(99.9) / 1000.0);
         }
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    static long threadId(java.util.concurrent.Executor loop) throws Exception {
+        CompletableFuture<Long> id = new CompletableFuture<>();
+        loop.execute(() -> id.complete(Thread.currentThread().getId()));
+        return id.get(10, TimeUnit.SECONDS);
     }
 
     interface Driver {
@@ -89,8 +101,19 @@ public final class RequestThroughput {
         }
         double sdkMedian = median(sdkResults.stream().mapToDouble(Result::perSecond).toArray());
         double bareMedian = median(bareResults.stream().mapToDouble(Result::perSecond).toArray());
+        double[] ratios = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            ratios[r] = sdkResults.get(r).perSecond() / bareResults.get(r).perSecond();
+        }
         System.out.printf("median throughput: sdk %,.0f req/s, bare %,.0f req/s, sdk/bare = %.1f%%%n", sdkMedian,
                 bareMedian, 100 * sdkMedian / bareMedian);
+        System.out.printf("median of the per-round ratios sdk/bare (adjacent runs): %.1f%% (min %.1f%%, max %.1f%%)%n",
+                100 * median(ratios), 100 * Arrays.stream(ratios).min().orElse(0), 100 * Arrays.stream(ratios).max().orElse(0));
+        System.out.printf("median client CPU per request: sdk %.2f us, bare %.2f us, bare/sdk = %.1f%%%n",
+                median(sdkResults.stream().mapToDouble(x -> x.cpuNanosPerRequest() / 1000).toArray()),
+                median(bareResults.stream().mapToDouble(x -> x.cpuNanosPerRequest() / 1000).toArray()),
+                100 * median(bareResults.stream().mapToDouble(Result::cpuNanosPerRequest).toArray())
+                        / median(sdkResults.stream().mapToDouble(Result::cpuNanosPerRequest).toArray()));
         for (double p : new double[] {50, 99, 99.9}) {
             System.out.printf("median p%s latency: sdk %.1f us, bare %.1f us%n", p,
                     median(sdkResults.stream().mapToDouble(x -> x.latency().getValueAtPercentile(p) / 1000.0).toArray()),
@@ -130,13 +153,20 @@ public final class RequestThroughput {
                 c.connect().get(10, TimeUnit.SECONDS);
                 clients.add(c);
             }
+            // one I/O thread: every client lives on it; find it through a callback
+            CompletableFuture<Long> id = new CompletableFuture<>();
+            clients.get(0).request(new byte[1]).whenComplete((r, t) -> id.complete(Thread.currentThread().getId()));
+            loopThread = id.get(10, TimeUnit.SECONDS);
         }
+
+        private final long loopThread;
 
         @Override
         public Result run(int seconds) throws Exception {
             histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
             completed.reset();
             running = true;
+            long cpu0 = THREADS.getThreadCpuTime(loopThread);
             long t0 = System.nanoTime();
             for (TetherClient c : clients) {
                 for (int i = 0; i < depth; i++) {
@@ -148,7 +178,8 @@ public final class RequestThroughput {
             long n = completed.sum();
             long elapsed = System.nanoTime() - t0;
             drain(inFlight);
-            return new Result("sdk", n * 1e9 / elapsed, histogram);
+            double cpu = (THREADS.getThreadCpuTime(loopThread) - cpu0) / (double) completed.sum();
+            return new Result("sdk", n * 1e9 / elapsed, cpu, histogram);
         }
 
         private void issue(TetherClient c) {
@@ -205,13 +236,17 @@ public final class RequestThroughput {
                 welcomed.get(10, TimeUnit.SECONDS);
                 channels.add(ch);
             }
+            loopThread = threadId(channels.get(0).eventLoop());
         }
+
+        private final long loopThread;
 
         @Override
         public Result run(int seconds) throws Exception {
             histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
             completed.reset();
             running = true;
+            long cpu0 = THREADS.getThreadCpuTime(loopThread);
             long t0 = System.nanoTime();
             for (Channel ch : channels) {
                 ch.eventLoop().execute(() -> {
@@ -226,7 +261,8 @@ public final class RequestThroughput {
             long n = completed.sum();
             long elapsed = System.nanoTime() - t0;
             drain(inFlight);
-            return new Result("bare", n * 1e9 / elapsed, histogram);
+            double cpu = (THREADS.getThreadCpuTime(loopThread) - cpu0) / (double) completed.sum();
+            return new Result("bare", n * 1e9 / elapsed, cpu, histogram);
         }
 
         @Override

@@ -206,11 +206,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     }
 
     @Override
-    public void onRoundTrip(long rttNanos) {
-        client.onRoundTrip(rttNanos);
-    }
-
-    @Override
     public void onDeadPeer(long timeoutMillis) {
         if (closeCause == null) {
             closeCause = new ConnectionLostException("no frame from " + RealClient.describe(endpoint) + " for "
@@ -234,6 +229,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     }
 
     private void onPong(Pong pong) {
+        // Our pings carry the event loop's clock; a pong for a ping of ours gives the round trip.
+        long rtt = channel.eventLoop().ticker().nanoTime() - pong.timestamp();
+        if (rtt < 0) {
+            return; // not one of ours
+        }
+        client.onRoundTrip(rtt);
         if (pings == null) {
             return;
         }
@@ -241,7 +242,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
             PendingPing p = it.next();
             if (p.timestamp() == pong.timestamp()) {
                 it.remove();
-                client.completePing(p);
+                p.future().complete(java.time.Duration.ofNanos(rtt));
                 return;
             }
         }

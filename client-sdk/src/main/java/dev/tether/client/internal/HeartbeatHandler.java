@@ -1,7 +1,6 @@
 package dev.tether.client.internal;
 
 import dev.tether.protocol.Ping;
-import dev.tether.protocol.Pong;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,15 +15,14 @@ import java.util.concurrent.TimeUnit;
  * idle handler fires <em>writer idle</em> when nothing was written for the heartbeat interval, and we send
  * a {@link Ping} carrying our clock; it fires <em>reader idle</em> when nothing at all (any frame counts)
  * was received for the dead-peer timeout, and we close the connection as dead. That catches a peer that
- * vanished without FIN or RST, which TCP alone would notice only after many minutes. The {@link Pong}'s
- * echoed timestamp gives the round-trip time.
+ * vanished without FIN or RST, which TCP alone would notice only after many minutes. The pong's echoed
+ * timestamp gives the round-trip time ({@link Connection} reads it: this handler stays off the read path,
+ * which Netty then skips for it).
  */
 final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
     /** What the connection learns from the heartbeat. */
     interface Listener {
         void onPingSent(Ping ping);
-
-        void onRoundTrip(long rttNanos);
 
         /** Nothing was received for {@code timeoutMillis}: the handler is closing the channel. */
         void onDeadPeer(long timeoutMillis);
@@ -78,14 +76,4 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
         super.userEventTriggered(ctx, evt);
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (msg instanceof Pong pong) {
-            long rtt = ctx.executor().ticker().nanoTime() - pong.timestamp();
-            if (rtt >= 0) {
-                listener.onRoundTrip(rtt);
-            }
-        }
-        ctx.fireChannelRead(msg);
-    }
 }

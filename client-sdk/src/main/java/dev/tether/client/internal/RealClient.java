@@ -51,11 +51,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -72,6 +72,8 @@ import javax.net.ssl.SSLException;
  */
 public final class RealClient implements TetherClient {
     private static final InternalLogger log = InternalLoggerFactory.getInstance(RealClient.class);
+    private static final WriteBufferWaterMark DEFAULT_WATER_MARK = new WriteBufferWaterMark(
+            ClientConfig.DEFAULT_WRITE_BUFFER_LOW_WATER_MARK, ClientConfig.DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK);
 
     private final ClientConfig config;
     private final EventLoops loops;
@@ -146,8 +148,9 @@ public final class RealClient implements TetherClient {
      */
     public RealClient(ClientConfig config, EventLoops loops, boolean ownsLoops, PushListener pushListener,
                       StateListener stateListener, Executor listenerExecutor) {
+        // ThreadLocalRandom is one shared instance seeded per thread: jitter without a generator per client.
         this(config, loops, ownsLoops, pushListener, stateListener, listenerExecutor, EventLoopScheduler::new,
-                new SplittableRandom());
+                ThreadLocalRandom.current());
     }
 
     RealClient(ClientConfig config, EventLoops loops, boolean ownsLoops, PushListener pushListener,
@@ -166,7 +169,9 @@ public final class RealClient implements TetherClient {
         this.listenerExecutor = listenerExecutor;
         this.random = random;
         this.sslContext = config.tls() == null ? null : sslContext(config.tls());
-        this.waterMark = new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark());
+        this.waterMark = config.writeBufferLowWaterMark() == DEFAULT_WATER_MARK.low()
+                && config.writeBufferHighWaterMark() == DEFAULT_WATER_MARK.high() ? DEFAULT_WATER_MARK
+                : new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark());
         this.buffer = new SendBuffer(config.sendBufferMessages(), config.sendBufferBytes());
         this.reconnect = new ReconnectLoop(config.backoff(), random, scheduler, this::startAttempt);
         this.timeouts = new RequestTimeouts(scheduler, this::onRequestTimeout);
@@ -728,7 +733,7 @@ public final class RealClient implements TetherClient {
             result.completeExceptionally(new ConnectionLostException("not connected (" + state + ")"));
             return;
         }
-        Ping ping = new Ping(scheduler.nanoTime());
+        Ping ping = new Ping(loop.ticker().nanoTime()); // the clock the pong is read against
         Connection.PendingPing p = new Connection.PendingPing(ping.timestamp(), result);
         c.addPing(p);
         Future<?> timeout = scheduler.schedule(() -> {
@@ -738,12 +743,6 @@ public final class RealClient implements TetherClient {
         }, config.requestTimeout().toNanos());
         result.whenComplete((d, t) -> timeout.cancel(false));
         write(c, ping, true);
-    }
-
-    void completePing(Connection.PendingPing p) {
-        long rtt = scheduler.nanoTime() - p.timestamp();
-        onRoundTrip(rtt);
-        p.future().complete(Duration.ofNanos(Math.max(0, rtt)));
     }
 
     void onRoundTrip(long rttNanos) {
