@@ -493,7 +493,7 @@ public final class RealClient implements TetherClient {
 
     private void scheduleReconnect(InetSocketAddress endpoint, Throwable cause) {
         Duration delay = reconnect.scheduleRetry();
-        setState(ConnectionState.RECONNECTING, endpoint, reconnect.retries(), delay, cause);
+        setState(ConnectionState.RECONNECTING, endpoint, attemptsInSeries + 1, delay, cause);
     }
 
     void onConnectionError(Connection c, ErrorMessage e) {
