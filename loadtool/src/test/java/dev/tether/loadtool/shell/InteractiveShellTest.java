@@ -18,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.ExternalTerminal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,8 +48,8 @@ class InteractiveShellTest {
         keyboard = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(keyboard, 64 * 1024);
         screen = new ScreenOutput();
-        terminal = TerminalBuilder.builder().system(false).streams(in, screen).type(Terminal.TYPE_DUMB)
-                .encoding(UTF_8).build();
+        // JLine's own pure-Java terminal (line discipline included: Ctrl-C raises SIGINT) over pipes
+        terminal = new ExternalTerminal("test", "xterm", in, screen, UTF_8);
     }
 
     @AfterEach
@@ -87,13 +87,14 @@ class InteractiveShellTest {
         screen.await("tether (not connected)> ", WAIT);
         type("connect " + target() + "\n");
         screen.await("tether " + target() + " connected> ", WAIT);
-        type("status\nrequest hello\nstauts\nexit\n");
+        type("status\nrequest hello\nrequest it's a \\back slash !! ok\nstauts\nexit\n");
         assertThat(shell.get(10, TimeUnit.SECONDS)).isZero();
 
         assertThat(screen.text())
                 .containsPattern("connected to " + q(target()) + " \\(session \\S+, [\\d.]+ ms\\)")
                 .containsPattern("state +connected")
                 .containsPattern("\\Rhello\\R\\(5 bytes, \\d+\\.\\d{3} ms\\)")
+                .contains("\nit's a \\back slash !! ok\n") // typed text arrives verbatim: no quoting, no ! history
                 .contains("error: unknown command 'stauts'; did you mean 'status'?")
                 .doesNotContain("\tat ")
                 .endsWith("disconnected from " + target() + System.lineSeparator());
@@ -131,11 +132,23 @@ class InteractiveShellTest {
     }
 
     @Test
-    void pushesAndStateChangesArePrintedAboveThePrompt() throws Exception {
+    void pushesArePrintedAboveTheLineBeingTypedWithoutGarblingIt() throws Exception {
         startShell(Target.parse(target()));
-        screen.await("connected> ", WAIT);
-        server.broadcast("news", "breaking".getBytes(UTF_8));
-        screen.await("[push news] breaking", WAIT);
+        String prompt = "tether " + target() + " connected> ";
+        screen.await(prompt, WAIT);
+        type("requ"); // half a command typed ...
+        screen.await(prompt + "requ", WAIT);
+        server.broadcast("news", "breaking".getBytes(UTF_8)); // ... when a push arrives
+        // the line is erased, the push printed from its start, and the prompt with the typed text redrawn
+        screen.await("\r[push news] breaking\n" + prompt + "requ", WAIT);
+        type("est after\n"); // the typing continues where it was
+        screen.await("\nafter\n(5 bytes, ", WAIT);
+    }
+
+    @Test
+    void stateChangesArePrintedAndThePromptFollowsThem() throws Exception {
+        startShell(Target.parse(target()));
+        screen.await("tether " + target() + " connected> ", WAIT);
         type("disconnect\n");
         screen.await("[state] closed", WAIT);
         screen.await("tether " + target() + " closed> ", WAIT);

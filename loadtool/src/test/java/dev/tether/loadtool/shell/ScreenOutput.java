@@ -7,9 +7,12 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /** What a terminal would show: every byte written, and a bounded wait (woken by each write) for some text. */
 final class ScreenOutput extends OutputStream {
+    private static final Pattern CONTROL = Pattern.compile("\u001b(\\[[?0-9;]*[A-Za-z]|[=>])");
+
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
     @Override
@@ -24,9 +27,12 @@ final class ScreenOutput extends OutputStream {
         notifyAll();
     }
 
-    /** The output so far, with carriage returns dropped (terminals write \r\n). */
+    /**
+     * The output so far as text: terminal control sequences (modes, erase-line) removed and the
+     * terminal's {@code \r\n} read as a newline; a lone {@code \r} (back to the start of the line) is kept.
+     */
     synchronized String text() {
-        return bytes.toString(StandardCharsets.UTF_8).replace("\r", "");
+        return CONTROL.matcher(bytes.toString(StandardCharsets.UTF_8)).replaceAll("").replace("\r\n", "\n");
     }
 
     /** Waits until the output contains {@code expected}, at most {@code limit}; fails showing the screen. */
