@@ -49,8 +49,8 @@ final class ShellSession implements AutoCloseable {
         }
     }
 
-    /** How long {@code disconnect} and {@code exit} wait for a graceful close. */
-    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** How much longer than the client's own close timeout {@code disconnect} and {@code exit} wait. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
     /** How long {@code send} waits for a connected client to write the message. */
     static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
@@ -70,6 +70,7 @@ final class ShellSession implements AutoCloseable {
     volatile Runnable onWait = () -> { };
 
     private volatile TetherClient client;
+    private volatile ClientEvents clientEvents;
     private volatile Target target;
     private volatile ConnectOptions connectOptions;
     private volatile boolean pushes = true;
@@ -241,19 +242,23 @@ final class ShellSession implements AutoCloseable {
         target = to;
         connectOptions = options;
         lastChange = null;
+        ClientEvents listener = new ClientEvents();
         TetherClient c = TetherClient.builder()
                 .config(config.build())
-                .onPush(this::onPush)
-                .onStateChange(this::onStateChange)
+                .onPush(listener::onPush)
+                .onStateChange(listener::onStateChange)
                 .listenerExecutor(events)
                 .build();
+        listener.client = c;
+        clientEvents = listener;
         client = c;
         long start = System.nanoTime();
         try {
-            await(c.connect().thenApply(v -> System.nanoTime() - start), null);
+            await(c.connect(), null);
         } catch (CommandFailed e) {
-            c.closeAsync();
-            throw new CommandFailed("connect to " + to + " failed: " + e.getMessage());
+            closeClient(false);
+            String why = e.getMessage();
+            throw new CommandFailed(why.startsWith("connect to") ? why : "connect to " + to + " failed: " + why);
         }
         out.println("connected to " + to + " (session " + c.stats().sessionId() + ", "
                 + (options.usesTls() ? "TLS, " : "") + formatDuration(Duration.ofNanos(System.nanoTime() - start)) + ")");
@@ -273,14 +278,26 @@ final class ShellSession implements AutoCloseable {
         if (c == null) {
             return;
         }
+        ClientEvents listener = clientEvents;
+        if (listener != null) {
+            listener.closedByShell = true; // the command reports this close; no [state] notice for it
+        }
         ConnectionState was = c.state();
+        // graceful: the SDK lets requests in flight finish, for at most its close timeout
+        Duration closeTimeout = c.config().closeTimeout();
+        int inFlight = c.stats().requestsInFlight();
+        if (inFlight > 0 && was != ConnectionState.CLOSED) {
+            out.println("closing: waiting up to " + formatDuration(closeTimeout) + " for " + inFlight
+                    + " request(s) in flight");
+            out.flush();
+        }
         try {
-            c.closeAsync().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            c.closeAsync().get(closeTimeout.plus(CLOSE_GRACE).toMillis(), TimeUnit.MILLISECONDS);
             if (report && was != ConnectionState.CLOSED) {
                 out.println("disconnected from " + target);
             }
         } catch (TimeoutException e) {
-            out.println("closing the connection to " + target + " took over " + formatDuration(CLOSE_TIMEOUT)
+            out.println("closing the connection to " + target + " took over " + formatDuration(closeTimeout)
                     + "; it was dropped");
             c.close();
         } catch (InterruptedException e) {
@@ -360,8 +377,8 @@ final class ShellSession implements AutoCloseable {
         if (queued.isCompletedExceptionally()) {
             await(queued, null); // reports why (e.g. the buffer is full)
         }
-        out.println("queued " + payload.length + " bytes, " + c.stats().bufferedSends() + " sends buffered: "
-                + whatTheClientIsDoing() + "; they go out after the reconnect");
+        out.println("queued " + payload.length + " bytes: " + whatTheClientIsDoing()
+                + "; buffered sends go out after the reconnect");
     }
 
     private void pushes(CommandInput input) {
@@ -416,27 +433,54 @@ final class ShellSession implements AutoCloseable {
 
     // ---- events from the client (on the events thread) ----
 
-    private void onPush(Push push) {
-        if (!pushes) {
-            return;
+    /**
+     * The listeners of one client. Notices are for what the user did not command: the first connect
+     * and a close the shell asked for are reported by their command instead, and a client the shell
+     * has replaced is not heard from again.
+     */
+    private final class ClientEvents {
+        volatile TetherClient client;
+        volatile boolean closedByShell;
+        private boolean connectedOnce; // events thread only
+
+        private boolean current() {
+            return client != null && client == ShellSession.this.client;
         }
-        StringBuilder label = new StringBuilder("[push");
-        if (push.topic() != null) {
-            label.append(' ').append(push.topic());
+
+        void onPush(Push push) {
+            if (!pushes || !current()) {
+                return;
+            }
+            StringBuilder label = new StringBuilder("[push");
+            if (push.topic() != null) {
+                label.append(' ').append(push.topic());
+            }
+            if (push.sequence() >= 0) {
+                label.append(" #").append(push.sequence());
+            }
+            notices.print(label.append("] ").append(Payloads.display(push.payload())).toString());
         }
-        if (push.sequence() >= 0) {
-            label.append(" #").append(push.sequence());
+
+        void onStateChange(StateChange change) {
+            if (!current()) {
+                return;
+            }
+            lastChange = change;
+            lastChangeAt = clock.instant();
+            boolean commanded = closedByShell || !connectedOnce;
+            if (change.current() == ConnectionState.CONNECTED) {
+                connectedOnce = true;
+            }
+            if (pushes && !commanded) {
+                notices.print("[state] " + describe(change));
+            }
+            notices.stateChanged();
         }
-        notices.print(label.append("] ").append(Payloads.display(push.payload())).toString());
     }
 
-    private void onStateChange(StateChange change) {
-        lastChange = change;
-        lastChangeAt = clock.instant();
-        if (pushes) {
-            notices.print("[state] " + describe(change));
-        }
-        notices.stateChanged();
+    /** Waits until the pushes and state changes received so far have been handled; for tests. */
+    void awaitEvents(Duration limit) throws Exception {
+        CompletableFuture.runAsync(() -> { }, events).get(limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private String describe(StateChange change) {

@@ -67,6 +67,8 @@ class InteractiveShellTest {
                 List.of("--duration"), initial, (out, notices) -> {
                     ShellSession s = new ShellSession(ConnectOptions.PLAIN, dir, out, notices, Clock.systemUTC(),
                             new FakeBench());
+                    // a request cancelled with Ctrl-C stays in flight in the SDK; leaving waits less for it
+                    s.configTuning = b -> b.closeTimeout(Duration.ofMillis(300));
                     session.set(s);
                     return s;
                 }));
@@ -149,9 +151,12 @@ class InteractiveShellTest {
     void stateChangesArePrintedAndThePromptFollowsThem() throws Exception {
         startShell(Target.parse(target()));
         screen.await("tether " + target() + " connected> ", WAIT);
-        type("disconnect\n");
-        screen.await("[state] closed", WAIT);
+        server.closeNow(); // not something the user asked for: a notice says it
+        screen.await("[state] reconnecting to " + target() + ", attempt 1", WAIT);
+        screen.await("tether " + target() + " reconnecting> ", WAIT);
+        type("disconnect\n"); // asked for: the command says it, no notice repeats it
         screen.await("tether " + target() + " closed> ", WAIT);
+        assertThat(screen.text()).contains("disconnected from " + target()).doesNotContain("[state] closed");
     }
 
     @Test

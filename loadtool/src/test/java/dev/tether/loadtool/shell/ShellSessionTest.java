@@ -64,7 +64,7 @@ class ShellSessionTest {
     }
 
     @Test
-    void connectShowsTheSessionAndThePromptShowsTheState() {
+    void connectShowsTheSessionAndThePromptShowsTheState() throws Exception {
         assertThat(session.prompt()).isEqualTo("tether (not connected)> ");
 
         assertThat(run("connect " + target())).matches("connected to " + q(target())
@@ -72,6 +72,21 @@ class ShellSessionTest {
 
         assertThat(session.prompt()).isEqualTo("tether " + target() + " connected> ");
         assertThat(run("connect")).startsWith("already connected to " + target());
+        // the connect command reported the connect: no [state] notices repeat it
+        session.awaitEvents(WAIT);
+        assertThat(notices.lines()).isEmpty();
+        assertThat(notices.stateChanges()).isPositive(); // but the prompt was told to follow
+    }
+
+    @Test
+    void connectingElsewhereClosesTheFirstConnection() throws Exception {
+        try (ReferenceServer other = ReferenceServer.builder().host("127.0.0.1").port(0).start()) {
+            run("connect " + target());
+            assertThat(run("connect 127.0.0.1:" + other.port())).startsWith("connected to 127.0.0.1:" + other.port());
+            assertThat(session.prompt()).isEqualTo("tether 127.0.0.1:" + other.port() + " connected> ");
+            assertThat(other.sessions()).hasSize(1);
+            run("disconnect");
+        }
     }
 
     @Test
@@ -157,8 +172,9 @@ class ShellSessionTest {
                 + q(target()) + ", attempt \\d+, next try in 30\\.0s( \\(last error: .+\\))?; connect retries now\\R");
 
         // a send is buffered and goes out after the reconnect
-        assertThat(run("send queued")).matches("queued 6 bytes, 1 sends buffered: reconnecting to .*; "
-                + "they go out after the reconnect\\R");
+        assertThat(run("send queued")).matches("queued 6 bytes: reconnecting to .*; "
+                + "buffered sends go out after the reconnect\\R");
+        assertThat(run("status")).containsPattern("buffered +1 sends \\(6 bytes\\)");
 
         server = ReferenceServer.builder().host("127.0.0.1").port(port).start();
         notices.clear();
@@ -187,10 +203,11 @@ class ShellSessionTest {
 
         assertThat(run("pushes off")).isEqualTo("pushes off" + System.lineSeparator());
         server.broadcast(null, "hidden".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        run("request barrier"); // the push came before the response on the same connection ...
+        session.awaitEvents(WAIT); // ... and has been handled (not printed) by now
         run("pushes on");
         server.broadcast(null, "shown".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(notices.await("shown", WAIT)).isEqualTo("[push] shown");
-        // pushes arrive in order on one connection and are handled on one thread: "hidden" came first
         assertThat(notices.lines()).noneMatch(l -> l.contains("hidden"));
     }
 
@@ -223,7 +240,7 @@ class ShellSessionTest {
             unused = s.getLocalPort();
         }
         String out = run("connect 127.0.0.1:" + unused);
-        assertThat(out).startsWith("error: connect to 127.0.0.1:" + unused + " failed: ").doesNotContain("\tat ");
+        assertThat(out).startsWith("error: connect to 127.0.0.1:" + unused + " failed").doesNotContain("\tat ");
         assertThat(session.prompt()).isEqualTo("tether 127.0.0.1:" + unused + " closed> ");
         assertThat(run("connect " + target())).startsWith("connected to " + target());
     }
@@ -232,6 +249,8 @@ class ShellSessionTest {
     void aRunningRequestIsCancelled() throws Exception {
         try (ReferenceServer slow = ReferenceServer.builder().host("127.0.0.1").port(0)
                 .serviceTime(ServiceTime.fixed(Duration.ofSeconds(30))).drainTimeout(Duration.ofMillis(200)).start()) {
+            // the cancelled request stays in flight in the SDK; a short close timeout keeps the test short
+            session.configTuning = b -> b.closeTimeout(Duration.ofMillis(300));
             run("connect 127.0.0.1:" + slow.port());
             CountDownLatch waiting = new CountDownLatch(1);
             session.onWait = waiting::countDown;
@@ -240,7 +259,8 @@ class ShellSessionTest {
             assertThat(session.cancelRunning()).isTrue();
             assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("error: cancelled" + System.lineSeparator());
             assertThat(session.isRunning()).isFalse();
-            run("disconnect");
+            assertThat(run("disconnect")).isEqualTo("closing: waiting up to 300.000 ms for 1 request(s) in flight"
+                    + System.lineSeparator() + "disconnected from 127.0.0.1:" + slow.port() + System.lineSeparator());
         }
     }
 
