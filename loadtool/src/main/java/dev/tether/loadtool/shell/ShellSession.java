@@ -467,7 +467,8 @@ final class ShellSession implements AutoCloseable {
             }
             lastChange = change;
             lastChangeAt = clock.instant();
-            boolean commanded = closedByShell || !connectedOnce;
+            // CONNECTING is shown by the prompt; the RECONNECTING notice before it already says when
+            boolean commanded = closedByShell || !connectedOnce || change.current() == ConnectionState.CONNECTING;
             if (change.current() == ConnectionState.CONNECTED) {
                 connectedOnce = true;
             }
@@ -486,7 +487,7 @@ final class ShellSession implements AutoCloseable {
     private String describe(StateChange change) {
         String to = change.endpoint() != null ? change.endpoint().getHostString() + ":" + change.endpoint().getPort()
                 : String.valueOf(target);
-        String cause = change.cause() == null ? "" : " (" + describe(change.cause()) + ")";
+        String cause = change.cause() == null ? "" : " (" + shortCause(change.cause()) + ")";
         switch (change.current()) {
             case CONNECTED:
                 return "connected to " + to;
@@ -496,7 +497,7 @@ final class ShellSession implements AutoCloseable {
                 return "reconnecting to " + to + ", attempt " + change.attempt()
                         + (change.delay() != null ? " in " + formatDuration(change.delay()) : "") + cause;
             case DRAINING:
-                return "the server at " + to + " is draining; the client reconnects when it closes" + cause;
+                return "draining" + cause + "; the client reconnects when the server closes the connection";
             case CLOSED:
                 return "closed" + cause;
             default:
@@ -529,7 +530,7 @@ final class ShellSession implements AutoCloseable {
                         s.append(", next try in ").append(formatSeconds(left.isNegative() ? Duration.ZERO : left));
                     }
                     if (change.cause() != null) {
-                        s.append(" (last error: ").append(describe(change.cause())).append(')');
+                        s.append(" (last error: ").append(shortCause(change.cause())).append(')');
                     }
                 }
                 return s.toString();
@@ -615,6 +616,27 @@ final class ShellSession implements AutoCloseable {
             return message;
         }
         return message + " (" + e.getClass().getSimpleName() + ")";
+    }
+
+    private static final java.util.regex.Pattern NATIVE_ERROR =
+            java.util.regex.Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ");
+
+    /**
+     * The root cause of a connection problem, short: "Connection refused" rather than the SDK's
+     * "connect to ... failed: finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:7000".
+     */
+    static String shortCause(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        if (message == null || message.isBlank()) {
+            return describe(t);
+        }
+        message = NATIVE_ERROR.matcher(message).replaceFirst("");
+        int address = message.lastIndexOf(": /");
+        return address > 0 ? message.substring(0, address) : message;
     }
 
     private void error(String message) {

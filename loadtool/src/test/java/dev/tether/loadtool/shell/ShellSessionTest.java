@@ -300,6 +300,17 @@ class ShellSessionTest {
         assertThat(run("help stauts")).startsWith("error: no command 'stauts'; did you mean 'status'?");
     }
 
+    @Test
+    void connectionErrorsAreShownByTheirRootCauseWithoutNativeNoise() {
+        Throwable refused = new RuntimeException("connect to 127.0.0.1:7000 failed after 1 attempt(s)",
+                new java.net.ConnectException("finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:7000"));
+        assertThat(ShellSession.shortCause(refused)).isEqualTo("Connection refused");
+        assertThat(ShellSession.shortCause(new IllegalStateException("connection to h:1 closed by the peer")))
+                .isEqualTo("connection to h:1 closed by the peer");
+        assertThat(ShellSession.shortCause(new RuntimeException("outer", new java.io.IOException())))
+                .isEqualTo("outer (RuntimeException)");
+    }
+
     private static String q(String text) {
         return java.util.regex.Pattern.quote(text);
     }
