@@ -54,11 +54,8 @@ public enum ErrorCode {
 
     /** The code for a wire value; {@link #UNKNOWN} for any value this version does not define. */
     public static ErrorCode fromCode(int code) {
-        for (ErrorCode c : values()) {
-            if (c.code == code) {
-                return c;
-            }
-        }
-        return UNKNOWN;
+        return code > 0 && code < BY_CODE.length ? BY_CODE[code] : UNKNOWN;
     }
+
+    private static final ErrorCode[] BY_CODE = values(); // ordinal == code, checked by ErrorCodeTest
 }

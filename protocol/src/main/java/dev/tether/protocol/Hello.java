@@ -9,6 +9,7 @@ import java.util.Objects;
  *
  * @param maxVersion the highest protocol version the client speaks (1 for a v1 client)
  * @param heartbeatIntervalMillis the interval at which the client intends to ping, in milliseconds
+ *     (0 = no preference); the server's {@link Welcome} has the final say
  * @param clientId the client's self-chosen identity (may be empty)
  * @param authToken the credential, or {@code null} for none
  * @param resumeToken a token from an earlier {@link Welcome} to resume that session, or {@code null};

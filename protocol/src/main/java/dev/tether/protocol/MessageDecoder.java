@@ -9,6 +9,7 @@ import static dev.tether.protocol.MessageEncoder.SEND_HAS_SEQUENCE;
 import static dev.tether.protocol.MessageEncoder.WELCOME_HAS_RESUME_TOKEN;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,9 +96,8 @@ public final class MessageDecoder {
         while (chunk.hasRemaining()) {
             if (partial != null) {
                 int n = Math.min(partial.remaining(), chunk.remaining());
-                ByteBuffer slice = chunk.slice();
-                slice.limit(n);
-                partial.put(slice);
+                partial.put(partial.position(), chunk, chunk.position(), n);
+                partial.position(partial.position() + n);
                 chunk.position(chunk.position() + n);
                 if (!partial.hasRemaining()) {
                     ByteBuffer frame = partial.flip();
@@ -106,22 +106,26 @@ public final class MessageDecoder {
                 }
                 continue;
             }
+            int pos = chunk.position();
             if (prefixBytes == 0 && chunk.remaining() >= Protocol.LENGTH_FIELD_SIZE) {
                 // Fast path: the whole prefix is here; decode in place if the whole frame is too.
-                int length = chunk.getInt(chunk.position());
+                int length = (chunk.get(pos) & 0xFF) << 24 | (chunk.get(pos + 1) & 0xFF) << 16
+                        | (chunk.get(pos + 2) & 0xFF) << 8 | (chunk.get(pos + 3) & 0xFF);
                 checkLength(length, maxFrameLength);
-                chunk.position(chunk.position() + Protocol.LENGTH_FIELD_SIZE);
-                if (chunk.remaining() >= length) {
-                    int end = chunk.position() + length;
+                int start = pos + Protocol.LENGTH_FIELD_SIZE;
+                if (chunk.limit() - start >= length) {
+                    int end = start + length;
                     int limit = chunk.limit();
-                    chunk.limit(end);
+                    chunk.limit(end).position(start);
+                    Message message;
                     try {
-                        out.accept(decodeFrame(chunk));
+                        message = decodeFrame(chunk);
                     } finally {
-                        chunk.limit(limit);
-                        chunk.position(end);
+                        chunk.limit(limit).position(end);
                     }
+                    out.accept(message);
                 } else {
+                    chunk.position(start);
                     partial = ByteBuffer.allocate(length);
                 }
                 continue;
@@ -167,10 +171,28 @@ public final class MessageDecoder {
 
     /**
      * Decodes one frame without its length prefix: {@code frame}'s remaining bytes are exactly the
-     * header and body. Consumes them all. For adapters (such as a Netty handler) that have already
-     * framed the stream with {@link #checkLength}.
+     * header and body. Consumes them all (also when it throws). For adapters (such as a Netty handler)
+     * that have already framed the stream with {@link #checkLength}. Reads big-endian whatever
+     * {@code frame}'s byte order.
+     *
+     * @throws ProtocolException with the {@link ProtocolException.Code} of the first rule the frame breaks
      */
     public static Message decodeFrame(ByteBuffer frame) throws ProtocolException {
+        ByteOrder order = frame.order();
+        if (order != ByteOrder.BIG_ENDIAN) {
+            frame.order(ByteOrder.BIG_ENDIAN);
+        }
+        try {
+            return decodeFrame0(frame);
+        } finally {
+            frame.position(frame.limit());
+            if (order != ByteOrder.BIG_ENDIAN) {
+                frame.order(order);
+            }
+        }
+    }
+
+    private static Message decodeFrame0(ByteBuffer frame) throws ProtocolException {
         int length = frame.remaining();
         if (length < Protocol.HEADER_SIZE) {
             throw new ProtocolException(ProtocolException.Code.FRAME_TOO_SHORT,
@@ -194,77 +216,80 @@ public final class MessageDecoder {
         }
         int flags = frame.get() & 0xFF;
         long correlationId = frame.getLong();
-        Reader r = new Reader(frame, type);
         switch (type) {
             case HELLO: {
-                // A hello is read by peers that have not negotiated a version yet: flag bits and trailing
-                // bytes a later version adds are skipped, so a v2 client's hello still reaches a v1 server.
-                int maxVersion = r.u8("maxVersion");
+                // A hello is read by peers that have not negotiated a version yet: flag bits, fields and a
+                // correlation id that a later version adds are skipped, so a v2 client's hello reaches a v1 server.
+                int maxVersion = u8(frame, type, "maxVersion");
                 if (maxVersion < 1) {
-                    throw new ProtocolException(ProtocolException.Code.INVALID_FIELD, "HELLO maxVersion must be >= 1: 0");
+                    throw invalid(type, "maxVersion must be >= 1: 0");
                 }
-                long heartbeat = r.u32("heartbeatIntervalMillis");
-                String clientId = r.string("clientId");
-                String token = (flags & HELLO_HAS_AUTH_TOKEN) != 0 ? r.string("authToken") : null;
-                byte[] resume = (flags & HELLO_HAS_RESUME_TOKEN) != 0 ? r.bytes16("resumeToken") : null;
-                frame.position(frame.limit());
+                long heartbeat = u32(frame, type, "heartbeatIntervalMillis");
+                String clientId = string(frame, type, "clientId");
+                String token = (flags & HELLO_HAS_AUTH_TOKEN) != 0 ? string(frame, type, "authToken") : null;
+                byte[] resume = (flags & HELLO_HAS_RESUME_TOKEN) != 0 ? bytes16(frame, type, "resumeToken") : null;
                 return new Hello(maxVersion, heartbeat, clientId, token, resume);
             }
             case WELCOME: {
-                r.flags(flags, WELCOME_HAS_RESUME_TOKEN);
-                int v = r.u8("version");
-                long heartbeat = r.u32("heartbeatIntervalMillis");
-                long maxFrame = r.u32("maxFrameLength");
-                String sessionId = r.string("sessionId");
-                byte[] resume = (flags & WELCOME_HAS_RESUME_TOKEN) != 0 ? r.bytes16("resumeToken") : null;
-                r.end();
+                checkHeader(type, flags, WELCOME_HAS_RESUME_TOKEN, correlationId);
+                int v = u8(frame, type, "version");
+                if (v < 1) {
+                    throw invalid(type, "version must be >= 1: 0");
+                }
+                long heartbeat = u32(frame, type, "heartbeatIntervalMillis");
+                long maxFrame = u32(frame, type, "maxFrameLength");
+                if (maxFrame < Protocol.HEADER_SIZE) {
+                    throw invalid(type, "maxFrameLength must be >= " + Protocol.HEADER_SIZE + ": " + maxFrame);
+                }
+                String sessionId = string(frame, type, "sessionId");
+                byte[] resume = (flags & WELCOME_HAS_RESUME_TOKEN) != 0 ? bytes16(frame, type, "resumeToken") : null;
+                end(frame, type);
                 return new Welcome(v, heartbeat, maxFrame, sessionId, resume);
             }
             case PING: {
-                r.flags(flags, 0);
-                long ts = r.i64("timestamp");
-                r.end();
+                checkHeader(type, flags, 0, correlationId);
+                long ts = i64(frame, type, "timestamp");
+                end(frame, type);
                 return new Ping(ts);
             }
             case PONG: {
-                r.flags(flags, 0);
-                long ts = r.i64("timestamp");
-                r.end();
+                checkHeader(type, flags, 0, correlationId);
+                long ts = i64(frame, type, "timestamp");
+                end(frame, type);
                 return new Pong(ts);
             }
             case REQUEST:
-                r.flags(flags, 0);
-                if (correlationId == 0) {
-                    throw new ProtocolException(ProtocolException.Code.INVALID_FIELD, "REQUEST correlation id must not be 0");
-                }
-                return new Request(correlationId, r.rest());
+                checkFlags(type, flags, 0);
+                checkId(type, correlationId);
+                return new Request(correlationId, rest(frame));
             case RESPONSE:
-                r.flags(flags, 0);
-                return new Response(correlationId, r.rest());
+                checkFlags(type, flags, 0);
+                checkId(type, correlationId);
+                return new Response(correlationId, rest(frame));
             case ERROR: {
-                r.flags(flags, 0);
-                int code = r.u16("code");
-                String text = r.string("text");
-                r.end();
+                checkFlags(type, flags, 0);
+                int code = u16(frame, type, "code");
+                String text = string(frame, type, "text");
+                end(frame, type);
                 return new ErrorMessage(correlationId, code, text);
             }
             case SEND: {
-                r.flags(flags, SEND_HAS_SEQUENCE);
-                long seq = (flags & SEND_HAS_SEQUENCE) != 0 ? r.nonNegative64("sequence") : Send.NO_SEQUENCE;
-                return new Send(seq, r.rest());
+                checkHeader(type, flags, SEND_HAS_SEQUENCE, correlationId);
+                long seq = (flags & SEND_HAS_SEQUENCE) != 0 ? nonNegative64(frame, type, "sequence") : Send.NO_SEQUENCE;
+                return new Send(seq, rest(frame));
             }
             case PUSH: {
-                r.flags(flags, PUSH_HAS_TOPIC | PUSH_HAS_TIMESTAMP | PUSH_HAS_SEQUENCE);
-                String topic = (flags & PUSH_HAS_TOPIC) != 0 ? r.string("topic") : null;
-                long ts = (flags & PUSH_HAS_TIMESTAMP) != 0 ? r.nonNegative64("timestampMicros") : Push.NO_TIMESTAMP;
-                long seq = (flags & PUSH_HAS_SEQUENCE) != 0 ? r.nonNegative64("sequence") : Push.NO_SEQUENCE;
-                return new Push(topic, ts, seq, r.rest());
+                checkHeader(type, flags, PUSH_HAS_TOPIC | PUSH_HAS_TIMESTAMP | PUSH_HAS_SEQUENCE, correlationId);
+                String topic = (flags & PUSH_HAS_TOPIC) != 0 ? string(frame, type, "topic") : null;
+                long ts = (flags & PUSH_HAS_TIMESTAMP) != 0 ? nonNegative64(frame, type, "timestampMicros") : Push.NO_TIMESTAMP;
+                long seq = (flags & PUSH_HAS_SEQUENCE) != 0 ? nonNegative64(frame, type, "sequence") : Push.NO_SEQUENCE;
+                return new Push(topic, ts, seq, rest(frame));
             }
             case GO_AWAY: {
-                r.flags(flags, 0);
-                long after = r.u32("reconnectAfterMillis");
-                String reason = r.string("reason");
-                r.end();
+                checkHeader(type, flags, 0, correlationId);
+                long after = u32(frame, type, "reconnectAfterMillis");
+                String reason = string(frame, type, "reason");
+                end(frame, type);
                 return new GoAway(after, reason);
             }
             default:
@@ -272,93 +297,108 @@ public final class MessageDecoder {
         }
     }
 
-    /** Bounds-checked field reads that name the field and the type when a frame is short. */
-    private static final class Reader {
-        private final ByteBuffer buf;
-        private final MessageType type;
+    // Bounds-checked field reads that name the field and the type when a frame breaks a rule. Static,
+    // so that decoding allocates nothing but the message and its arrays.
 
-        Reader(ByteBuffer buf, MessageType type) {
-            this.buf = buf;
-            this.type = type;
+    private static void checkHeader(MessageType type, int flags, int allowed, long correlationId) throws ProtocolException {
+        checkFlags(type, flags, allowed);
+        if (correlationId != 0) {
+            throw invalid(type, "correlation id must be 0 on this type: " + Long.toUnsignedString(correlationId));
         }
+    }
 
-        void flags(int flags, int allowed) throws ProtocolException {
-            if ((flags & ~allowed) != 0) {
-                throw new ProtocolException(ProtocolException.Code.UNKNOWN_FLAGS,
-                        String.format("%s does not define flag bits 0x%02x", type, flags & ~allowed));
-            }
+    private static void checkFlags(MessageType type, int flags, int allowed) throws ProtocolException {
+        if ((flags & ~allowed) != 0) {
+            throw new ProtocolException(ProtocolException.Code.UNKNOWN_FLAGS,
+                    String.format("%s does not define flag bits 0x%02x", type, flags & ~allowed));
         }
+    }
 
-        private void need(int n, String field) throws ProtocolException {
-            if (buf.remaining() < n) {
-                throw new ProtocolException(ProtocolException.Code.TRUNCATED_FIELD,
-                        type + " field " + field + " needs " + n + " bytes but only " + buf.remaining() + " remain in the frame");
-            }
+    private static void checkId(MessageType type, long correlationId) throws ProtocolException {
+        if (correlationId == 0) {
+            throw invalid(type, "correlation id must not be 0");
         }
+    }
 
-        int u8(String field) throws ProtocolException {
-            need(1, field);
-            return buf.get() & 0xFF;
+    private static ProtocolException invalid(MessageType type, String message) {
+        return new ProtocolException(ProtocolException.Code.INVALID_FIELD, type + " " + message);
+    }
+
+    private static void need(ByteBuffer buf, int n, MessageType type, String field) throws ProtocolException {
+        if (buf.remaining() < n) {
+            throw new ProtocolException(ProtocolException.Code.TRUNCATED_FIELD,
+                    type + " field " + field + " needs " + n + " bytes but only " + buf.remaining() + " remain in the frame");
         }
+    }
 
-        int u16(String field) throws ProtocolException {
-            need(2, field);
-            return buf.getShort() & 0xFFFF;
+    private static int u8(ByteBuffer buf, MessageType type, String field) throws ProtocolException {
+        need(buf, 1, type, field);
+        return buf.get() & 0xFF;
+    }
+
+    private static int u16(ByteBuffer buf, MessageType type, String field) throws ProtocolException {
+        need(buf, 2, type, field);
+        return buf.getShort() & 0xFFFF;
+    }
+
+    private static long u32(ByteBuffer buf, MessageType type, String field) throws ProtocolException {
+        need(buf, 4, type, field);
+        return Integer.toUnsignedLong(buf.getInt());
+    }
+
+    private static long i64(ByteBuffer buf, MessageType type, String field) throws ProtocolException {
+        need(buf, 8, type, field);
+        return buf.getLong();
+    }
+
+    private static long nonNegative64(ByteBuffer buf, MessageType type, String field) throws ProtocolException {
+        long v = i64(buf, type, field);
+        if (v < 0) {
+            throw invalid(type, "field " + field + " must be below 2^63: " + Long.toUnsignedString(v));
         }
+        return v;
+    }
 
-        long u32(String field) throws ProtocolException {
-            need(4, field);
-            return Integer.toUnsignedLong(buf.getInt());
+    private static byte[] bytes16(ByteBuffer buf, MessageType type, String field) throws ProtocolException {
+        int n = u16(buf, type, field);
+        need(buf, n, type, field);
+        byte[] b = new byte[n];
+        buf.get(b);
+        return b;
+    }
+
+    private static String string(ByteBuffer buf, MessageType type, String field) throws ProtocolException {
+        int n = u16(buf, type, field);
+        need(buf, n, type, field);
+        byte[] bytes;
+        int offset;
+        if (buf.hasArray()) {
+            bytes = buf.array();
+            offset = buf.arrayOffset() + buf.position();
+            buf.position(buf.position() + n);
+        } else {
+            bytes = new byte[n];
+            offset = 0;
+            buf.get(bytes);
         }
-
-        long i64(String field) throws ProtocolException {
-            need(8, field);
-            return buf.getLong();
+        // Strict: a malformed string would otherwise turn into U+FFFD replacements that encode to other
+        // (and up to three times as many) bytes than the peer sent.
+        if (!Fields.isWellFormedUtf8(bytes, offset, n)) {
+            throw invalid(type, "field " + field + " is not well-formed UTF-8");
         }
+        return new String(bytes, offset, n, StandardCharsets.UTF_8);
+    }
 
-        long nonNegative64(String field) throws ProtocolException {
-            long v = i64(field);
-            if (v < 0) {
-                throw new ProtocolException(ProtocolException.Code.INVALID_FIELD,
-                        type + " field " + field + " must be below 2^63: " + Long.toUnsignedString(v));
-            }
-            return v;
-        }
+    private static byte[] rest(ByteBuffer buf) {
+        byte[] b = new byte[buf.remaining()];
+        buf.get(b);
+        return b;
+    }
 
-        byte[] bytes16(String field) throws ProtocolException {
-            int n = u16(field + " length");
-            need(n, field);
-            byte[] b = new byte[n];
-            buf.get(b);
-            return b;
-        }
-
-        String string(String field) throws ProtocolException {
-            int n = u16(field + " length");
-            need(n, field);
-            String s;
-            if (buf.hasArray()) {
-                s = new String(buf.array(), buf.arrayOffset() + buf.position(), n, StandardCharsets.UTF_8);
-                buf.position(buf.position() + n);
-            } else {
-                byte[] b = new byte[n];
-                buf.get(b);
-                s = new String(b, StandardCharsets.UTF_8);
-            }
-            return s;
-        }
-
-        byte[] rest() {
-            byte[] b = new byte[buf.remaining()];
-            buf.get(b);
-            return b;
-        }
-
-        void end() throws ProtocolException {
-            if (buf.hasRemaining()) {
-                throw new ProtocolException(ProtocolException.Code.TRAILING_BYTES,
-                        type + " has " + buf.remaining() + " unexpected bytes after its last field");
-            }
+    private static void end(ByteBuffer buf, MessageType type) throws ProtocolException {
+        if (buf.hasRemaining()) {
+            throw new ProtocolException(ProtocolException.Code.TRAILING_BYTES,
+                    type + " has " + buf.remaining() + " unexpected bytes after its last field");
         }
     }
 }

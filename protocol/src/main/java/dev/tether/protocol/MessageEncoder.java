@@ -2,6 +2,7 @@ package dev.tether.protocol;
 
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Writes messages as whole frames, length prefix included. Stateless and thread-safe.
@@ -30,7 +31,8 @@ public final class MessageEncoder {
     }
 
     /**
-     * Writes the whole frame for {@code message} at {@code dst}'s position and advances it.
+     * Writes the whole frame for {@code message} at {@code dst}'s position and advances it. Writes
+     * big-endian whatever {@code dst}'s byte order (which is left as it was).
      *
      * @throws BufferOverflowException if {@code dst} has fewer than {@link #encodedSize} bytes remaining
      *     (nothing is written then)
@@ -40,6 +42,20 @@ public final class MessageEncoder {
         if (dst.remaining() < Protocol.LENGTH_FIELD_SIZE + Protocol.HEADER_SIZE + body) {
             throw new BufferOverflowException();
         }
+        ByteOrder order = dst.order();
+        if (order != ByteOrder.BIG_ENDIAN) {
+            dst.order(ByteOrder.BIG_ENDIAN);
+        }
+        try {
+            encode0(message, body, dst);
+        } finally {
+            if (order != ByteOrder.BIG_ENDIAN) {
+                dst.order(order);
+            }
+        }
+    }
+
+    private static void encode0(Message message, int body, ByteBuffer dst) {
         dst.putInt(Protocol.HEADER_SIZE + body);
         dst.put((byte) Protocol.MAGIC);
         dst.put((byte) Protocol.VERSION);

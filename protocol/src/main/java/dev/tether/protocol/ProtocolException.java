@@ -30,7 +30,11 @@ public final class ProtocolException extends Exception {
         UNKNOWN_FLAGS,
         /** A field runs past the end of its frame. */
         TRUNCATED_FIELD,
-        /** A field's value is out of its allowed range. */
+        /**
+         * A field's value is out of its allowed range: a zero request/response id, a non-zero
+         * correlation id on a type that has none, a version of 0, a sequence or timestamp of 2^63 or
+         * more, a string that is not well-formed UTF-8.
+         */
         INVALID_FIELD,
         /** Bytes are left over after the last field of a message that has no payload. */
         TRAILING_BYTES
@@ -46,5 +50,21 @@ public final class ProtocolException extends Exception {
     /** The stable reason code. */
     public Code code() {
         return code;
+    }
+
+    /**
+     * The code of the {@link ErrorMessage} (id 0) to send the peer before closing the connection:
+     * {@link ErrorCode#FRAME_TOO_LARGE} and {@link ErrorCode#UNSUPPORTED_VERSION} for those two
+     * reasons, {@link ErrorCode#PROTOCOL_ERROR} for every other.
+     */
+    public ErrorCode errorCode() {
+        switch (code) {
+            case FRAME_TOO_LARGE:
+                return ErrorCode.FRAME_TOO_LARGE;
+            case UNSUPPORTED_VERSION:
+                return ErrorCode.UNSUPPORTED_VERSION;
+            default:
+                return ErrorCode.PROTOCOL_ERROR;
+        }
     }
 }

@@ -6,12 +6,15 @@ import java.util.Objects;
 /**
  * The successful answer to the {@link Request} with the same id.
  *
- * @param id the id of the request answered
+ * @param id the id of the request answered; never 0
  * @param payload the application's bytes (not copied)
  */
 public record Response(long id, byte[] payload) implements Message {
 
     public Response {
+        if (id == 0) {
+            throw new IllegalArgumentException("response id must not be 0 (0 means 'no request')");
+        }
         Objects.requireNonNull(payload, "payload");
     }
 

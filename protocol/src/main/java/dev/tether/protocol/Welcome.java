@@ -7,8 +7,10 @@ import java.util.Objects;
  * The server's answer to a {@link Hello}: the handshake is complete.
  *
  * @param version the protocol version both sides now speak: the lower of the two maxima
- * @param heartbeatIntervalMillis the heartbeat interval the server expects, in milliseconds
- * @param maxFrameLength the largest length prefix the server accepts (bytes after the prefix)
+ * @param heartbeatIntervalMillis the heartbeat interval the client must keep, in milliseconds: it pings
+ *     when it has written nothing for this long; 0 means the server asks for no heartbeats
+ * @param maxFrameLength the largest length prefix the server accepts (bytes after the prefix), in
+ *     [12, 2^32-1]; {@link Protocol#DEFAULT_MAX_FRAME_LENGTH} by default
  * @param sessionId the server's id for this session
  * @param resumeToken a token the client may present in a later hello, or {@code null}
  */
@@ -17,8 +19,15 @@ public record Welcome(int version, long heartbeatIntervalMillis, long maxFrameLe
 
     public Welcome {
         Fields.u8("version", version);
+        if (version < 1) {
+            throw new IllegalArgumentException("version must be >= 1: " + version);
+        }
         Fields.u32("heartbeatIntervalMillis", heartbeatIntervalMillis);
         Fields.u32("maxFrameLength", maxFrameLength);
+        if (maxFrameLength < Protocol.HEADER_SIZE) {
+            throw new IllegalArgumentException("maxFrameLength must be >= " + Protocol.HEADER_SIZE + " (the header size): "
+                    + maxFrameLength);
+        }
         Fields.string("sessionId", sessionId);
         Fields.optionalBytes("resumeToken", resumeToken);
     }

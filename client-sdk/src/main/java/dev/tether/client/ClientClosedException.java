@@ -1,0 +1,14 @@
+package dev.tether.client;
+
+/** The client was closed (by the application or by a fatal error, which is the cause) before the operation could be sent or answered. Reason {@link Reason#CLOSED}. */
+public class ClientClosedException extends ClientException {
+    private static final long serialVersionUID = 1L;
+
+    public ClientClosedException(String message) {
+        this(message, null);
+    }
+
+    public ClientClosedException(String message, Throwable cause) {
+        super(Reason.CLOSED, message, cause);
+    }
+}

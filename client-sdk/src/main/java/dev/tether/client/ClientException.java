@@ -1,0 +1,59 @@
+package dev.tether.client;
+
+/**
+ * The base of every failure the SDK reports through a future or a {@link StateChange}. Its
+ * {@link #reason()} says what happened and whether retrying the same operation is safe.
+ */
+public abstract class ClientException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** What went wrong, and whether the failed operation may safely be retried as it is. */
+    public enum Reason {
+        /** No connection could be established (refused, unreachable, timed out). Safe to retry: nothing was sent. */
+        CONNECT_FAILED(true),
+        /**
+         * The connection dropped (closed by the peer, reset, or declared dead by the heartbeat) while the
+         * operation was in flight. Not safe to retry blindly: the server may already have processed it.
+         * A send or request that never reached the socket fails with this reason only if it was in Netty's
+         * outbound buffer when the connection died.
+         */
+        CONNECTION_LOST(false),
+        /** No response within the request timeout. Not safe to retry blindly: the server may have processed it. */
+        REQUEST_TIMEOUT(false),
+        /** The send buffer was full; the operation was never sent. Safe to retry later. */
+        SEND_BUFFER_FULL(true),
+        /** The server refused the auth token. Retrying with the same token cannot succeed. */
+        AUTH_FAILED(false),
+        /** The server speaks no protocol version this client speaks. Retrying cannot succeed. */
+        UNSUPPORTED_VERSION(false),
+        /** The server answered the request with an error. Whether a retry helps depends on the error code. */
+        SERVER_ERROR(false),
+        /** The server is draining and refused the request unprocessed. Safe to retry (the client moves on). */
+        DRAINING(true),
+        /** The client is closed; the operation was never sent. Retrying on this client cannot succeed. */
+        CLOSED(false);
+
+        private final boolean retrySafe;
+
+        Reason(boolean retrySafe) {
+            this.retrySafe = retrySafe;
+        }
+
+        /** Whether the failed operation certainly had no effect on the server, so sending it again is safe. */
+        public boolean retrySafe() {
+            return retrySafe;
+        }
+    }
+
+    private final Reason reason;
+
+    protected ClientException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    /** What went wrong. */
+    public Reason reason() {
+        return reason;
+    }
+}

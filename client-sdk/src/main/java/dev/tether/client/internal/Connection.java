@@ -1,0 +1,238 @@
+package dev.tether.client.internal;
+
+import dev.tether.client.ConnectionLostException;
+import dev.tether.protocol.ErrorMessage;
+import dev.tether.protocol.GoAway;
+import dev.tether.protocol.Hello;
+import dev.tether.protocol.Message;
+import dev.tether.protocol.MessageEncoder;
+import dev.tether.protocol.Ping;
+import dev.tether.protocol.Pong;
+import dev.tether.protocol.ProtocolException;
+import dev.tether.protocol.Push;
+import dev.tether.protocol.Response;
+import dev.tether.protocol.Welcome;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+
+/**
+ * One physical connection of a {@link RealClient}: the last handler of its channel's pipeline. It
+ * installs the codec in front of itself, says hello, and turns inbound frames into calls on the
+ * client. A client has at most one connection in use plus, after a go-away, connections finishing their
+ * in-flight requests. Confined to the client's event loop.
+ */
+final class Connection extends ChannelInboundHandlerAdapter implements HeartbeatHandler.Listener {
+    final RealClient client;
+    final InetSocketAddress endpoint;
+    final RequestRegistry registry = new RequestRegistry();
+    Channel channel;
+    /** The connect + handshake deadline while the handshake is pending. */
+    Future<?> handshakeTimer;
+    boolean handshakeDone;
+    /** After a go-away: no new writes, close when the last in-flight request is answered. */
+    boolean draining;
+    /** Why the connection closed, when we know better than "the channel became inactive". */
+    Throwable closeCause;
+    /** The server's limit on frames we send, from its welcome. */
+    long serverMaxFrameLength = Long.MAX_VALUE;
+    /** Pending explicit pings, oldest first: [timestamp, future]. */
+    private ArrayDeque<PendingPing> pings;
+
+    record PendingPing(long timestamp, CompletableFuture<java.time.Duration> future) {
+    }
+
+    Connection(RealClient client, InetSocketAddress endpoint) {
+        this.client = client;
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        ChannelPipeline p = ctx.pipeline();
+        SslHandler ssl = client.newSslHandler(ctx.alloc(), endpoint);
+        if (ssl != null) {
+            p.addBefore(ctx.name(), "tls", ssl);
+        }
+        p.addBefore(ctx.name(), "frameDecoder", new FrameDecoder(client.config().maxFrameLength()));
+        p.addBefore(ctx.name(), "frameEncoder", FrameEncoder.INSTANCE);
+    }
+
+    /** After the welcome: heartbeats start (the connect timeout guarded the handshake until now). */
+    void startHeartbeat(long intervalMillis, long deadPeerMillis) {
+        if (intervalMillis <= 0 && deadPeerMillis <= 0) {
+            return;
+        }
+        ChannelPipeline p = channel.pipeline();
+        p.addBefore("connection", "idle", HeartbeatHandler.idleStateHandler(intervalMillis, deadPeerMillis));
+        p.addBefore("connection", "heartbeat", new HeartbeatHandler(this, deadPeerMillis));
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        var config = client.config();
+        client.write(this, new Hello(config.heartbeatInterval().toMillis(), config.clientId(), config.authToken()), true);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Message m = (Message) msg;
+        client.countIn(MessageEncoder.encodedSize(m));
+        switch (m.type()) {
+            case WELCOME -> {
+                if (handshakeDone) {
+                    protocolError(ctx, "a second WELCOME");
+                } else {
+                    client.onWelcome(this, (Welcome) m);
+                }
+            }
+            case RESPONSE -> {
+                Response r = (Response) m;
+                client.onResponse(this, r.id(), r.payload(), null);
+            }
+            case ERROR -> {
+                ErrorMessage e = (ErrorMessage) m;
+                if (e.id() != 0) {
+                    client.onResponse(this, e.id(), null, e);
+                } else {
+                    client.onConnectionError(this, e);
+                }
+            }
+            case PUSH -> {
+                if (handshakeDone) {
+                    client.onPush((Push) m);
+                } else {
+                    protocolError(ctx, "PUSH before WELCOME");
+                }
+            }
+            case GO_AWAY -> client.onGoAway(this, (GoAway) m);
+            case PING -> client.write(this, new Pong(((Ping) m).timestamp()), true);
+            case PONG -> onPong((Pong) m);
+            default -> protocolError(ctx, "unexpected " + m.type() + " from the server");
+        }
+    }
+
+    private void protocolError(ChannelHandlerContext ctx, String what) {
+        if (closeCause == null) {
+            closeCause = new ConnectionLostException("protocol error from " + RealClient.describe(endpoint) + ": " + what);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            client.onWritable(this);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        failPings(new ConnectionLostException("connection to " + RealClient.describe(endpoint) + " closed"));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (closeCause == null) {
+            Throwable c = cause instanceof DecoderException && cause.getCause() instanceof ProtocolException
+                    ? cause.getCause() : cause;
+            String what = c instanceof ProtocolException ? "protocol error from " : "connection failure to ";
+            closeCause = new ConnectionLostException(what + RealClient.describe(endpoint) + ": " + c, c);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent e && !e.isSuccess() && closeCause == null) {
+            closeCause = new ConnectionLostException("TLS handshake with " + RealClient.describe(endpoint) + " failed: "
+                    + e.cause(), e.cause());
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /** Closes the channel, remembering why (the first reason wins). */
+    void close(Throwable cause) {
+        if (closeCause == null) {
+            closeCause = cause;
+        }
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    // --- heartbeat ---
+
+    @Override
+    public void onPingSent(Ping ping) {
+        client.countOut(MessageEncoder.encodedSize(ping));
+    }
+
+    @Override
+    public void onRoundTrip(long rttNanos) {
+        client.onRoundTrip(rttNanos);
+    }
+
+    @Override
+    public void onDeadPeer(long timeoutMillis) {
+        if (closeCause == null) {
+            closeCause = new ConnectionLostException("no frame from " + RealClient.describe(endpoint) + " for "
+                    + timeoutMillis + " ms: peer considered dead");
+        }
+    }
+
+    // --- explicit pings ---
+
+    void addPing(PendingPing ping) {
+        if (pings == null) {
+            pings = new ArrayDeque<>(2);
+        }
+        pings.add(ping);
+    }
+
+    void removePing(PendingPing ping) {
+        if (pings != null) {
+            pings.remove(ping);
+        }
+    }
+
+    private void onPong(Pong pong) {
+        if (pings == null) {
+            return;
+        }
+        for (var it = pings.iterator(); it.hasNext(); ) {
+            PendingPing p = it.next();
+            if (p.timestamp() == pong.timestamp()) {
+                it.remove();
+                client.completePing(p);
+                return;
+            }
+        }
+    }
+
+    private void failPings(Throwable cause) {
+        if (pings != null) {
+            for (PendingPing p; (p = pings.poll()) != null; ) {
+                p.future().completeExceptionally(cause);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + RealClient.describe(endpoint) + (handshakeDone ? ", open" : ", handshaking")
+                + (draining ? ", draining" : "") + "]";
+    }
+}

@@ -1,0 +1,71 @@
+package dev.tether.client.internal;
+
+import dev.tether.protocol.Ping;
+import dev.tether.protocol.Pong;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps a connection honest, on top of Netty's {@link IdleStateHandler} wired as its Javadoc shows: the
+ * idle handler fires <em>writer idle</em> when nothing was written for the heartbeat interval, and we send
+ * a {@link Ping} carrying our clock; it fires <em>reader idle</em> when nothing at all (any frame counts)
+ * was received for the dead-peer timeout, and we close the connection as dead. That catches a peer that
+ * vanished without FIN or RST, which TCP alone would notice only after many minutes. The {@link Pong}'s
+ * echoed timestamp gives the round-trip time.
+ */
+final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
+    /** What the connection learns from the heartbeat. */
+    interface Listener {
+        void onPingSent(Ping ping);
+
+        void onRoundTrip(long rttNanos);
+
+        /** Nothing was received for {@code timeoutMillis}: the handler is closing the channel. */
+        void onDeadPeer(long timeoutMillis);
+    }
+
+    private final Listener listener;
+    private final long deadPeerTimeoutMillis;
+
+    HeartbeatHandler(Listener listener, long deadPeerTimeoutMillis) {
+        this.listener = listener;
+        this.deadPeerTimeoutMillis = deadPeerTimeoutMillis;
+    }
+
+    /** The idle handler to put just before a {@code HeartbeatHandler}; a zero duration switches that side off. */
+    static IdleStateHandler idleStateHandler(long heartbeatIntervalMillis, long deadPeerTimeoutMillis) {
+        return new IdleStateHandler(deadPeerTimeoutMillis, heartbeatIntervalMillis, 0, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent e) {
+            if (e.state() == IdleState.WRITER_IDLE) {
+                Ping ping = new Ping(ctx.executor().ticker().nanoTime());
+                listener.onPingSent(ping);
+                ctx.writeAndFlush(ping).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+            } else if (e.state() == IdleState.READER_IDLE) {
+                listener.onDeadPeer(deadPeerTimeoutMillis);
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof Pong pong) {
+            long rtt = ctx.executor().ticker().nanoTime() - pong.timestamp();
+            if (rtt >= 0) {
+                listener.onRoundTrip(rtt);
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+}

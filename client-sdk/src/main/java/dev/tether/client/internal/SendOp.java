@@ -1,0 +1,42 @@
+package dev.tether.client.internal;
+
+import dev.tether.protocol.Protocol;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import java.util.concurrent.CompletableFuture;
+
+/** A one-way send: its future completes when Netty reports the frame written to the socket. */
+final class SendOp extends Op implements ChannelFutureListener {
+    final CompletableFuture<Void> future = new CompletableFuture<>();
+    final RealClient client;
+
+    SendOp(RealClient client, byte[] payload) {
+        super(payload);
+        this.client = client;
+    }
+
+    @Override
+    int frameSize() {
+        // length prefix + header + the payload (a send without sequence number carries only its payload)
+        return Protocol.LENGTH_FIELD_SIZE + Protocol.HEADER_SIZE + payload.length;
+    }
+
+    @Override
+    boolean isDone() {
+        return future.isDone();
+    }
+
+    @Override
+    void fail(Throwable cause) {
+        future.completeExceptionally(cause);
+    }
+
+    @Override
+    public void operationComplete(ChannelFuture f) {
+        if (f.isSuccess()) {
+            future.complete(null);
+        } else {
+            client.onSendFailed(this, f.cause());
+        }
+    }
+}

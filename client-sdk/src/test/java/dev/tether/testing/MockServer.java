@@ -1,0 +1,429 @@
+package dev.tether.testing;
+
+import dev.tether.client.internal.FrameDecoder;
+import dev.tether.client.internal.FrameEncoder;
+import dev.tether.protocol.ErrorCode;
+import dev.tether.protocol.ErrorMessage;
+import dev.tether.protocol.GoAway;
+import dev.tether.protocol.Hello;
+import dev.tether.protocol.Message;
+import dev.tether.protocol.Ping;
+import dev.tether.protocol.Pong;
+import dev.tether.protocol.Protocol;
+import dev.tether.protocol.Push;
+import dev.tether.protocol.Request;
+import dev.tether.protocol.Response;
+import dev.tether.protocol.Welcome;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A scriptable Tether server on a real socket (127.0.0.1, ephemeral port), in the spirit of OkHttp's
+ * MockWebServer: tests choose how each connection behaves ({@link SocketPolicy}), what requests are
+ * answered with, push and go-away on demand, make connections go silent, restart on the same port, and
+ * assert on the frames it recorded.
+ *
+ * <pre>{@code
+ * try (MockServer server = MockServer.start()) {
+ *     TetherClient client = TetherClient.builder().endpoint("127.0.0.1", server.port()).build();
+ *     client.connect().get(5, SECONDS);
+ *     assertThat(server.takeFrame(Hello.class).clientId()).isEqualTo("");
+ * }
+ * }</pre>
+ *
+ * Thread-safe. Uses one event-loop thread of its own; {@link #close()} ends it.
+ */
+public final class MockServer implements AutoCloseable {
+
+    /** How an accepted connection behaves. */
+    public enum SocketPolicy {
+        /** Answer the hello with a welcome, answer requests (see {@link #onRequest}), answer pings. */
+        KEEP_OPEN,
+        /** Close the connection as soon as it is accepted. */
+        DISCONNECT_AT_START,
+        /** Read the hello, then close without answering. */
+        DISCONNECT_AFTER_HELLO,
+        /** Accept, then never read or write anything (the handshake never completes). */
+        NO_HANDSHAKE,
+        /** Complete the handshake, then never answer anything: requests and pings go unanswered. */
+        NO_RESPONSE,
+        /** Complete the handshake, then go silent: stop reading and writing but keep the socket open. */
+        STALL_SOCKET_AFTER_HANDSHAKE,
+        /** Answer the hello with ERROR AUTH_FAILED and close. */
+        REFUSE_AUTH,
+        /** Answer the hello with ERROR UNSUPPORTED_VERSION and close. */
+        UNSUPPORTED_VERSION
+    }
+
+    /** A frame received, with the number of the connection (0-based, in accept order) it came on. */
+    public record RecordedFrame(int connection, Message message) {
+    }
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+            new DefaultThreadFactory("mock-server", true), NioIoHandler.newFactory());
+    private final BlockingQueue<RecordedFrame> frames = new LinkedBlockingQueue<>();
+    private final List<RecordedFrame> allFrames = new CopyOnWriteArrayList<>();
+    private final List<ServerConnection> connections = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<SocketPolicy> queuedPolicies = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final BlockingQueue<Integer> handshakes = new LinkedBlockingQueue<>();
+    private volatile SocketPolicy defaultPolicy = SocketPolicy.KEEP_OPEN;
+    private volatile String requiredToken;
+    private volatile Function<Request, Message> requestHandler = r -> new Response(r.id(), r.payload());
+    private volatile long responseDelayMillis;
+    private volatile long welcomeHeartbeatMillis = Protocol.DEFAULT_HEARTBEAT_INTERVAL_MILLIS;
+    private volatile SslContext sslContext;
+    private volatile Channel serverChannel;
+    private volatile int port;
+
+    private MockServer() {
+    }
+
+    /** A server on 127.0.0.1 and a free port. */
+    public static MockServer start() {
+        return start(0, null);
+    }
+
+    /** A TLS server on 127.0.0.1 and a free port. */
+    public static MockServer startTls(SslContext serverContext) {
+        return start(0, serverContext);
+    }
+
+    private static MockServer start(int port, SslContext ssl) {
+        MockServer s = new MockServer();
+        s.sslContext = ssl;
+        s.bind(port);
+        return s;
+    }
+
+    private void bind(int port) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ServerConnection c = new ServerConnection(accepted.getAndIncrement(), nextPolicy());
+                        connections.add(c);
+                        if (sslContext != null) {
+                            ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast(new FrameDecoder(), FrameEncoder.INSTANCE, c);
+                    }
+                });
+        try {
+            serverChannel = b.bind("127.0.0.1", port).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    private SocketPolicy nextPolicy() {
+        SocketPolicy p = queuedPolicies.poll();
+        return p != null ? p : defaultPolicy;
+    }
+
+    // ---- script ----
+
+    /** The policy of every connection not covered by {@link #enqueuePolicy}. Default {@link SocketPolicy#KEEP_OPEN}. */
+    public MockServer policy(SocketPolicy policy) {
+        this.defaultPolicy = Objects.requireNonNull(policy);
+        return this;
+    }
+
+    /** The policy of the next accepted connection (queued, one per call), before the default applies. */
+    public MockServer enqueuePolicy(SocketPolicy policy) {
+        queuedPolicies.add(Objects.requireNonNull(policy));
+        return this;
+    }
+
+    /** Refuse (AUTH_FAILED) any hello whose token differs from this one; null accepts all. */
+    public MockServer requireToken(String token) {
+        this.requiredToken = token;
+        return this;
+    }
+
+    /** What a request is answered with (a Response or an ErrorMessage), or null for no answer. Default: echo. */
+    public MockServer onRequest(Function<Request, Message> handler) {
+        this.requestHandler = Objects.requireNonNull(handler);
+        return this;
+    }
+
+    /** Delay every answer to a request by this much (real time). Default 0. */
+    public MockServer responseDelay(Duration delay) {
+        this.responseDelayMillis = delay.toMillis();
+        return this;
+    }
+
+    /** The heartbeat interval announced in the welcome, in ms. Default 30,000. */
+    public MockServer welcomeHeartbeatMillis(long millis) {
+        this.welcomeHeartbeatMillis = millis;
+        return this;
+    }
+
+    /** Pushes to every connection whose handshake is done; returns how many got it. */
+    public int push(Push push) {
+        return forEachOpen(c -> c.send(push));
+    }
+
+    /** Sends GO_AWAY to every connection whose handshake is done; returns how many got it. */
+    public int goAway(long reconnectAfterMillis, String reason) {
+        GoAway g = new GoAway(reconnectAfterMillis, reason);
+        return forEachOpen(c -> c.send(g));
+    }
+
+    /** Closes every open connection (a clean FIN); the server keeps accepting. */
+    public void disconnectAll() {
+        for (ServerConnection c : connections) {
+            c.closeNow();
+        }
+    }
+
+    /** Every open connection stops reading and writing but keeps its socket open (a vanished peer). */
+    public void goSilent() {
+        for (ServerConnection c : connections) {
+            c.goSilent();
+        }
+    }
+
+    /** Stops listening and closes every connection; {@link #restart()} listens again on the same port. */
+    public void stop() {
+        Channel ch = serverChannel;
+        if (ch != null) {
+            ch.close().syncUninterruptibly();
+            serverChannel = null;
+        }
+        disconnectAll();
+    }
+
+    /** Listens again on the same port after {@link #stop()}. */
+    public void restart() {
+        if (serverChannel != null) {
+            throw new IllegalStateException("still running; stop() first");
+        }
+        bind(port);
+    }
+
+    // ---- observe ----
+
+    public int port() {
+        return port;
+    }
+
+    public InetSocketAddress address() {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    /** Connections accepted so far. */
+    public int acceptedCount() {
+        return accepted.get();
+    }
+
+    /** Connections currently open. */
+    public int openConnections() {
+        int n = 0;
+        for (ServerConnection c : connections) {
+            if (c.channel != null && c.channel.isOpen()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Waits (bounded) for the next completed handshake and returns the number of its connection. */
+    public int awaitHandshake(Duration timeout) throws InterruptedException, TimeoutException {
+        Integer n = handshakes.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (n == null) {
+            throw new TimeoutException("no handshake within " + timeout);
+        }
+        return n;
+    }
+
+    /** Takes the next recorded frame, waiting up to 5 s. */
+    public RecordedFrame takeFrame() throws InterruptedException, TimeoutException {
+        RecordedFrame f = frames.poll(5, TimeUnit.SECONDS);
+        if (f == null) {
+            throw new TimeoutException("no frame within 5 s");
+        }
+        return f;
+    }
+
+    /** Takes frames until one of {@code type} arrives (others are skipped, but stay in {@link #frames()}). */
+    public <T extends Message> T takeFrame(Class<T> type) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            RecordedFrame f = frames.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+            if (f == null) {
+                throw new TimeoutException("no " + type.getSimpleName() + " within 5 s");
+            }
+            if (type.isInstance(f.message())) {
+                return type.cast(f.message());
+            }
+        }
+    }
+
+    /** Every frame received so far, in order of arrival. */
+    public List<RecordedFrame> frames() {
+        return List.copyOf(allFrames);
+    }
+
+    /** Every received message of this type, in order. */
+    public <T extends Message> List<T> frames(Class<T> type) {
+        List<T> out = new ArrayList<>();
+        for (RecordedFrame f : allFrames) {
+            if (type.isInstance(f.message())) {
+                out.add(type.cast(f.message()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        stop();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private int forEachOpen(java.util.function.Consumer<ServerConnection> action) {
+        int n = 0;
+        for (ServerConnection c : connections) {
+            if (c.welcomed && !c.silent && c.channel != null && c.channel.isActive()) {
+                action.accept(c);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** One accepted connection. */
+    private final class ServerConnection extends SimpleChannelInboundHandler<Message> {
+        final int index;
+        final SocketPolicy policy;
+        volatile Channel channel;
+        volatile boolean welcomed;
+        volatile boolean silent;
+
+        ServerConnection(int index, SocketPolicy policy) {
+            this.index = index;
+            this.policy = policy;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            channel = ctx.channel();
+            switch (policy) {
+                case DISCONNECT_AT_START -> ctx.close();
+                case NO_HANDSHAKE -> goSilent();
+                default -> { }
+            }
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Message m) {
+            if (silent) {
+                return;
+            }
+            RecordedFrame f = new RecordedFrame(index, m);
+            allFrames.add(f);
+            frames.add(f);
+            if (m instanceof Hello h) {
+                onHello(ctx, h);
+            } else if (policy == SocketPolicy.NO_RESPONSE) {
+                return;
+            } else if (m instanceof Ping p) {
+                ctx.writeAndFlush(new Pong(p.timestamp()));
+            } else if (m instanceof Request r) {
+                Message answer = requestHandler.apply(r);
+                if (answer != null) {
+                    long delay = responseDelayMillis;
+                    if (delay > 0) {
+                        ctx.executor().schedule(() -> send(answer), delay, TimeUnit.MILLISECONDS);
+                    } else {
+                        ctx.writeAndFlush(answer);
+                    }
+                }
+            }
+        }
+
+        private void onHello(ChannelHandlerContext ctx, Hello h) {
+            switch (policy) {
+                case DISCONNECT_AFTER_HELLO -> ctx.close();
+                case REFUSE_AUTH -> refuse(ctx, ErrorCode.AUTH_FAILED, "token refused");
+                case UNSUPPORTED_VERSION -> refuse(ctx, ErrorCode.UNSUPPORTED_VERSION, "no common version");
+                default -> {
+                    if (requiredToken != null && !requiredToken.equals(h.authToken())) {
+                        refuse(ctx, ErrorCode.AUTH_FAILED, "token refused");
+                        return;
+                    }
+                    ctx.writeAndFlush(new Welcome(welcomeHeartbeatMillis, Protocol.DEFAULT_MAX_FRAME_LENGTH,
+                            "session-" + index));
+                    welcomed = true;
+                    handshakes.add(index);
+                    if (policy == SocketPolicy.STALL_SOCKET_AFTER_HANDSHAKE) {
+                        goSilent();
+                    }
+                }
+            }
+        }
+
+        private void refuse(ChannelHandlerContext ctx, ErrorCode code, String text) {
+            ctx.writeAndFlush(new ErrorMessage(0, code, text)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        }
+
+        void send(Message m) {
+            Channel ch = channel;
+            if (ch != null && !silent) {
+                ch.writeAndFlush(m);
+            }
+        }
+
+        void goSilent() {
+            silent = true;
+            Channel ch = channel;
+            if (ch != null) {
+                ch.config().setAutoRead(false);
+            }
+        }
+
+        void closeNow() {
+            Channel ch = channel;
+            if (ch != null) {
+                ch.close().syncUninterruptibly();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,381 @@
+package dev.tether.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MessageDecoderTest {
+    private static final HexFormat HEX = HexFormat.of();
+
+    // ---- Splitting: half packets, sticky packets, splits inside the length prefix ----
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
+    void randomStreamSplitAtRandomPointsGivesBackTheSameMessagesInOrder(long seed) throws Exception {
+        Random random = new Random(seed);
+        RandomMessages messages = new RandomMessages(random, 600);
+        List<Message> sent = new ArrayList<>();
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        for (int i = 0; i < 200; i++) {
+            Message m = messages.next();
+            sent.add(m);
+            stream.writeBytes(MessageEncoder.toBytes(m));
+        }
+        byte[] bytes = stream.toByteArray();
+        // Chunk sizes down to one byte: mostly tiny, sometimes up to a few frames at once.
+        int maxChunk = 1 + random.nextInt(random.nextBoolean() ? 8 : 3000);
+
+        MessageDecoder decoder = new MessageDecoder();
+        List<Message> received = new ArrayList<>();
+        int pos = 0;
+        while (pos < bytes.length) {
+            int n = Math.min(bytes.length - pos, 1 + random.nextInt(maxChunk));
+            // A chunk inside a larger buffer (non-zero offset and position) as a socket read would give.
+            byte[] backing = new byte[n + 10];
+            System.arraycopy(bytes, pos, backing, 5, n);
+            ByteBuffer chunk = ByteBuffer.wrap(backing, 5, n);
+            decoder.decode(chunk, received::add);
+            assertThat(chunk.hasRemaining()).isFalse();
+            pos += n;
+        }
+
+        assertThat(received).containsExactlyElementsOf(sent);
+        assertThat(decoder.hasPartialFrame()).isFalse();
+    }
+
+    @Test
+    void everySplitPointOfTwoFramesWorks() throws Exception {
+        // Exhaustive over one stream: two frames cut into three chunks at every pair of points, which
+        // includes every cut inside each length prefix.
+        Message a = new Push("t", 1, 2, new byte[] {1, 2, 3});
+        Message b = new Request(9, new byte[] {4});
+        byte[] bytes = concat(MessageEncoder.toBytes(a), MessageEncoder.toBytes(b));
+        for (int i = 0; i <= bytes.length; i++) {
+            for (int j = i; j <= bytes.length; j++) {
+                MessageDecoder decoder = new MessageDecoder();
+                List<Message> out = new ArrayList<>();
+                decoder.decode(ByteBuffer.wrap(bytes, 0, i), out::add);
+                decoder.decode(ByteBuffer.wrap(bytes, i, j - i), out::add);
+                decoder.decode(ByteBuffer.wrap(bytes, j, bytes.length - j), out::add);
+                assertThat(out).as("cut at %d and %d", i, j).containsExactly(a, b);
+            }
+        }
+    }
+
+    @Test
+    void splitInsideTheLengthPrefixHoldsAPartialFrame() throws Exception {
+        byte[] frame = MessageEncoder.toBytes(new Ping(5));
+        MessageDecoder decoder = new MessageDecoder();
+
+        assertThat(decoder.decode(ByteBuffer.wrap(frame, 0, 2))).isEmpty();
+        assertThat(decoder.hasPartialFrame()).isTrue();
+        assertThat(decoder.decode(ByteBuffer.wrap(frame, 2, 1))).isEmpty();
+        assertThat(decoder.decode(ByteBuffer.wrap(frame, 3, frame.length - 3))).containsExactly(new Ping(5));
+        assertThat(decoder.hasPartialFrame()).isFalse();
+    }
+
+    @Test
+    void manyFramesInOneChunk() throws Exception {
+        List<Message> sent = List.of(new Ping(1), new Pong(1), new Request(1, new byte[0]), new Send(new byte[] {7}));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        sent.forEach(m -> out.writeBytes(MessageEncoder.toBytes(m)));
+
+        assertThat(new MessageDecoder().decode(ByteBuffer.wrap(out.toByteArray()))).containsExactlyElementsOf(sent);
+    }
+
+    @Test
+    void bufferByteOrderDoesNotMatter() throws Exception {
+        Message m = new Push("topic", 123, 456, new byte[] {9});
+        ByteBuffer chunk = ByteBuffer.wrap(MessageEncoder.toBytes(m)).order(ByteOrder.LITTLE_ENDIAN);
+
+        assertThat(new MessageDecoder().decode(chunk)).containsExactly(m);
+        assertThat(chunk.order()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Test
+    void decodeFrameReadsDirectBuffers() throws Exception {
+        Message m = new Hello(1, 30_000, "caf\u00e9", "token", new byte[] {1});
+        byte[] bytes = MessageEncoder.toBytes(m);
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length - 4);
+        direct.put(bytes, 4, bytes.length - 4).flip();
+
+        assertThat(MessageDecoder.decodeFrame(direct)).isEqualTo(m);
+        assertThat(direct.hasRemaining()).isFalse();
+    }
+
+    @Test
+    void decodeFrameConsumesTheFrameEvenWhenItFails() {
+        ByteBuffer frame = ByteBuffer.wrap(HEX.parseHex("5401030000000000000000000000000000000001ff"));
+
+        assertThatThrownBy(() -> MessageDecoder.decodeFrame(frame)).isInstanceOf(ProtocolException.class);
+        assertThat(frame.hasRemaining()).isFalse();
+    }
+
+    // ---- Limits ----
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"REQUEST", "RESPONSE", "SEND", "PUSH"})
+    void frameOfExactlyTheMaximumLengthIsAcceptedAndOneByteMoreIsNot(MessageType type) throws Exception {
+        int max = 4096;
+        Message atMax = withPayloadSize(type, max - Protocol.HEADER_SIZE);
+        Message overMax = withPayloadSize(type, max - Protocol.HEADER_SIZE + 1);
+        assertThat(MessageEncoder.encodedSize(atMax)).isEqualTo(Protocol.LENGTH_FIELD_SIZE + max);
+
+        assertThat(new MessageDecoder(max).decode(MessageEncoder.encode(atMax))).containsExactly(atMax);
+        assertThatThrownBy(() -> new MessageDecoder(max).decode(MessageEncoder.encode(overMax)))
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.code()).isEqualTo(ProtocolException.Code.FRAME_TOO_LARGE));
+    }
+
+    @Test
+    void defaultMaximumIsOneMebibyte() throws Exception {
+        Message atMax = new Request(1, new byte[Protocol.DEFAULT_MAX_FRAME_LENGTH - Protocol.HEADER_SIZE]);
+        Message overMax = new Request(1, new byte[Protocol.DEFAULT_MAX_FRAME_LENGTH - Protocol.HEADER_SIZE + 1]);
+
+        assertThat(new MessageDecoder().maxFrameLength()).isEqualTo(1 << 20);
+        assertThat(new MessageDecoder().decode(MessageEncoder.encode(atMax))).containsExactly(atMax);
+        assertThatThrownBy(() -> new MessageDecoder().decode(MessageEncoder.encode(overMax)))
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.code()).isEqualTo(ProtocolException.Code.FRAME_TOO_LARGE));
+    }
+
+    @ParameterizedTest(name = "0x{0}")
+    @ValueSource(strings = {"7fffffff", "ffffffff", "80000000"})
+    void hostileLengthIsRejectedWithoutAllocatingTheFrame(String prefix) throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        byte[] bytes = HEX.parseHex(prefix + "540105000000000000000001");
+        MessageDecoder whole = new MessageDecoder();
+        MessageDecoder bytewise = new MessageDecoder();
+        // Warm up the code paths (class loading, exception machinery) so the measured delta is the decode.
+        assertThatThrownBy(() -> new MessageDecoder().decode(ByteBuffer.wrap(bytes))).isInstanceOf(ProtocolException.class);
+
+        long before = threads.getThreadAllocatedBytes(thread);
+        ProtocolException first = catchProtocolException(() -> whole.decode(ByteBuffer.wrap(bytes), m -> { }));
+        ProtocolException second = catchProtocolException(() -> {
+            for (byte b : bytes) {
+                bytewise.decode(ByteBuffer.wrap(new byte[] {b}), m -> { });
+            }
+        });
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+        assertThat(first.code()).isEqualTo(ProtocolException.Code.FRAME_TOO_LARGE);
+        assertThat(second.code()).isEqualTo(ProtocolException.Code.FRAME_TOO_LARGE);
+        assertThat(allocated).as("bytes allocated while rejecting").isLessThan(64 * 1024);
+    }
+
+    @Test
+    void maximumBelowTheHeaderSizeIsRefused() {
+        assertThatThrownBy(() -> new MessageDecoder(11)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("11");
+        assertThat(new MessageDecoder(12).maxFrameLength()).isEqualTo(12);
+    }
+
+    // ---- Errors ----
+
+    @Test
+    void decoderStaysFailedAfterAnError() throws Exception {
+        MessageDecoder decoder = new MessageDecoder();
+        byte[] bad = HEX.parseHex("0000000c" + "55010300" + "0000000000000000");
+        ProtocolException first = catchProtocolException(() -> decoder.decode(ByteBuffer.wrap(bad)));
+        assertThat(first.code()).isEqualTo(ProtocolException.Code.BAD_MAGIC);
+
+        // Even a perfectly valid frame afterwards is refused with the original error.
+        ByteBuffer good = MessageEncoder.encode(new Ping(1));
+        ProtocolException again = catchProtocolException(() -> decoder.decode(good));
+        assertThat(again).isSameAs(first);
+        assertThat(decoder.hasPartialFrame()).isFalse();
+    }
+
+    @Test
+    void messagesBeforeTheBadFrameAreDelivered() {
+        byte[] bytes = concat(MessageEncoder.toBytes(new Ping(1)), HEX.parseHex("0000000c" + "54010b00" + "0000000000000000"));
+        List<Message> out = new ArrayList<>();
+
+        ProtocolException e = catchProtocolException(() -> new MessageDecoder().decode(ByteBuffer.wrap(bytes), out::add));
+
+        assertThat(e.code()).isEqualTo(ProtocolException.Code.UNKNOWN_TYPE);
+        assertThat(out).containsExactly(new Ping(1));
+    }
+
+    @Test
+    void longMalformedStringIsInvalidFieldNotAnIllegalArgumentException() {
+        // 65535 bytes of 0xff would decode leniently to 65535 U+FFFD characters, 196605 bytes in UTF-8:
+        // more than a string field may hold, which the record constructor would refuse with an unchecked exception.
+        ByteBuffer frame = ByteBuffer.allocate(Protocol.HEADER_SIZE + 4 + 0xFFFF);
+        frame.put(HEX.parseHex("540107000000000000000001")).putShort((short) 7).putShort((short) 0xFFFF);
+        while (frame.hasRemaining()) {
+            frame.put((byte) 0xFF);
+        }
+        ByteBuffer f = frame.flip();
+
+        assertThat(catchProtocolException(() -> MessageDecoder.decodeFrame(f)).code())
+                .isEqualTo(ProtocolException.Code.INVALID_FIELD);
+    }
+
+    @Test
+    void errorMessagesNameTheOffendingValue() {
+        assertThat(catchProtocolException(() -> MessageDecoder.checkLength(0x7fffffff, 1 << 20)))
+                .hasMessageContaining("2147483647").hasMessageContaining("1048576");
+        assertThat(catchProtocolException(() -> MessageDecoder.checkLength(0x47455420, 1 << 20)))
+                .hasMessageContaining("HTTP");
+        assertThat(catchProtocolException(() -> MessageDecoder.checkLength(5, 1 << 20)))
+                .hasMessageContaining("5");
+        assertThat(catchProtocolException(() -> MessageDecoder.decodeFrame(
+                ByteBuffer.wrap(HEX.parseHex("540101000000000000000000" + "01000075300009" + "41")))))
+                .hasMessageContaining("HELLO").hasMessageContaining("clientId");
+    }
+
+    @Test
+    void httpAndTlsAreRecognisedOnlyWhereALengthIsOutOfRange() throws Exception {
+        // "GET " as a length (1195725856) is legal if someone configured a 2 GiB limit: then it is a length.
+        MessageDecoder.checkLength(0x47455420, Integer.MAX_VALUE);
+        assertThat(catchProtocolException(() -> MessageDecoder.checkLength(0x16030100, 1 << 20)).code())
+                .isEqualTo(ProtocolException.Code.NOT_TETHER_TLS);
+    }
+
+    // ---- Fuzz: nothing but messages or ProtocolException, and no hang ----
+
+    @Test
+    void randomBytesGiveOnlyMessagesOrProtocolException() {
+        Random random = new Random(42);
+        int decoded = 0;
+        int rejected = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] bytes = new byte[random.nextInt(64)];
+            random.nextBytes(bytes);
+            if (bytes.length >= 4 && random.nextBoolean()) {
+                // A plausible length and header, so the fuzz reaches the field readers, not just the prefix check.
+                ByteBuffer.wrap(bytes).putInt(bytes.length - 4);
+                if (bytes.length >= 6) {
+                    bytes[4] = 0x54;
+                    bytes[5] = 0x01;
+                    bytes[6 % bytes.length] = (byte) (1 + random.nextInt(10));
+                }
+            }
+            if (feed(bytes, random)) {
+                decoded++;
+            } else {
+                rejected++;
+            }
+        }
+        assertThat(decoded).isPositive();
+        assertThat(rejected).isPositive();
+    }
+
+    @Test
+    void mutatedValidFramesGiveOnlyMessagesOrProtocolException() {
+        Random random = new Random(7);
+        RandomMessages messages = new RandomMessages(random, 64);
+        int rejected = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] bytes = MessageEncoder.toBytes(messages.next());
+            int mutations = 1 + random.nextInt(3);
+            for (int k = 0; k < mutations; k++) {
+                int at = random.nextInt(bytes.length);
+                switch (random.nextInt(3)) {
+                    case 0:
+                        bytes[at] = (byte) random.nextInt(256);
+                        break;
+                    case 1:
+                        bytes[at] ^= (byte) (1 << random.nextInt(8));
+                        break;
+                    default:
+                        bytes = java.util.Arrays.copyOf(bytes, at); // truncate
+                }
+                if (bytes.length == 0) {
+                    break;
+                }
+            }
+            if (!feed(bytes, random)) {
+                rejected++;
+            }
+        }
+        assertThat(rejected).isPositive();
+    }
+
+    /**
+     * Feeds {@code bytes} in random chunks to a fresh decoder and through checkLength + decodeFrame; true if
+     * all went through. Fails the test on any exception other than ProtocolException.
+     */
+    private static boolean feed(byte[] bytes, Random random) {
+        boolean ok = true;
+        MessageDecoder decoder = new MessageDecoder(4096);
+        try {
+            int pos = 0;
+            while (pos < bytes.length) { // bounded: every pass consumes at least one byte
+                int n = Math.min(bytes.length - pos, 1 + random.nextInt(16));
+                ByteBuffer chunk = ByteBuffer.wrap(bytes, pos, n);
+                decoder.decode(chunk, m -> assertThat(m).isNotNull());
+                assertThat(chunk.hasRemaining()).isFalse();
+                pos += n;
+            }
+        } catch (ProtocolException expected) {
+            ok = false;
+        }
+        if (bytes.length >= 4) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            try {
+                int length = buf.getInt();
+                MessageDecoder.checkLength(length, 4096);
+                if (buf.remaining() >= length) {
+                    buf.limit(4 + length);
+                    assertThat(MessageDecoder.decodeFrame(buf)).isNotNull();
+                }
+            } catch (ProtocolException expected) {
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
+    // ---- helpers ----
+
+    static Message withPayloadSize(MessageType type, int size) {
+        byte[] payload = new byte[size];
+        new Random(size).nextBytes(payload);
+        switch (type) {
+            case REQUEST:
+                return new Request(1, payload);
+            case RESPONSE:
+                return new Response(1, payload);
+            case SEND:
+                return new Send(payload);
+            case PUSH:
+                return new Push(payload);
+            default:
+                throw new IllegalArgumentException(type.name());
+        }
+    }
+
+    interface Decoding {
+        void run() throws Exception;
+    }
+
+    static ProtocolException catchProtocolException(Decoding decoding) {
+        try {
+            decoding.run();
+        } catch (ProtocolException e) {
+            return e;
+        } catch (Exception e) {
+            throw new AssertionError("expected a ProtocolException, got " + e, e);
+        }
+        throw new AssertionError("expected a ProtocolException, nothing was thrown");
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+}

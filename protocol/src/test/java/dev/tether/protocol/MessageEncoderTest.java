@@ -1,0 +1,141 @@
+package dev.tether.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class MessageEncoderTest {
+    private static final String MAX_STRING = "x".repeat(0xFFFF);
+    private static final byte[] MAX_TOKEN = new byte[0xFFFF];
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(MessageType.class)
+    void randomMessagesOfEveryTypeRoundTrip(MessageType type) throws Exception {
+        RandomMessages messages = new RandomMessages(new Random(type.ordinal()), 300);
+        for (int i = 0; i < 500; i++) {
+            Message m = messages.next(type);
+            assertThat(roundTrip(m)).isEqualTo(m);
+        }
+    }
+
+    @Test
+    void emptyFieldsRoundTrip() throws Exception {
+        List<Message> empty = List.of(new Hello(1, 0, "", "", new byte[0]), new Welcome(1, 0, 12, "", new byte[0]),
+                new Ping(0), new Pong(0), new Request(1, new byte[0]), new Response(1, new byte[0]),
+                new ErrorMessage(0, 0, ""), new Send(0, new byte[0]), new Push("", 0, 0, new byte[0]), new GoAway(0, ""));
+        assertThat(empty).extracting(Message::type).containsExactly(MessageType.values());
+        for (Message m : empty) {
+            assertThat(roundTrip(m)).isEqualTo(m);
+        }
+    }
+
+    @Test
+    void maximumSizeFieldsRoundTrip() throws Exception {
+        long u32 = 0xFFFF_FFFFL;
+        List<Message> max = List.of(
+                new Hello(255, u32, MAX_STRING, MAX_STRING, MAX_TOKEN),
+                new Welcome(255, u32, u32, MAX_STRING, MAX_TOKEN),
+                new Ping(Long.MAX_VALUE), new Pong(Long.MIN_VALUE),
+                new ErrorMessage(-1L, 0xFFFF, MAX_STRING),
+                new Push(MAX_STRING, Long.MAX_VALUE, Long.MAX_VALUE, new byte[1000]),
+                new Send(Long.MAX_VALUE, new byte[1000]),
+                new GoAway(u32, MAX_STRING));
+        for (Message m : max) {
+            assertThat(roundTrip(m)).isEqualTo(m);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = MessageType.class, names = {"REQUEST", "RESPONSE", "SEND", "PUSH"})
+    void payloadFillingTheDefaultMaximumFrameRoundTrips(MessageType type) throws Exception {
+        Message m = MessageDecoderTest.withPayloadSize(type, Protocol.DEFAULT_MAX_FRAME_LENGTH - Protocol.HEADER_SIZE);
+
+        assertThat(MessageEncoder.encodedSize(m)).isEqualTo(Protocol.LENGTH_FIELD_SIZE + Protocol.DEFAULT_MAX_FRAME_LENGTH);
+        assertThat(roundTrip(m)).isEqualTo(m);
+    }
+
+    @Test
+    void encodedSizeEqualsTheBytesWrittenAndTheLengthPrefix() {
+        RandomMessages messages = new RandomMessages(new Random(99), 200);
+        for (int i = 0; i < 2000; i++) {
+            Message m = messages.next();
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+            buf.position(3);
+            MessageEncoder.encode(m, buf);
+
+            assertThat(buf.position() - 3).as("%s", m).isEqualTo(MessageEncoder.encodedSize(m));
+            assertThat(buf.getInt(3)).isEqualTo(MessageEncoder.encodedSize(m) - Protocol.LENGTH_FIELD_SIZE);
+        }
+    }
+
+    @Test
+    void headerIsMagicVersionTypeFlagsAndCorrelationId() {
+        ByteBuffer frame = MessageEncoder.encode(new Push("t", 5, Push.NO_SEQUENCE, new byte[] {1}));
+
+        assertThat(frame.get(4)).isEqualTo((byte) 0x54);
+        assertThat(frame.get(5)).isEqualTo((byte) 0x01);
+        assertThat(frame.get(6)).isEqualTo((byte) MessageType.PUSH.code());
+        assertThat(frame.get(7)).isEqualTo((byte) (MessageEncoder.PUSH_HAS_TOPIC | MessageEncoder.PUSH_HAS_TIMESTAMP));
+        assertThat(frame.getLong(8)).isZero();
+        assertThat(MessageEncoder.encode(new Response(0x0102030405060708L, new byte[0])).getLong(8)).isEqualTo(0x0102030405060708L);
+    }
+
+    @Test
+    void tooSmallBufferThrowsAndWritesNothing() {
+        Message m = new Request(1, new byte[10]);
+        ByteBuffer buf = ByteBuffer.allocate(MessageEncoder.encodedSize(m) - 1);
+
+        assertThatThrownBy(() -> MessageEncoder.encode(m, buf)).isInstanceOf(BufferOverflowException.class);
+        assertThat(buf.position()).isZero();
+        assertThat(buf.array()).containsOnly(0);
+    }
+
+    @Test
+    void writesBigEndianWhateverTheBufferOrder() {
+        Message m = new Welcome(1, 30_000, 1 << 20, "s", null);
+        ByteBuffer little = ByteBuffer.allocate(MessageEncoder.encodedSize(m)).order(ByteOrder.LITTLE_ENDIAN);
+
+        MessageEncoder.encode(m, little);
+
+        assertThat(little.array()).isEqualTo(MessageEncoder.toBytes(m));
+        assertThat(little.order()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Test
+    void encodeReturnsAFlippedBufferOfExactlyTheFrame() {
+        Message m = new Ping(1);
+        ByteBuffer buf = MessageEncoder.encode(m);
+
+        assertThat(buf.position()).isZero();
+        assertThat(buf.remaining()).isEqualTo(MessageEncoder.encodedSize(m)).isEqualTo(24);
+        assertThat(MessageEncoder.toBytes(m)).hasSize(24);
+    }
+
+    @Test
+    void supplementaryCharactersTakeFourBytes() {
+        String emoji = new String(Character.toChars(0x1F600));
+        Message m = new GoAway(0, emoji);
+
+        assertThat(MessageEncoder.encodedSize(m)).isEqualTo(4 + 12 + 4 + 2 + 4);
+        byte[] bytes = MessageEncoder.toBytes(m);
+        assertThat(Arrays.copyOfRange(bytes, bytes.length - 4, bytes.length))
+                .isEqualTo(new byte[] {(byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80});
+    }
+
+    private static Message roundTrip(Message m) throws ProtocolException {
+        ByteBuffer frame = MessageEncoder.encode(m);
+        List<Message> out = new MessageDecoder(Integer.MAX_VALUE).decode(frame);
+        assertThat(frame.hasRemaining()).isFalse();
+        assertThat(out).hasSize(1);
+        return out.get(0);
+    }
+}
