@@ -18,6 +18,8 @@ final class RunMetrics {
     final LongAdder completed = new LongAdder();
     final LongAdder warmupCompleted = new LongAdder();
     final LongAdder late = new LongAdder();
+    final LongAdder pushes = new LongAdder();
+    final LongAdder warmupPushes = new LongAdder();
     final LongAdder connectFailures = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Function<Throwable, String> errorKind;
@@ -54,6 +56,13 @@ final class RunMetrics {
         }
         r.record(Metric.SERVICE, doneNanos - sentNanos);
         (r == result ? completed : warmupCompleted).increment();
+    }
+
+    /** A push arrived at {@code receivedNanos}, {@code latencyNanos} after the server stamped it. */
+    void pushed(long receivedNanos, long latencyNanos) {
+        MetricRecorders r = recorders(receivedNanos);
+        r.record(Metric.PUSH, latencyNanos);
+        (r == result ? pushes : warmupPushes).increment();
     }
 
     /** An operation left the generator at {@code sentNanos}; counts it when it is later than the threshold. */
