@@ -1,0 +1,527 @@
+package dev.tether.server;
+
+import dev.tether.client.internal.FrameDecoder;
+import dev.tether.client.internal.FrameEncoder;
+import dev.tether.protocol.MessageEncoder;
+import dev.tether.protocol.Push;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Tether reference server: a real server for load runs and for developing clients against.
+ *
+ * <h2>Start, use, stop</h2>
+ * <pre>{@code
+ * try (ReferenceServer server = ReferenceServer.builder()
+ *         .port(0)                                        // any free port
+ *         .serviceTime(ServiceTime.parse("exp:2ms"))      // simulated work, off the event loop's back
+ *         .start()) {
+ *     System.out.println("listening on " + server.address());
+ *     ...
+ * }                                                       // close(): graceful drain
+ * }</pre>
+ *
+ * <h2>What a connection goes through</h2>
+ * <ol>
+ *   <li>Accepted, unless {@link Builder#maxConnections} are open (then ERROR {@code SERVER_FULL} and close).</li>
+ *   <li>The first frame must be a HELLO, within {@link Builder#handshakeTimeout}; anything else gets
+ *       ERROR {@code NOT_READY}, silence gets {@code HANDSHAKE_TIMEOUT}, a wrong token {@code AUTH_FAILED};
+ *       each closes the connection and nothing the peer sent is served.</li>
+ *   <li>WELCOME: the protocol version (the lower of the client's maximum and 1), the session id, the
+ *       heartbeat interval and the maximum frame length.</li>
+ *   <li>Requests are echoed (or answered with a simulated error, see {@link Builder#errorRate}), pings are
+ *       ponged, sends are counted, pushes are fanned out at {@link Builder#pushRate}.</li>
+ *   <li>A session that sends nothing for {@link Builder#idleTimeout} is evicted (ERROR {@code IDLE_TIMEOUT});
+ *       one that stops reading while more than {@link Builder#maxPendingBytesPerConnection} bytes queue up
+ *       for it is dropped ({@code SLOW_CONSUMER}); one that breaks the protocol gets {@code PROTOCOL_ERROR}
+ *       or {@code FRAME_TOO_LARGE}. Only that connection is affected.</li>
+ * </ol>
+ *
+ * <p>While a connection cannot take more bytes (its outbound buffer passed the high-water mark) the server
+ * stops reading from it, so a client that writes requests and never reads the answers cannot make the
+ * server buffer without bound.
+ *
+ * <p>Timeouts are checked by one sweep over the registry (a tenth of the shortest timeout apart,
+ * between 10 ms and 1 s) instead of a timer per connection: an idle connection costs no scheduled task.
+ *
+ * <p>Thread-safe. Every method may be called from any thread except an event-loop thread of this server
+ * for the blocking {@link #close()}.
+ */
+public final class ReferenceServer implements AutoCloseable {
+    /** Default listen address: loopback only; use {@code 0.0.0.0} to accept from other machines. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** Default port. */
+    public static final int DEFAULT_PORT = 7000;
+    /** Default handshake timeout: 10 s. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** Default heartbeat interval announced in the WELCOME: 30 s (the SDK's default). */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
+    /** Default idle timeout: three heartbeat intervals, 90 s with the default interval. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = DEFAULT_HEARTBEAT_INTERVAL.multipliedBy(3);
+    /** Default connection limit. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
+    /** Default payload size of the pushes sent at {@link Builder#pushRate}: 64 bytes. */
+    public static final int DEFAULT_PUSH_SIZE = 64;
+    /** Default drain timeout: 30 s. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Default reconnect-after hint carried by GO_AWAY: 1 s. */
+    public static final Duration DEFAULT_RECONNECT_AFTER = Duration.ofSeconds(1);
+    /** Default bound on the bytes queued for one connection before it is dropped as a slow consumer: 4 MiB. */
+    public static final long DEFAULT_MAX_PENDING_BYTES = 4L << 20;
+
+    /** Outbound bytes queued above which a connection counts as not writable (and is not read from). */
+    static final int HIGH_WATER_MARK = 64 * 1024;
+    static final int LOW_WATER_MARK = 32 * 1024;
+    /** After GO_AWAY, how long a session stays open so requests already on the wire still arrive. */
+    static final Duration DRAIN_GRACE = Duration.ofMillis(250);
+
+    private static final System.Logger LOG = System.getLogger(ReferenceServer.class.getName());
+
+    final ServerSettings settings;
+    final ServerCounters counters = new ServerCounters();
+    private final ConcurrentHashMap<String, Session> registry = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong nextSessionId = new AtomicLong();
+    private final String sessionIdPrefix;
+    private final long startNanos;
+    private final Instant startInstant;
+    private final boolean nativeTransport;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel serverChannel;
+    private final InetSocketAddress address;
+    private final byte[] pushPayload;
+    private final AtomicBoolean drainStarted = new AtomicBoolean();
+    private final AtomicBoolean shutdownStarted = new AtomicBoolean();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile boolean draining;
+    private volatile ScheduledFuture<?> sweeper;
+    private volatile ScheduledFuture<?> pusher;
+    private volatile ScheduledFuture<?> drainDeadline;
+
+    /** A builder with every setting at its default. */
+    public static Builder builder() {
+        return new ServerBuilder();
+    }
+
+    static ReferenceServer start(ServerSettings settings) {
+        return new ReferenceServer(settings);
+    }
+
+    private ReferenceServer(ServerSettings settings) {
+        this.settings = settings;
+        this.sessionIdPrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)) + "-";
+        this.startNanos = settings.ticker().nanoTime();
+        this.startInstant = settings.clock().instant();
+        this.pushPayload = new byte[settings.pushSize()];
+        this.nativeTransport = settings.nativeTransport() && Epoll.isAvailable();
+        IoHandlerFactory io = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = nativeTransport ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tether-server-accept", true), io);
+        this.workers = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(), new DefaultThreadFactory("tether-server-io", true), io);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        initSessionPipeline(ch);
+                    }
+                });
+        try {
+            this.serverChannel = bootstrap.bind(settings.host(), settings.port()).syncUninterruptibly().channel();
+        } catch (Exception e) { // Netty rethrows the bind failure (an IOException) unchecked
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(),
+                    e instanceof IOException io2 ? io2 : new IOException(e));
+        }
+        this.address = (InetSocketAddress) serverChannel.localAddress();
+        long sweep = settings.sweepIntervalNanos();
+        this.sweeper = boss.next().scheduleAtFixedRate(this::sweep, sweep, sweep, TimeUnit.NANOSECONDS);
+        if (settings.pushRate() > 0) {
+            startPushing(settings.pushRate());
+        }
+    }
+
+    /** Installs the session pipeline: the SDK's frame codec, then one {@link Session} handler. */
+    void initSessionPipeline(Channel ch) {
+        ch.pipeline().addLast(new FrameDecoder(settings.maxFrameLength()), FrameEncoder.INSTANCE,
+                new Session(this, sessionIdPrefix + Long.toString(nextSessionId.incrementAndGet(), 36)));
+    }
+
+    /** The port the server listens on (the chosen one when built with port 0). */
+    public int port() {
+        return address.getPort();
+    }
+
+    /** The address the server listens on. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** Whether the server runs on Linux's native epoll transport (otherwise Java NIO). */
+    public boolean nativeTransport() {
+        return nativeTransport;
+    }
+
+    /** A snapshot of the server's counters; cheap enough to take every second. */
+    public ServerStats stats() {
+        return counters.snapshot(open.get());
+    }
+
+    /** A snapshot of the connection registry: every open connection, handshake pending or not. */
+    public List<SessionInfo> sessions() {
+        List<SessionInfo> out = new ArrayList<>(registry.size());
+        for (Session s : registry.values()) {
+            out.add(s.info());
+        }
+        return out;
+    }
+
+    /**
+     * Pushes {@code payload} to every session past its handshake, now, stamped with the server's wall clock.
+     * Protocol v1 has no subscriptions: {@code topic} is carried in the PUSH frame and every session gets it.
+     *
+     * @param topic the topic written in the frame, or {@code null} for none
+     * @param payload the bytes to push (not copied; do not change them afterwards)
+     * @return the number of sessions the push was handed to
+     */
+    public int broadcast(String topic, byte[] payload) {
+        Objects.requireNonNull(payload, "payload");
+        new Push(topic, 0, Push.NO_SEQUENCE, payload); // validates the topic now, in the caller's thread
+        int count = 0;
+        for (Session s : registry.values()) {
+            if (s.state == SessionInfo.State.OPEN) {
+                count++;
+            }
+        }
+        if (count > 0) {
+            pushToAll(topic, payload, 1);
+        }
+        return count;
+    }
+
+    /**
+     * Drains gracefully: stops accepting, sends GO_AWAY (with the {@link Builder#reconnectAfter} hint) to
+     * every session, lets requests in flight finish for up to {@link Builder#drainTimeout}, then closes
+     * every connection and the server's threads. Idempotent.
+     *
+     * @return completes when everything is closed
+     */
+    public CompletableFuture<Void> drain() {
+        if (!drainStarted.compareAndSet(false, true)) {
+            return terminated;
+        }
+        draining = true;
+        cancel(pusher);
+        serverChannel.close().addListener(f -> {
+            for (Session s : registry.values()) {
+                s.executor().execute(s::goAway);
+            }
+            if (registry.isEmpty()) {
+                shutdown();
+            } else {
+                drainDeadline = boss.next().schedule(this::forceCloseAll, settings.drainTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            }
+        });
+        return terminated;
+    }
+
+    /**
+     * {@link #drain()} and wait for it, at most the drain timeout plus a few seconds. Idempotent; never
+     * throws.
+     */
+    @Override
+    public void close() {
+        CompletableFuture<Void> done = drain();
+        if (workers.next().inEventLoop() || boss.next().inEventLoop()) {
+            return; // would wait for ourselves
+        }
+        try {
+            done.get(settings.drainTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "reference server did not close in time: " + e);
+            closeNow();
+        }
+    }
+
+    /** Closes every connection and the listener at once, without GO_AWAY or waiting. Idempotent. */
+    public void closeNow() {
+        drainStarted.set(true);
+        draining = true;
+        cancel(pusher);
+        serverChannel.close();
+        forceCloseAll();
+    }
+
+    /** Completes when the server has closed (after {@link #drain()}, {@link #close()} or {@link #closeNow()}). */
+    public CompletableFuture<Void> terminationFuture() {
+        return terminated;
+    }
+
+    // ---- called by sessions (on their event loop) ----
+
+    /** Admits a newly accepted connection into the registry, or says why it is refused. */
+    dev.tether.protocol.ErrorCode admit(Session s) {
+        if (draining) {
+            return dev.tether.protocol.ErrorCode.DRAINING;
+        }
+        for (;;) {
+            int n = open.get();
+            if (n >= settings.maxConnections()) {
+                counters.rejectedFull.increment();
+                return dev.tether.protocol.ErrorCode.SERVER_FULL;
+            }
+            if (open.compareAndSet(n, n + 1)) {
+                break;
+            }
+        }
+        registry.put(s.id, s);
+        if (draining) {
+            s.executor().execute(s::goAway); // drain began between the check and the put
+        }
+        return null;
+    }
+
+    /** Removes a session; the first call for it wins, any later one is a no-op. */
+    void remove(Session s) {
+        if (registry.remove(s.id, s)) {
+            open.decrementAndGet();
+            if (draining && registry.isEmpty() && !serverChannel.isOpen()) {
+                shutdown();
+            }
+        }
+    }
+
+    boolean isDraining() {
+        return draining;
+    }
+
+    Instant toInstant(long tickerNanos) {
+        return startInstant.plusNanos(tickerNanos - startNanos);
+    }
+
+    long nowMicros() {
+        Instant now = settings.clock().instant();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    /** Test seam: runs one timeout sweep now (on the sweeper's thread); completes when it has been dispatched. */
+    CompletableFuture<Void> sweepNow() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        boss.next().execute(() -> {
+            sweep();
+            done.complete(null);
+        });
+        return done;
+    }
+
+    // ---- internals ----
+
+    private void sweep() {
+        long now = settings.ticker().nanoTime();
+        for (Session s : registry.values()) {
+            s.sweep(now);
+        }
+    }
+
+    private void startPushing(double perSecond) {
+        long periodNanos = Math.max(1_000_000L, (long) (1e9 / perSecond));
+        double perTick = perSecond * periodNanos / 1e9;
+        double[] owed = {0};
+        pusher = boss.next().scheduleAtFixedRate(() -> {
+            owed[0] += perTick;
+            int n = (int) owed[0];
+            if (n > 0) {
+                owed[0] -= n;
+                pushToAll(settings.pushTopic(), pushPayload, n);
+            }
+        }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Hands {@code times} pushes of {@code payload} to every open session, one task per event loop. */
+    private void pushToAll(String topic, byte[] payload, int times) {
+        for (EventExecutor loop : workers) {
+            loop.execute(() -> pushLocal(loop, topic, payload, times));
+        }
+    }
+
+    /** On {@code loop}: encodes each push once and writes a shared view of it to every session of this loop. */
+    private void pushLocal(EventExecutor loop, String topic, byte[] payload, int times) {
+        for (int i = 0; i < times; i++) {
+            ByteBuf frame = null;
+            try {
+                for (Session s : registry.values()) {
+                    if (s.executor() != loop || s.state != SessionInfo.State.OPEN) {
+                        continue;
+                    }
+                    if (frame == null) {
+                        frame = encode(new Push(topic, nowMicros(), Push.NO_SEQUENCE, payload));
+                    }
+                    s.push(frame.retainedDuplicate(), frame.readableBytes());
+                }
+            } finally {
+                if (frame != null) {
+                    frame.release();
+                }
+            }
+        }
+    }
+
+    private static ByteBuf encode(Push push) {
+        int size = MessageEncoder.encodedSize(push);
+        ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(size, size);
+        MessageEncoder.encode(push, buf.nioBuffer(0, size));
+        return buf.writerIndex(size);
+    }
+
+    private void forceCloseAll() {
+        List<io.netty.channel.ChannelFuture> closing = new ArrayList<>();
+        for (Session s : registry.values()) {
+            closing.add(s.channel().close());
+        }
+        if (closing.isEmpty()) {
+            shutdown();
+            return;
+        }
+        AtomicInteger left = new AtomicInteger(closing.size());
+        for (io.netty.channel.ChannelFuture f : closing) {
+            f.addListener(x -> {
+                if (left.decrementAndGet() == 0) {
+                    shutdown();
+                }
+            });
+        }
+    }
+
+    private void shutdown() {
+        if (!shutdownStarted.compareAndSet(false, true)) {
+            return;
+        }
+        cancel(sweeper);
+        cancel(pusher);
+        cancel(drainDeadline);
+        io.netty.util.concurrent.Future<?> w = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        io.netty.util.concurrent.Future<?> b = boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        w.addListener(x -> b.addListener(y -> terminated.complete(null)));
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ReferenceServer[" + address + ", " + (nativeTransport ? "epoll" : "nio") + ", connections=" + open.get() + "]";
+    }
+
+    /**
+     * Settings of a {@link ReferenceServer}; every one is optional. Each setter checks its value at once
+     * and names it in the exception.
+     */
+    public interface Builder {
+        /** The address to listen on; default {@value ReferenceServer#DEFAULT_HOST}. */
+        Builder host(String host);
+
+        /** The port to listen on, 0 for any free one; default {@value ReferenceServer#DEFAULT_PORT}. */
+        Builder port(int port);
+
+        /** The token every hello must carry; default none (any hello is accepted). */
+        Builder authToken(String token);
+
+        /** How long a new connection has to send its hello; default 10 s. Must be positive. */
+        Builder handshakeTimeout(Duration timeout);
+
+        /**
+         * How long a session may send nothing before it is evicted; default three {@link #heartbeatInterval}s
+         * (90 s). {@link Duration#ZERO} turns eviction off.
+         */
+        Builder idleTimeout(Duration timeout);
+
+        /** The heartbeat interval announced in the WELCOME; default 30 s. */
+        Builder heartbeatInterval(Duration interval);
+
+        /** The most connections open at once (handshake pending or not); default {@value ReferenceServer#DEFAULT_MAX_CONNECTIONS}. */
+        Builder maxConnections(int max);
+
+        /** The largest frame accepted (length prefix value, bytes), announced in the WELCOME; default 1 MiB. */
+        Builder maxFrameLength(int bytes);
+
+        /** Simulated work per request; default {@link ServiceTime#NONE}. */
+        Builder serviceTime(ServiceTime serviceTime);
+
+        /** The fraction of requests, in [0, 1], answered with ERROR {@code APPLICATION_ERROR}; default 0. */
+        Builder errorRate(double fraction);
+
+        /** Pushes per second sent to every session; default 0 (off). */
+        Builder pushRate(double pushesPerSecond);
+
+        /** The topic written in the pushes of {@link #pushRate}; default none. */
+        Builder pushTopic(String topic);
+
+        /** The payload size of the pushes of {@link #pushRate}, in bytes; default {@value ReferenceServer#DEFAULT_PUSH_SIZE}. */
+        Builder pushSize(int bytes);
+
+        /** How long a drain waits for requests in flight before it closes everything; default 30 s. */
+        Builder drainTimeout(Duration timeout);
+
+        /** The reconnect-after hint sent in GO_AWAY; default 1 s. */
+        Builder reconnectAfter(Duration hint);
+
+        /**
+         * The most bytes that may queue for one connection before it is dropped as a slow consumer; default
+         * 4 MiB, at least the max frame length.
+         */
+        Builder maxPendingBytesPerConnection(long bytes);
+
+        /** I/O threads serving the connections; default the number of processors. */
+        Builder eventLoopThreads(int threads);
+
+        /** Whether to use Linux's native epoll transport when it is available; default true (NIO otherwise). */
+        Builder nativeTransport(boolean useNative);
+
+        /** Binds and starts serving. Throws {@link UncheckedIOException} naming the address if it cannot bind. */
+        ReferenceServer start();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.tether.server;
+
+import io.netty.util.concurrent.Ticker;
+import java.time.Clock;
+import java.time.Duration;
+
+/** The validated, immutable settings a {@link ReferenceServer} runs with. */
+record ServerSettings(String host, int port, String authToken, Duration handshakeTimeout, Duration idleTimeout,
+                      Duration heartbeatInterval, int maxConnections, int maxFrameLength, ServiceTime serviceTime,
+                      double errorRate, double pushRate, String pushTopic, int pushSize, Duration drainTimeout,
+                      Duration reconnectAfter, long maxPendingBytesPerConnection, int eventLoopThreads,
+                      boolean nativeTransport, Ticker ticker, Clock clock) {
+
+    /** How often timeouts are checked: a tenth of the shortest timeout, between 10 ms and 1 s. */
+    long sweepIntervalNanos() {
+        long shortest = handshakeTimeout.toNanos();
+        if (!idleTimeout.isZero()) {
+            shortest = Math.min(shortest, idleTimeout.toNanos());
+        }
+        return Math.max(10_000_000L, Math.min(1_000_000_000L, shortest / 10));
+    }
+}

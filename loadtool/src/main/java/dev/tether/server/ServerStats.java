@@ -1,0 +1,26 @@
+package dev.tether.server;
+
+/**
+ * A snapshot of the reference server's counters. Totals count since the server started; they are
+ * read without locking, so a snapshot taken under load is a consistent-enough view, not an atomic one.
+ *
+ * @param connections connections open right now, including those still in the handshake
+ * @param handshakesTotal handshakes completed (a WELCOME was sent)
+ * @param requestsTotal requests received from sessions past the handshake
+ * @param pushesTotal pushes written to sessions
+ * @param sendsTotal one-way sends received
+ * @param bytesIn bytes of well-formed frames received (length prefix included)
+ * @param bytesOut bytes written (frames, and the plain-text answer to HTTP clients)
+ * @param evictions sessions closed because they sent nothing for the idle timeout
+ * @param protocolErrors connections closed because they broke the protocol (malformed or oversized
+ *     frame, unexpected message, a message before the hello, HTTP or TLS on the plaintext port)
+ * @param authFailures hellos rejected for a missing or wrong auth token
+ * @param rejectedFull connections refused because the server was at its connection limit
+ * @param handshakeTimeouts connections closed because no hello arrived within the handshake timeout
+ * @param slowConsumers sessions closed because more than the allowed bytes were queued for them
+ * @param applicationErrors requests answered with a simulated {@code APPLICATION_ERROR} (see {@code errorRate})
+ */
+public record ServerStats(int connections, long handshakesTotal, long requestsTotal, long pushesTotal, long sendsTotal,
+                          long bytesIn, long bytesOut, long evictions, long protocolErrors, long authFailures,
+                          long rejectedFull, long handshakeTimeouts, long slowConsumers, long applicationErrors) {
+}

@@ -1,0 +1,150 @@
+package dev.tether.loadtool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.protocol.ErrorCode;
+import dev.tether.protocol.ErrorMessage;
+import dev.tether.protocol.GoAway;
+import dev.tether.protocol.Hello;
+import dev.tether.protocol.Message;
+import dev.tether.protocol.MessageDecoder;
+import dev.tether.protocol.MessageEncoder;
+import dev.tether.protocol.Welcome;
+import dev.tether.server.ReferenceServer;
+import dev.tether.server.ServerStats;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ServerCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private CommandLine commandLine() {
+        CommandLine cl = LoadTool.newCommandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl;
+    }
+
+    private static ServerCommand serverCommand(CommandLine cl) {
+        ServerCommand cmd = cl.getSubcommands().get("server").getCommand();
+        cmd.installSignalHandlers = false;
+        return cmd;
+    }
+
+    @Test
+    void helpDescribesEveryOptionWithItsDefault() {
+        int code = commandLine().execute("server", "--help");
+        assertThat(code).isEqualTo(ExitCodes.OK);
+        String help = out.toString();
+        for (String option : new String[] {"--host", "--port", "--auth-token", "--auth-token-file", "--handshake-timeout",
+                "--idle-timeout", "--heartbeat-interval", "--max-connections", "--max-frame-size", "--service-time",
+                "--error-rate", "--push-rate", "--push-topic", "--push-size", "--drain-timeout", "--quiet", "--version"}) {
+            assertThat(help).contains(option);
+        }
+        assertThat(help).contains("Default: 10s").contains("Default: 7000").contains("Default: 30s").contains("90s");
+    }
+
+    @Test
+    void badValuesAreUsageErrors() {
+        assertThat(commandLine().execute("server", "--service-time", "soon")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("'soon' is not a service time");
+        assertThat(commandLine().execute("server", "--error-rate", "2", "--port", "0")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("errorRate");
+        assertThat(commandLine().execute("server", "--handshake-timeout", "later")).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void runsUntilTheFirstSignalDrainsAndExitsZeroAndASecondSignalExitsAtOnce(@TempDir Path dir) throws Exception {
+        Path tokenFile = dir.resolve("token");
+        Files.writeString(tokenFile, "t0ken\n");
+        CommandLine cl = commandLine();
+        ServerCommand cmd = serverCommand(cl);
+        AtomicInteger hardExits = new AtomicInteger();
+        cmd.exitAtOnce = hardExits::incrementAndGet;
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                () -> cl.execute("server", "--port", "0", "--quiet", "--auth-token-file", tokenFile.toString(), "--drain-timeout", "5s"));
+        ReferenceServer server = cmd.started.get(10, TimeUnit.SECONDS);
+        assertThat(out.toString()).contains("listening on 127.0.0.1:" + server.port()).contains("auth token required");
+
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(MessageEncoder.toBytes(new Hello(30_000, "cli", "t0ken")));
+            List<Message> got = new ArrayList<>();
+            MessageDecoder decoder = new MessageDecoder();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            while (got.isEmpty()) {
+                int n = in.read(buf);
+                assertThat(n).isPositive();
+                decoder.decode(ByteBuffer.wrap(buf, 0, n), got::add);
+            }
+            assertThat(got.get(0)).isInstanceOf(Welcome.class);
+
+            cmd.onSignal(); // as SIGTERM would
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                decoder.decode(ByteBuffer.wrap(buf, 0, n), got::add);
+            }
+            assertThat(got.get(1)).isInstanceOf(GoAway.class);
+        }
+        assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).contains("draining").contains("stopped");
+        assertThat(hardExits).hasValue(0);
+        cmd.onSignal();
+        assertThat(hardExits).hasValue(1);
+    }
+
+    @Test
+    void aWrongTokenFromTheTokenFileIsRefused(@TempDir Path dir) throws Exception {
+        Path tokenFile = dir.resolve("token");
+        Files.writeString(tokenFile, "right");
+        CommandLine cl = commandLine();
+        ServerCommand cmd = serverCommand(cl);
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                () -> cl.execute("server", "--port", "0", "--quiet", "--auth-token-file", tokenFile.toString()));
+        ReferenceServer server = cmd.started.get(10, TimeUnit.SECONDS);
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(MessageEncoder.toBytes(new Hello(30_000, "cli", "wrong")));
+            byte[] all = s.getInputStream().readAllBytes();
+            List<Message> got = new MessageDecoder().decode(ByteBuffer.wrap(all));
+            assertThat(got).hasSize(1);
+            assertThat(((ErrorMessage) got.get(0)).errorCode()).isEqualTo(ErrorCode.AUTH_FAILED);
+        } finally {
+            cmd.onSignal();
+        }
+        assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
+    }
+
+    @Test
+    void givingBothTokenOptionsIsAUsageError(@TempDir Path dir) throws Exception {
+        Path tokenFile = dir.resolve("token");
+        Files.writeString(tokenFile, "x");
+        int code = commandLine().execute("server", "--port", "0", "--auth-token", "y", "--auth-token-file", tokenFile.toString());
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("not both");
+    }
+
+    @Test
+    void theStatsLineShowsRatesFromTwoSnapshots() {
+        ServerStats before = new ServerStats(10, 100, 1_000, 50, 0, 10_000, 20_000, 1, 2, 0, 0, 0, 0, 0);
+        ServerStats after = new ServerStats(12, 120, 3_000, 150, 0, 10_000 + 2 * 1024 * 1024, 20_000 + 4096, 3, 4, 0, 0, 0, 0, 0);
+        String line = ServerCommand.StatsLine.format(LocalTime.of(12, 0, 1), before, after, 2.0);
+        assertThat(line).isEqualTo("12:00:01 conns=12 handshakes/s=10 req/s=1000 push/s=50 in=1.0MiB/s out=2.0KiB/s"
+                + " evictions=3 protocol-errors=4");
+    }
+}

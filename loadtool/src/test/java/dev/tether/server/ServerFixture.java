@@ -1,0 +1,45 @@
+package dev.tether.server;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Owns one server and the raw clients a test opens, and takes them down after it: clients first, then
+ * the check that the registry emptied (every session removed however it ended), then the server.
+ */
+final class ServerFixture implements AutoCloseable {
+    final ReferenceServer server;
+    private final List<RawClient> clients = new ArrayList<>();
+
+    ServerFixture(ServerBuilder builder) {
+        this.server = builder.host("127.0.0.1").port(0).eventLoopThreads(2).start();
+    }
+
+    static ServerBuilder builder() {
+        return new ServerBuilder();
+    }
+
+    RawClient raw() throws IOException {
+        RawClient c = new RawClient(server.port());
+        clients.add(c);
+        return c;
+    }
+
+    RawClient session() throws IOException {
+        RawClient c = RawClient.connected(server);
+        clients.add(c);
+        return c;
+    }
+
+    @Override
+    public void close() {
+        clients.forEach(RawClient::close);
+        try {
+            Await.registryEmpty(server);
+        } finally {
+            server.closeNow();
+            server.terminationFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+        }
+    }
+}
