@@ -37,6 +37,7 @@ final class ClientPool implements AutoCloseable {
     private final AtomicIntegerArray everConnected;
     private final LongAdder reconnects = new LongAdder();
     private final Duration[] lastRtt;
+    private final ClientConfig firstConfig;
     private volatile boolean closing;
 
     ClientPool(LoadPlan plan, List<InetSocketAddress> targets, RunMetrics metrics, LongSupplier clock) {
@@ -50,6 +51,7 @@ final class ClientPool implements AutoCloseable {
         this.lastRtt = new Duration[n];
         TlsOptions tls = tls(plan.tls());
         List<InetAddress> sources = plan.sourceAddresses();
+        ClientConfig first = null;
         for (int i = 0; i < n; i++) {
             // Client i starts at target i mod T and fails over to the others: load spreads evenly.
             List<InetSocketAddress> endpoints = new ArrayList<>(targets.size());
@@ -74,13 +76,40 @@ final class ClientPool implements AutoCloseable {
                 config.localAddress(sources.get(i % sources.size()));
             }
             int index = i;
+            ClientConfig built = config.build();
+            if (first == null) {
+                first = built;
+            }
             clients[i] = TetherClient.builder()
-                    .config(config.build())
+                    .config(built)
                     .resources(resources)
                     .onStateChange(change -> stateChanged(index, change))
                     .onPush(this::pushed)
                     .build();
             connections[i] = new Connection(clients[i]);
+        }
+        this.firstConfig = first;
+    }
+
+    /**
+     * Connects one extra client (not counted), sends one request, and closes it: the first connection of a
+     * JVM loads and compiles the whole client path, which takes a second or more and would otherwise show
+     * up as the connect time of the first clients of the ramp. Failures are left to the ramp to report.
+     */
+    void warmUp(boolean request) {
+        TetherClient c = TetherClient.builder()
+                .config(firstConfig.toBuilder().clientId("loadtool-warmup").build())
+                .resources(resources)
+                .build();
+        try {
+            c.connect().get(10, TimeUnit.SECONDS);
+            if (request) {
+                c.request(new byte[16]).get(10, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            // The ramp will count and report what is wrong with the target.
+        } finally {
+            c.close();
         }
     }
 

@@ -86,6 +86,7 @@ public final class LoadRun {
             out.flush();
             return new RunResult(RunResult.Outcome.REFUSED, null, String.join("\n", problems));
         }
+        warmUpNetty();
         EmbeddedServer server = null;
         HlogWriter hlog = null;
         ClientPool pool = null;
@@ -125,7 +126,8 @@ public final class LoadRun {
             reporter.start();
 
             phase = "ramp";
-            ramp(pool, startNanos);
+            pool.warmUp(plan.mode() == Mode.RATE || plan.mode() == Mode.CLOSED);
+            ramp(pool, System.nanoTime());
             if (pool.connected() == 0) {
                 reporter.stop();
                 return failed("no client could connect to " + report.info(RunReport.TARGET) + ": "
@@ -277,6 +279,16 @@ public final class LoadRun {
         return String.format(Locale.ROOT, "Running %d clients against %s, ramp %.0f clients/s, %s; %d s warm-up + %d s measured.",
                 plan.clients(), targets.stream().map(LoadRun::hostPort).collect(Collectors.joining(", ")), plan.connectRate(), work,
                 plan.warmup().toSeconds(), plan.duration().toSeconds());
+    }
+
+    /**
+     * Netty initialises its buffer allocator (and, in 4.2, Java Flight Recorder event types) on the first
+     * allocation, which takes a second or more on a busy machine. Done here, before anything is timed, so
+     * that the first clients' connect times measure the network and the server, not class loading.
+     */
+    private static void warmUpNetty() {
+        io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(64).release();
+        io.netty.buffer.ByteBufAllocator.DEFAULT.heapBuffer(64).release();
     }
 
     static String hostPort(InetSocketAddress a) {

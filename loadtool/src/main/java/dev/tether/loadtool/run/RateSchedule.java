@@ -22,7 +22,7 @@ final class RateSchedule {
 
     /** The intended start of operation {@code k}. */
     long intendedNanos(long k) {
-        return startNanos + (long) (k * intervalNanos);
+        return startNanos + Math.round(k * intervalNanos);
     }
 
     /** The intended start of client {@code client}'s {@code j}-th operation. */
