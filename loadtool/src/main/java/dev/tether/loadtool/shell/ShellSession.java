@@ -51,6 +51,8 @@ final class ShellSession implements AutoCloseable {
 
     /** How much longer than the client's own close timeout {@code disconnect} and {@code exit} wait. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    /** How long {@code bench} waits for the summary after Ctrl-C stopped the run. */
+    static final Duration BENCH_STOP_WAIT = Duration.ofSeconds(30);
     /** How long {@code send} waits for a connected client to write the message. */
     static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
@@ -402,10 +404,20 @@ final class ShellSession implements AutoCloseable {
         if (t == null) {
             throw new CommandFailed("bench needs a target: connect host:port first");
         }
-        CompletableFuture<Integer> run = bench.start(t, connectOptions, input.words(), out);
-        int exit = await(run, null, true);
+        ShellBench.Handle run = bench.start(t, connectOptions, input.words(), out);
+        int exit;
+        try {
+            exit = await(run.result(), null);
+        } catch (Cancelled e) {
+            // as Ctrl-C does to loadtool run: stop early, still print the summary of what ran
+            out.println("bench: stopping; the summary covers what ran so far (Ctrl-C again to stop waiting)");
+            out.flush();
+            run.stop().run();
+            exit = await(run.result(), BENCH_STOP_WAIT);
+        }
         if (exit != 0) {
-            throw new CommandFailed("bench ended with exit code " + exit);
+            throw new CommandFailed("bench ended with exit code " + exit
+                    + (exit == 3 ? " (an --slo threshold was broken)" : ""));
         }
     }
 
@@ -559,19 +571,7 @@ final class ShellSession implements AutoCloseable {
      * The wait is cancelled, not the SDK's future: the SDK keeps its own timeouts and bookkeeping.
      */
     private <T> T await(CompletableFuture<T> f, Duration limit) {
-        return await(f, limit, false);
-    }
-
-    /** As {@link #await(CompletableFuture, Duration)}; {@code cancelSource} also cancels {@code f} on Ctrl-C. */
-    private <T> T await(CompletableFuture<T> f, Duration limit, boolean cancelSource) {
         CompletableFuture<T> waiter = new CompletableFuture<>();
-        if (cancelSource) {
-            waiter.whenComplete((v, e) -> {
-                if (e instanceof CancellationException) {
-                    f.cancel(true);
-                }
-            });
-        }
         f.whenComplete((v, e) -> {
             if (e != null) {
                 waiter.completeExceptionally(e);
@@ -584,7 +584,7 @@ final class ShellSession implements AutoCloseable {
         try {
             return limit == null ? waiter.get() : waiter.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (CancellationException e) {
-            throw new CommandFailed("cancelled");
+            throw new Cancelled();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CommandFailed("interrupted");
@@ -691,9 +691,16 @@ final class ShellSession implements AutoCloseable {
     }
 
     /** A command could not do its job; the message is for the user. */
-    static final class CommandFailed extends RuntimeException {
+    static class CommandFailed extends RuntimeException {
         CommandFailed(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** The user cancelled the wait (Ctrl-C). */
+    static final class Cancelled extends CommandFailed {
+        Cancelled() {
+            super("cancelled");
         }
     }
 }
