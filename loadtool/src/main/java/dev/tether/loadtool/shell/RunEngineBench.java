@@ -155,8 +155,11 @@ final class RunEngineBench implements ShellBench {
             String label = option.longestName() + (option.arity().max() > 0 ? " " + option.paramLabel() : "");
             String description = option.description().length > 0 ? option.description()[0] : "";
             int given = DEFAULTS.indexOf(option.longestName());
-            String defaultValue = given >= 0 ? DEFAULTS.get(given + 1) + " in bench" : String.valueOf(option.defaultValue());
-            s.append(String.format("  %-32s %s%n", label, description.replace("${DEFAULT-VALUE}", defaultValue)));
+            if (given >= 0) { // picocli has already put run's default in; bench's is another
+                description = description.replace("Default: " + option.defaultValue(),
+                        "Default: " + DEFAULTS.get(given + 1) + " in bench");
+            }
+            s.append(String.format("  %-32s %s%n", label, description));
         }
         return s.toString().stripTrailing();
     }
