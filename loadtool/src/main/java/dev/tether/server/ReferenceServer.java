@@ -257,8 +257,12 @@ public final class ReferenceServer implements AutoCloseable {
             }
             if (registry.isEmpty()) {
                 shutdown();
-            } else {
+                return;
+            }
+            try {
                 drainDeadline = boss.next().schedule(this::forceCloseAll, settings.drainTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The last session left meanwhile and the server is already shutting down.
             }
         });
         return terminated;
@@ -385,21 +389,26 @@ public final class ReferenceServer implements AutoCloseable {
         }
     }
 
-    /** On {@code loop}: encodes each push once and writes a shared view of it to every session of this loop. */
+    /**
+     * On {@code loop}: encodes each of the {@code times} pushes once, when the first session of this loop
+     * needs it, and writes a shared view of it to every open session of this loop.
+     */
     private void pushLocal(EventExecutor loop, String topic, byte[] payload, int times) {
-        for (int i = 0; i < times; i++) {
-            ByteBuf frame = null;
-            try {
-                for (Session s : registry.values()) {
-                    if (s.executor() != loop || s.state != SessionInfo.State.OPEN) {
-                        continue;
-                    }
-                    if (frame == null) {
-                        frame = encode(new Push(topic, nowMicros(), Push.NO_SEQUENCE, payload));
-                    }
-                    s.push(frame.retainedDuplicate(), frame.readableBytes());
+        ByteBuf[] frames = new ByteBuf[times];
+        try {
+            for (Session s : registry.values()) {
+                if (s.executor() != loop || s.state != SessionInfo.State.OPEN) {
+                    continue;
                 }
-            } finally {
+                for (int i = 0; i < times; i++) {
+                    if (frames[i] == null) {
+                        frames[i] = encode(new Push(topic, nowMicros(), Push.NO_SEQUENCE, payload));
+                    }
+                    s.push(frames[i].retainedDuplicate(), frames[i].readableBytes());
+                }
+            }
+        } finally {
+            for (ByteBuf frame : frames) {
                 if (frame != null) {
                     frame.release();
                 }

@@ -264,7 +264,7 @@ final class Session extends ChannelInboundHandlerAdapter {
 
     /** Writes one pre-encoded push frame (ownership of {@code frame} passes to this method). */
     void push(ByteBuf frame, int size) {
-        if (state != State.OPEN || !ctx.channel().isActive()) {
+        if (state != State.OPEN) {
             frame.release();
             return;
         }
