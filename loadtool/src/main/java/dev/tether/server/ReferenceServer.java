@@ -203,7 +203,7 @@ public final class ReferenceServer implements AutoCloseable {
 
     /** A snapshot of the server's counters; cheap enough to take every second. */
     public ServerStats stats() {
-        return counters.snapshot(open.get());
+        return counters.snapshot(open.get(), registry.values());
     }
 
     /** A snapshot of the connection registry: every open connection, handshake pending or not. */
@@ -275,8 +275,8 @@ public final class ReferenceServer implements AutoCloseable {
     @Override
     public void close() {
         CompletableFuture<Void> done = drain();
-        if (workers.next().inEventLoop() || boss.next().inEventLoop()) {
-            return; // would wait for ourselves
+        if (onOwnThread()) {
+            return; // waiting here would wait for ourselves
         }
         try {
             done.get(settings.drainTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
@@ -334,6 +334,15 @@ public final class ReferenceServer implements AutoCloseable {
                 shutdown();
             }
         }
+    }
+
+    private boolean onOwnThread() {
+        for (EventExecutor e : workers) {
+            if (e.inEventLoop()) {
+                return true;
+            }
+        }
+        return boss.next().inEventLoop();
     }
 
     boolean isDraining() {

@@ -114,9 +114,9 @@ public final class EchoLoad {
         Histogram h = latency.getIntervalHistogram();
         double secs = (System.nanoTime() - start) / 1e9;
         running.set(false);
-        System.out.printf(Locale.ROOT, "echo connections=%d window=%d size=%d: %.0f req/s, latency us p50=%d p99=%d p99.9=%d max=%d%n",
+        System.out.printf(Locale.ROOT, "echo connections=%d window=%d size=%d: %.0f req/s, latency us p50=%d p99=%d p99.9=%d max=%d; total=%d%n",
                 connections, window, payload.length, count / secs, h.getValueAtPercentile(50) / 1000,
-                h.getValueAtPercentile(99) / 1000, h.getValueAtPercentile(99.9) / 1000, h.getMaxValue() / 1000);
+                h.getValueAtPercentile(99) / 1000, h.getValueAtPercentile(99.9) / 1000, h.getMaxValue() / 1000, done.get());
         for (Channel c : channels) {
             c.close();
         }
