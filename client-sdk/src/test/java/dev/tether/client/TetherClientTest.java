@@ -11,6 +11,7 @@ import dev.tether.protocol.Push;
 import dev.tether.protocol.Request;
 import dev.tether.protocol.Send;
 import dev.tether.testing.MockServer;
+import dev.tether.testing.RecordingStateListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;

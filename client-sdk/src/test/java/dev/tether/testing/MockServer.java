@@ -229,7 +229,25 @@ public final class MockServer implements AutoCloseable {
         if (serverChannel != null) {
             throw new IllegalStateException("still running; stop() first");
         }
-        bind(port);
+        // The old port can be briefly unavailable (another socket on this busy machine may hold it as its
+        // local port); retry for a bounded time rather than fail the test on the first refusal.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                bind(port);
+                return;
+            } catch (Exception e) {
+                if (!(e instanceof java.net.BindException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     // ---- observe ----
@@ -384,10 +402,11 @@ public final class MockServer implements AutoCloseable {
                         refuse(ctx, ErrorCode.AUTH_FAILED, "token refused");
                         return;
                     }
-                    ctx.writeAndFlush(new Welcome(welcomeHeartbeatMillis, Protocol.DEFAULT_MAX_FRAME_LENGTH,
-                            "session-" + index));
+                    // Marked before the welcome is written: once the client sees it, push() must reach it.
                     welcomed = true;
                     handshakes.add(index);
+                    ctx.writeAndFlush(new Welcome(welcomeHeartbeatMillis, Protocol.DEFAULT_MAX_FRAME_LENGTH,
+                            "session-" + index));
                     if (policy == SocketPolicy.STALL_SOCKET_AFTER_HANDSHAKE) {
                         goSilent();
                     }

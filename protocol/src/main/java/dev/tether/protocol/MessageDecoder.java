@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * prefix are all handled. Not thread-safe: use one decoder per connection.
  *
  * <p>A frame's declared length is checked against the maximum <em>before</em> any memory is set
- * aside for it. After a {@link ProtocolException} the stream is out of step; the decoder stays failed
+ * aside for it, and a frame split across chunks is reassembled in a buffer that grows with the bytes
+ * that actually arrive, so a peer announcing a large frame and then stalling costs little. After a {@link ProtocolException} the stream is out of step; the decoder stays failed
  * and throws the same exception for every later chunk.
  *
  * <pre>{@code
@@ -39,8 +40,14 @@ public final class MessageDecoder {
     /** Bytes of the length prefix seen so far (0..3) and their value. */
     private int prefixBytes;
     private int prefixValue;
-    /** The body of a frame being assembled across chunks, or null between frames. */
+    /**
+     * The frame being reassembled across chunks (header and body), or null between frames. It grows
+     * with the bytes that actually arrive, up to {@link #partialLength}: a peer that announces a large
+     * frame and sends nothing more pins only {@link #INITIAL_REASSEMBLY_CAPACITY} bytes.
+     */
     private ByteBuffer partial;
+    private int partialLength;
+    static final int INITIAL_REASSEMBLY_CAPACITY = 4096;
     private ProtocolException failure;
 
     /** A decoder that accepts frames up to {@link Protocol#DEFAULT_MAX_FRAME_LENGTH}. */
@@ -63,7 +70,11 @@ public final class MessageDecoder {
         return maxFrameLength;
     }
 
-    /** Whether some bytes of an unfinished frame are held, waiting for the rest. */
+    /**
+     * Whether some bytes of an unfinished frame are held, waiting for the rest. Memory held for an
+     * unfinished frame is proportional to the bytes received so far (at least 4 KiB), not to its
+     * declared length.
+     */
     public boolean hasPartialFrame() {
         return prefixBytes > 0 || partial != null;
     }
@@ -77,7 +88,15 @@ public final class MessageDecoder {
             throw failure;
         }
         try {
-            decode0(chunk, out);
+            while (chunk.hasRemaining()) {
+                // Fast path, kept small so that the JIT inlines it: a whole frame decoded where it lies.
+                Message message = partial == null && prefixBytes == 0 && chunk.remaining() >= Protocol.LENGTH_FIELD_SIZE
+                        ? decodeInPlace(chunk)
+                        : reassemble(chunk);
+                if (message != null) {
+                    out.accept(message);
+                }
+            }
         } catch (ProtocolException e) {
             failure = e;
             partial = null;
@@ -92,53 +111,65 @@ public final class MessageDecoder {
         return out;
     }
 
-    private void decode0(ByteBuffer chunk, Consumer<? super Message> out) throws ProtocolException {
-        while (chunk.hasRemaining()) {
-            if (partial != null) {
-                int n = Math.min(partial.remaining(), chunk.remaining());
-                partial.put(partial.position(), chunk, chunk.position(), n);
-                partial.position(partial.position() + n);
-                chunk.position(chunk.position() + n);
-                if (!partial.hasRemaining()) {
-                    ByteBuffer frame = partial.flip();
-                    partial = null;
-                    out.accept(decodeFrame(frame));
-                }
-                continue;
-            }
-            int pos = chunk.position();
-            if (prefixBytes == 0 && chunk.remaining() >= Protocol.LENGTH_FIELD_SIZE) {
-                // Fast path: the whole prefix is here; decode in place if the whole frame is too.
-                int length = (chunk.get(pos) & 0xFF) << 24 | (chunk.get(pos + 1) & 0xFF) << 16
-                        | (chunk.get(pos + 2) & 0xFF) << 8 | (chunk.get(pos + 3) & 0xFF);
-                checkLength(length, maxFrameLength);
-                int start = pos + Protocol.LENGTH_FIELD_SIZE;
-                if (chunk.limit() - start >= length) {
-                    int end = start + length;
-                    int limit = chunk.limit();
-                    chunk.limit(end).position(start);
-                    Message message;
-                    try {
-                        message = decodeFrame(chunk);
-                    } finally {
-                        chunk.limit(limit).position(end);
-                    }
-                    out.accept(message);
-                } else {
-                    chunk.position(start);
-                    partial = ByteBuffer.allocate(length);
-                }
-                continue;
-            }
+    /** Decodes the frame at {@code chunk}'s position if it is all there; else starts reassembling it. */
+    private Message decodeInPlace(ByteBuffer chunk) throws ProtocolException {
+        int pos = chunk.position();
+        int length = chunk.getInt(pos);
+        if (chunk.order() != ByteOrder.BIG_ENDIAN) {
+            length = Integer.reverseBytes(length);
+        }
+        if (length < Protocol.HEADER_SIZE || length > maxFrameLength) {
+            checkLength(length, maxFrameLength); // throws the specific error
+        }
+        int start = pos + Protocol.LENGTH_FIELD_SIZE;
+        int limit = chunk.limit();
+        if (limit - start < length) {
+            chunk.position(start);
+            startReassembly(length);
+            return null;
+        }
+        chunk.limit(start + length).position(start);
+        try {
+            return decodeFrame(chunk); // leaves the position at the frame's end
+        } finally {
+            chunk.limit(limit);
+        }
+    }
+
+    /** Consumes bytes of a frame split across chunks: the length prefix byte by byte, then the frame. */
+    private Message reassemble(ByteBuffer chunk) throws ProtocolException {
+        if (partial == null) {
             prefixValue = (prefixValue << 8) | (chunk.get() & 0xFF);
             if (++prefixBytes == Protocol.LENGTH_FIELD_SIZE) {
                 int length = prefixValue;
                 prefixBytes = 0;
                 prefixValue = 0;
                 checkLength(length, maxFrameLength);
-                partial = ByteBuffer.allocate(length);
+                startReassembly(length);
             }
+            return null;
         }
+        int have = partial.position();
+        int n = Math.min(partialLength - have, chunk.remaining());
+        if (have + n > partial.capacity()) {
+            // Grow geometrically (amortised copying), never beyond the declared length.
+            int capacity = (int) Math.min(partialLength, Math.max(2L * partial.capacity(), have + n));
+            partial = ByteBuffer.allocate(capacity).put(partial.flip());
+        }
+        partial.put(have, chunk, chunk.position(), n);
+        partial.position(have + n);
+        chunk.position(chunk.position() + n);
+        if (have + n < partialLength) {
+            return null;
+        }
+        ByteBuffer frame = partial.flip();
+        partial = null;
+        return decodeFrame(frame);
+    }
+
+    private void startReassembly(int length) {
+        partialLength = length;
+        partial = ByteBuffer.allocate(Math.min(length, INITIAL_REASSEMBLY_CAPACITY));
     }
 
     /**

@@ -54,6 +54,47 @@ class MessageDecoderTest {
         assertThat(decoder.hasPartialFrame()).isFalse();
     }
 
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void largeFramesSplitIntoRandomChunksAreReassembled(long seed) throws Exception {
+        // Frames well above the initial reassembly capacity, so the buffer has to grow, some to the full 1 MiB.
+        Random random = new Random(seed);
+        List<Message> sent = new ArrayList<>();
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        for (int i = 0; i < 6; i++) {
+            int size = i == 0 ? Protocol.DEFAULT_MAX_FRAME_LENGTH - Protocol.HEADER_SIZE : 4000 + random.nextInt(200_000);
+            Message m = MessageDecoderTest.withPayloadSize(MessageType.REQUEST, size);
+            sent.add(m);
+            stream.writeBytes(MessageEncoder.toBytes(m));
+        }
+        byte[] bytes = stream.toByteArray();
+        MessageDecoder decoder = new MessageDecoder();
+        List<Message> received = new ArrayList<>();
+        for (int pos = 0; pos < bytes.length; ) {
+            int n = Math.min(bytes.length - pos, 1 + random.nextInt(random.nextBoolean() ? 100 : 70_000));
+            decoder.decode(ByteBuffer.wrap(bytes, pos, n), received::add);
+            pos += n;
+        }
+        assertThat(received).containsExactlyElementsOf(sent);
+    }
+
+    @Test
+    void announcedButUnsentFrameCostsOnlyWhatArrived() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        byte[] frame = MessageEncoder.toBytes(withPayloadSize(MessageType.REQUEST, Protocol.DEFAULT_MAX_FRAME_LENGTH - Protocol.HEADER_SIZE));
+        new MessageDecoder().decode(ByteBuffer.wrap(frame, 0, 100)); // warm-up
+        MessageDecoder decoder = new MessageDecoder();
+
+        long before = threads.getThreadAllocatedBytes(thread);
+        decoder.decode(ByteBuffer.wrap(frame, 0, 100), m -> { });
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+        assertThat(decoder.hasPartialFrame()).isTrue();
+        assertThat(allocated).as("bytes allocated for a 1 MiB frame of which 100 bytes arrived").isLessThan(64 * 1024);
+        assertThat(decoder.decode(ByteBuffer.wrap(frame, 100, frame.length - 100))).hasSize(1);
+    }
+
     @Test
     void everySplitPointOfTwoFramesWorks() throws Exception {
         // Exhaustive over one stream: two frames cut into three chunks at every pair of points, which

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -122,6 +124,15 @@ class VectorsTest {
                     .anyMatch(v -> v.type.equals(o[0]) && !v.fields.get(o[1]).isNull());
             assertThat(valid).as("%s.%s absent", o[0], o[1])
                     .anyMatch(v -> v.type.equals(o[0]) && v.fields.get(o[1]).isNull());
+        }
+    }
+
+    @Test
+    void protocolMdShowsEveryVector() throws IOException {
+        // Surefire runs in the module directory, where the spec lives.
+        String spec = Files.readString(Path.of("PROTOCOL.md"));
+        for (Vector v : vectors()) {
+            assertThat(spec).as("PROTOCOL.md shows %s", v.name).contains("`" + v.name + "`").contains(HEX.formatHex(v.bytes));
         }
     }
 

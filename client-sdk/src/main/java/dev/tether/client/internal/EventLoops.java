@@ -59,6 +59,10 @@ public final class EventLoops {
         return threads;
     }
 
+    public boolean isTerminated() {
+        return group.isTerminated();
+    }
+
     public boolean isShutdown() {
         return group.isShuttingDown();
     }

@@ -470,8 +470,9 @@ public final class RealClient implements TetherClient {
     private void fatal(Connection c, RuntimeException cause) {
         log.warn("{}: {}; not reconnecting", this, cause.getMessage());
         fatalCause = cause;
+        c.closeCause = cause;
+        beginClose(cause); // first, so that the close of c is not taken for a failure to retry
         c.close(cause);
-        beginClose(cause);
     }
 
     void onGoAway(Connection c, GoAway g) {
@@ -728,21 +729,26 @@ public final class RealClient implements TetherClient {
         InetSocketAddress ep = current != null ? current.endpoint : connectedEndpoint;
         setState(ConnectionState.CLOSED, ep, 0, null, cause);
         completeConnectWaiters(cause != null ? cause : closedException());
+        if (cause != null) {
+            closeNow();
+            return;
+        }
+        // Graceful: write what is buffered if there is a connection to write it to, let in-flight requests
+        // (also those on a connection draining after a go-away) finish, all within the close timeout.
         Connection c = current;
-        if (cause == null && c != null && c.handshakeDone) {
-            // Graceful: write what is buffered, let in-flight requests finish, within the close timeout.
-            while (!buffer.isEmpty()) {
-                Op op = buffer.poll();
+        if (c != null && c.handshakeDone) {
+            for (Op op; (op = buffer.poll()) != null; ) {
                 if (!op.isDone()) {
                     writeOp(c, op, false);
                 }
             }
             c.channel.flush();
-            closeDeadline = scheduler.schedule(this::closeNow, config.closeTimeout().toNanos());
-            maybeCloseGracefully();
-        } else {
-            closeNow();
+        } else if (c != null) {
+            c.close(closedException()); // still handshaking: nothing of ours is on it yet
         }
+        buffer.failAll(closedException());
+        closeDeadline = scheduler.schedule(this::closeNow, config.closeTimeout().toNanos());
+        maybeCloseGracefully();
     }
 
     private void maybeCloseGracefully() {

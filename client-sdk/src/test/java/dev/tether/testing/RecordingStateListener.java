@@ -1,4 +1,8 @@
-package dev.tether.client;
+package dev.tether.testing;
+
+import dev.tether.client.ConnectionState;
+import dev.tether.client.StateChange;
+import dev.tether.client.StateListener;
 
 import java.time.Duration;
 import java.util.List;
@@ -8,8 +12,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Records every state change so a test can wait (bounded) for one and assert on the sequence. */
-final class RecordingStateListener implements StateListener {
+/** A {@link StateListener} that records every state change so a test can wait (bounded) for one and assert on the sequence. */
+public final class RecordingStateListener implements StateListener {
     private final BlockingQueue<StateChange> queue = new LinkedBlockingQueue<>();
     private final List<StateChange> all = new CopyOnWriteArrayList<>();
 
@@ -20,11 +24,11 @@ final class RecordingStateListener implements StateListener {
     }
 
     /** Takes changes until one to {@code state} arrives (waiting at most 5 s in total) and returns it. */
-    StateChange awaitState(ConnectionState state) throws InterruptedException, TimeoutException {
+    public StateChange awaitState(ConnectionState state) throws InterruptedException, TimeoutException {
         return awaitState(state, Duration.ofSeconds(5));
     }
 
-    StateChange awaitState(ConnectionState state, Duration timeout) throws InterruptedException, TimeoutException {
+    public StateChange awaitState(ConnectionState state, Duration timeout) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             StateChange c = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -37,11 +41,11 @@ final class RecordingStateListener implements StateListener {
         }
     }
 
-    List<StateChange> changes() {
+    public List<StateChange> changes() {
         return List.copyOf(all);
     }
 
-    List<ConnectionState> states() {
+    public List<ConnectionState> states() {
         return all.stream().map(StateChange::current).toList();
     }
 }

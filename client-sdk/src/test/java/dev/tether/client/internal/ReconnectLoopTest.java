@@ -1,0 +1,73 @@
+package dev.tether.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.client.Backoff;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ReconnectLoopTest {
+    private final FakeScheduler scheduler = new FakeScheduler();
+    private final AtomicInteger attempts = new AtomicInteger();
+    private final ReconnectLoop loop = new ReconnectLoop(Backoff.defaults(), new SplittableRandom(42), scheduler,
+            attempts::incrementAndGet);
+
+    @Test
+    void waitsTheBackoffDelayBeforeEveryAttemptTheFirstIncluded() throws Exception {
+        Duration first = loop.scheduleRetry();
+        assertThat(first).isBetween(Duration.ofMillis(800), Duration.ofMillis(1200));
+        assertThat(loop.retries()).isEqualTo(1);
+
+        scheduler.forward(first.minusNanos(1));
+        assertThat(attempts).hasValue(0);
+        scheduler.forward(Duration.ofNanos(1));
+        assertThat(attempts).hasValue(1);
+        assertThat(loop.waiting()).isFalse();
+
+        Duration second = loop.scheduleRetry();
+        assertThat(second).isBetween(Duration.ofMillis(1280), Duration.ofMillis(1920)); // 1.6 s ± 20%
+        scheduler.forward(second);
+        assertThat(attempts).hasValue(2);
+    }
+
+    @Test
+    void resetStartsAgainAtTheFirstDelay() {
+        loop.scheduleRetry();
+        loop.scheduleRetry();
+        loop.scheduleRetry();
+        loop.reset();
+        assertThat(loop.scheduleRetry()).isBetween(Duration.ofMillis(800), Duration.ofMillis(1200));
+        assertThat(loop.retries()).isEqualTo(1);
+    }
+
+    @Test
+    void skipWaitRunsTheAttemptAtOnceAndOnlyOnce() throws Exception {
+        loop.scheduleRetry();
+        assertThat(loop.skipWait()).isTrue();
+        assertThat(attempts).hasValue(1);
+        scheduler.forward(Duration.ofMinutes(5));
+        assertThat(attempts).hasValue(1);
+        assertThat(loop.skipWait()).isFalse();
+    }
+
+    @Test
+    void cancelStopsThePendingWait() throws Exception {
+        loop.scheduleRetry();
+        loop.cancel();
+        scheduler.forward(Duration.ofMinutes(5));
+        assertThat(attempts).hasValue(0);
+        assertThat(scheduler.pendingDelays()).isEmpty();
+    }
+
+    @Test
+    void aGoAwayHintReplacesThePendingWait() throws Exception {
+        loop.scheduleRetry();
+        loop.scheduleIn(Duration.ofSeconds(10));
+        scheduler.forward(Duration.ofSeconds(9));
+        assertThat(attempts).hasValue(0);
+        scheduler.forward(Duration.ofSeconds(1));
+        assertThat(attempts).hasValue(1);
+    }
+}
