@@ -63,6 +63,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       heartbeat interval and the maximum frame length.</li>
  *   <li>Requests are echoed (or answered with a simulated error, see {@link Builder#errorRate}), pings are
  *       ponged, sends are counted, pushes are fanned out at {@link Builder#pushRate}.</li>
+ *   <li>On {@link #drain()}: GO_AWAY; requests already in flight are answered, requests that arrive after
+ *       it get ERROR {@code DRAINING} (not processed, safe to retry elsewhere), a hello gets ERROR
+ *       {@code DRAINING}; each connection closes once nothing is in flight (after a short grace for
+ *       requests already on the wire) or at the drain timeout.</li>
  *   <li>A session that sends nothing for {@link Builder#idleTimeout} is evicted (ERROR {@code IDLE_TIMEOUT});
  *       one that stops reading while more than {@link Builder#maxPendingBytesPerConnection} bytes queue up
  *       for it is dropped ({@code SLOW_CONSUMER}); one that breaks the protocol gets {@code PROTOCOL_ERROR}
@@ -104,7 +108,10 @@ public final class ReferenceServer implements AutoCloseable {
     /** Outbound bytes queued above which a connection counts as not writable (and is not read from). */
     static final int HIGH_WATER_MARK = 64 * 1024;
     static final int LOW_WATER_MARK = 32 * 1024;
-    /** After GO_AWAY, how long a session stays open so requests already on the wire still arrive. */
+    /**
+     * After GO_AWAY, how long a session stays open at least, so that requests the client wrote before it
+     * read the go-away get a DRAINING answer rather than a reset connection.
+     */
     static final Duration DRAIN_GRACE = Duration.ofMillis(250);
 
     private static final System.Logger LOG = System.getLogger(ReferenceServer.class.getName());

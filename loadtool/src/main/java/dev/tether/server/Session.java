@@ -191,16 +191,10 @@ final class Session extends ChannelInboundHandlerAdapter {
                 return;
             }
             server.counters.protocolErrors.increment();
-            switch (pe.code()) {
-                case FRAME_TOO_LARGE:
-                    closeWithError(ErrorCode.FRAME_TOO_LARGE, pe.getMessage());
-                    break;
-                case NOT_TETHER_HTTP:
-                    answerHttp();
-                    break;
-                default:
-                    closeWithError(ErrorCode.PROTOCOL_ERROR, pe.getMessage());
-                    break;
+            if (pe.code() == ProtocolException.Code.NOT_TETHER_HTTP) {
+                answerHttp();
+            } else {
+                closeWithError(pe.errorCode(), pe.getMessage());
             }
         } else {
             // Connection reset, broken pipe and the like: nothing to tell the peer.
@@ -220,20 +214,26 @@ final class Session extends ChannelInboundHandlerAdapter {
             closeWithError(ErrorCode.AUTH_FAILED, h.authToken() == null ? "this server requires an auth token" : "auth token rejected");
             return;
         }
+        if (server.isDraining()) {
+            closeWithError(ErrorCode.DRAINING, "server is draining; connect to another instance");
+            return;
+        }
         clientId = h.clientId();
         state = State.OPEN;
         int version = Math.min(h.maxVersion(), Protocol.VERSION);
         write(new Welcome(version, server.settings.heartbeatInterval().toMillis(), server.settings.maxFrameLength(), id, null));
         flushPending = true;
         server.counters.handshakes.increment();
-        if (server.isDraining()) {
-            ctx.flush();
-            goAway();
-        }
     }
 
     private void onRequest(Request r, int size) {
         requests++;
+        if (state == State.DRAINING) {
+            // Sent before the client read our GO_AWAY: not processed, and safe for it to retry elsewhere.
+            write(new ErrorMessage(r.id(), ErrorCode.DRAINING, "server is draining; retry on the next connection"));
+            flushPending = true;
+            return;
+        }
         ServiceTime serviceTime = server.settings.serviceTime();
         if (serviceTime.isZero()) {
             answer(r.id(), r.payload(), size);
@@ -345,6 +345,7 @@ final class Session extends ChannelInboundHandlerAdapter {
         }
         switch (state) {
             case HANDSHAKING:
+                // Hellos that are on their way get the answer PROTOCOL.md gives a hello during a drain.
                 closeWithError(ErrorCode.DRAINING, "server is draining; connect to another instance");
                 break;
             case OPEN:
