@@ -1,14 +1,106 @@
 package dev.tether.loadtool.shell;
 
+import dev.tether.loadtool.ExitCodes;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code loadtool shell}: not built yet (see its issue). */
-@Command(name = "shell", mixinStandardHelpOptions = true, description = "An interactive Tether console.")
+/**
+ * {@code loadtool shell}: an interactive console for one long-lived Tether connection, on JLine, with
+ * the SDK underneath. On a terminal it edits lines, keeps history and completes with Tab; with
+ * standard input redirected it runs the commands as a script and prints plain results.
+ */
+@Command(name = "shell", mixinStandardHelpOptions = true,
+        description = {"An interactive console for a Tether server: connect, status, ping, request, send, "
+                + "pushes, bench.",
+                "With standard input redirected (loadtool shell < script.txt) it runs the commands one per line "
+                        + "and exits with 1 if any of them failed."})
 public final class ShellCommand implements Callable<Integer> {
+
+    /** The system property that moves the history file (tests point it at a temporary directory). */
+    public static final String HISTORY_PROPERTY = "tether.shell.history";
+    /** The history file's name in the home directory. */
+    public static final String HISTORY_FILE_NAME = ".tether_history";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--target", paramLabel = "HOST:PORT",
+            description = "Connect to this server at start (else use connect HOST:PORT at the prompt).")
+    String target;
+
+    @Option(names = "--auth-token", paramLabel = "TOKEN", description = "Auth token sent in HELLO (default: none).")
+    String authToken;
+
+    @Option(names = "--tls", description = "Use TLS, trusting the system's certificate authorities.")
+    boolean tls;
+
+    @Option(names = "--tls-ca", paramLabel = "PEM", description = "Use TLS, trusting the CA certificates in this PEM file.")
+    Path tlsCa;
+
+    @Option(names = "--tls-insecure", description = "Use TLS and trust any certificate (testing only).")
+    boolean tlsInsecure;
+
+    @Option(names = "--history-file", paramLabel = "FILE",
+            description = "Where the command history is kept (default: ~/" + HISTORY_FILE_NAME
+                    + ", or the system property " + HISTORY_PROPERTY + ").")
+    Path historyFile;
+
+    @Option(names = "--script",
+            description = "Read commands line by line without line editing, even on a terminal.")
+    boolean script;
+
+    // the streams, replaceable by tests
+    InputStream in = System.in;
+    PrintStream out = System.out;
+
     @Override
-    public Integer call() {
-        System.err.println("loadtool shell is not implemented yet");
-        return 1;
+    public Integer call() throws IOException {
+        Target initial;
+        try {
+            initial = target == null ? null : Target.parse(target);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--target: " + e.getMessage());
+        }
+        ConnectOptions defaults = new ConnectOptions(authToken, tls, tlsCa, tlsInsecure);
+        Path baseDir = Path.of("").toAbsolutePath();
+        ShellBench bench = new RunEngineBench();
+        if (script || System.console() == null) {
+            PrintWriter writer = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+            ShellSession session = new ShellSession(defaults, baseDir, writer, writer::println, Clock.systemUTC(), bench);
+            int code = ScriptedShell.run(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
+                    session, initial);
+            return code == 0 ? ExitCodes.OK : ExitCodes.RUN_FAILED;
+        }
+        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+            return InteractiveShell.run(terminal, history(), bench.optionNames(), initial,
+                    (writer, notices) -> new ShellSession(defaults, baseDir, writer, notices, Clock.systemUTC(), bench));
+        }
+    }
+
+    private Path history() {
+        if (historyFile != null) {
+            return historyFile;
+        }
+        String property = System.getProperty(HISTORY_PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
+        }
+        return Path.of(System.getProperty("user.home"), HISTORY_FILE_NAME);
     }
 }

@@ -1,0 +1,147 @@
+package dev.tether.loadtool.report;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/** The summary table printed at the end of a run and by {@code loadtool report}, in the spirit of wrk2's. */
+public final class TextReport {
+    /** The percentiles every table, JSON and HTML report shows. */
+    public static final double[] PERCENTILES = {50, 75, 90, 99, 99.9, 99.99, 100};
+
+    private TextReport() {
+    }
+
+    /** The whole summary, lines ending in {@code \n}. */
+    public static String render(RunReport r, List<Slo.Result> slos) {
+        StringBuilder b = new StringBuilder();
+        b.append(r.runs() > 1 ? "Tether load report (" + r.runs() + " runs merged)\n" : "Tether load run\n");
+        line(b, "mode", modeLine(r));
+        if (r.info(RunReport.TARGET) != null) {
+            line(b, "target", r.info(RunReport.TARGET));
+        }
+        if (r.runs() > 1 && r.info(RunReport.SOURCE) != null) {
+            line(b, "files", r.info(RunReport.SOURCE));
+        }
+        if (r.hasCounter(RunReport.CLIENTS_TARGET)) {
+            line(b, "clients", String.format(Locale.ROOT, "%d target, %d connected at peak%s, %d connect failures, %d reconnects",
+                    r.counter(RunReport.CLIENTS_TARGET), r.counter(RunReport.CLIENTS_PEAK),
+                    r.hasCounter(RunReport.CLIENTS_CONNECTED) ? ", " + r.counter(RunReport.CLIENTS_CONNECTED) + " at the end" : "",
+                    r.counter(RunReport.CONNECT_FAILURES), r.counter(RunReport.RECONNECTS)));
+        }
+        line(b, "duration", String.format(Locale.ROOT, "%.1f s measured%s", r.durationSeconds(),
+                r.counter(RunReport.WARMUP_MILLIS) > 0
+                        ? String.format(Locale.ROOT, " (after %.1f s warm-up, not in the result)", r.counter(RunReport.WARMUP_MILLIS) / 1000.0) : ""));
+        long targetRate = r.counter(RunReport.TARGET_RATE);
+        line(b, "throughput", String.format(Locale.ROOT, "%.1f ops/s%s, %d completed", r.throughput(),
+                targetRate > 0 ? " (target " + targetRate + "/s)" : "", r.counter(RunReport.OPS_COMPLETED)));
+        if (r.hasCounter(RunReport.OPS_SCHEDULED)) {
+            line(b, "schedule", String.format(Locale.ROOT, "%d scheduled, %d sent late (> %d ms), %d never sent, %d unanswered at the end",
+                    r.counter(RunReport.OPS_SCHEDULED), r.counter(RunReport.OPS_LATE), r.counter(RunReport.LATE_THRESHOLD_MILLIS),
+                    r.counter(RunReport.OPS_NOT_SENT), r.counter(RunReport.OPS_UNFINISHED)));
+        }
+        line(b, "errors", String.format(Locale.ROOT, "%d (%.3f%% of attempts)%s", r.errors(), r.errorRate() * 100, errorKinds(r.errorsByKind())));
+        double cpu = r.cpuPercent();
+        if (cpu >= 0) {
+            long heap = r.counter(RunReport.HEAP_BYTES);
+            long clients = r.counter(RunReport.CLIENTS_TARGET);
+            line(b, "generator", String.format(Locale.ROOT, "CPU %.0f%% of one core (%d cores)%s%s", cpu, r.counter(RunReport.CORES),
+                    heap > 0 ? String.format(Locale.ROOT, ", heap %.1f MiB", heap / 1048576.0) : "",
+                    heap > 0 && clients > 0 ? String.format(Locale.ROOT, " (%.1f KiB per client)", heap / 1024.0 / clients) : ""));
+        }
+        b.append('\n');
+        b.append(String.format(Locale.ROOT, "  %-10s %10s", "(ms)", "count"));
+        for (double p : PERCENTILES) {
+            b.append(String.format(Locale.ROOT, " %9s", percentileLabel(p)));
+        }
+        b.append(String.format(Locale.ROOT, " %9s%n", "mean"));
+        for (Metric m : Metric.values()) {
+            Histogram h = r.histogram(m);
+            if (h == null) {
+                continue;
+            }
+            b.append(String.format(Locale.ROOT, "  %-10s %10d", m.tag(), h.getTotalCount()));
+            for (double p : PERCENTILES) {
+                b.append(String.format(Locale.ROOT, " %9s", millis(h.getValueAtPercentile(p))));
+            }
+            b.append(String.format(Locale.ROOT, " %9s%n", millis(h.getMean())));
+        }
+        if (r.histogram(Metric.LATENCY) != null && r.histogram(Metric.SERVICE) != null) {
+            b.append("  latency counts from each request's intended send time; service from its actual send.\n");
+        }
+        StringBuilder warm = new StringBuilder();
+        for (Metric m : Metric.values()) {
+            Histogram h = r.warmupHistogram(m);
+            if (h != null) {
+                warm.append(String.format(Locale.ROOT, "%s%s %d values, p99 %sms", warm.length() == 0 ? "" : "; ", m.tag(),
+                        h.getTotalCount(), millis(h.getValueAtPercentile(99))));
+            }
+        }
+        if (warm.length() > 0) {
+            b.append("  warm-up (not in the result): ").append(warm).append('\n');
+        }
+        for (String w : r.warnings()) {
+            b.append("WARNING: ").append(w).append('\n');
+        }
+        if (slos != null && !slos.isEmpty()) {
+            b.append('\n');
+            for (Slo.Result s : slos) {
+                b.append("  slo ").append(s).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    static String modeLine(RunReport r) {
+        switch (r.mode()) {
+            case "rate":
+                return "rate (open model: fixed total rate, latency from intended send times)";
+            case "closed":
+                return "closed (closed model: " + r.info("outstanding") + " outstanding per client; latency is service time)";
+            case "send":
+                return "send (one-way sends at a fixed rate, latency until written)";
+            case "push":
+                return "push (server pushes, latency from the server's timestamp)";
+            case "idle":
+                return "idle (connections held, heartbeats only)";
+            default:
+                return r.mode().isEmpty() ? "(unknown)" : r.mode();
+        }
+    }
+
+    private static String errorKinds(Map<String, Long> kinds) {
+        if (kinds.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(": ");
+        kinds.forEach((k, v) -> b.append(b.length() > 2 ? ", " : "").append(k).append(' ').append(v));
+        return b.toString();
+    }
+
+    private static void line(StringBuilder b, String label, String value) {
+        b.append(String.format(Locale.ROOT, "  %-11s %s%n", label, value));
+    }
+
+    /** A percentile's column label: p50, p99.9, p100. */
+    public static String percentileLabel(double p) {
+        return "p" + number(p);
+    }
+
+    /** Nanoseconds as milliseconds, with as many decimals as are meaningful. */
+    public static String millis(double nanos) {
+        double ms = nanos / 1e6;
+        if (ms < 10) {
+            return String.format(Locale.ROOT, "%.3f", ms);
+        }
+        if (ms < 1000) {
+            return String.format(Locale.ROOT, "%.1f", ms);
+        }
+        return String.format(Locale.ROOT, "%.0f", ms);
+    }
+
+    /** A percentile level without trailing zeros: 50, 99.9, 99.99. */
+    static String number(double p) {
+        return new java.math.BigDecimal(Double.toString(p)).stripTrailingZeros().toPlainString();
+    }
+}

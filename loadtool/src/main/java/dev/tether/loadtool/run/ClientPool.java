@@ -1,0 +1,248 @@
+package dev.tether.loadtool.run;
+
+import dev.tether.client.ClientConfig;
+import dev.tether.client.ClientException;
+import dev.tether.client.ClientResources;
+import dev.tether.client.ConnectionState;
+import dev.tether.client.StateChange;
+import dev.tether.client.TetherClient;
+import dev.tether.client.TlsOptions;
+import dev.tether.loadtool.report.Metric;
+import dev.tether.protocol.Push;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The run's clients: N {@link TetherClient}s on ONE shared {@link ClientResources} (a few event-loop
+ * threads for all of them, no thread per client). It counts connected clients and reconnects from the
+ * state listeners, records connect times and push latencies, and samples heartbeat round trips.
+ */
+final class ClientPool implements AutoCloseable {
+    private final ClientResources resources;
+    private final TetherClient[] clients;
+    private final Connection[] connections;
+    private final RunMetrics metrics;
+    private final LongSupplier clock;
+    private final AtomicInteger connected = new AtomicInteger();
+    private final AtomicIntegerArray everConnected;
+    private final LongAdder reconnects = new LongAdder();
+    private final Duration[] lastRtt;
+    private final ClientConfig firstConfig;
+    private volatile boolean closing;
+
+    ClientPool(LoadPlan plan, List<InetSocketAddress> targets, RunMetrics metrics, LongSupplier clock) {
+        this.metrics = metrics;
+        this.clock = clock;
+        this.resources = plan.ioThreads() > 0 ? ClientResources.create(plan.ioThreads()) : ClientResources.create();
+        int n = plan.clients();
+        this.clients = new TetherClient[n];
+        this.connections = new Connection[n];
+        this.everConnected = new AtomicIntegerArray(n);
+        this.lastRtt = new Duration[n];
+        TlsOptions tls = tls(plan.tls());
+        List<InetAddress> sources = plan.sourceAddresses();
+        ClientConfig first = null;
+        for (int i = 0; i < n; i++) {
+            // Client i starts at target i mod T and fails over to the others: load spreads evenly.
+            List<InetSocketAddress> endpoints = new ArrayList<>(targets.size());
+            for (int t = 0; t < targets.size(); t++) {
+                endpoints.add(targets.get((i + t) % targets.size()));
+            }
+            ClientConfig.Builder config = ClientConfig.builder()
+                    .endpoints(endpoints)
+                    .clientId("loadtool-" + i)
+                    .requestTimeout(plan.requestTimeout());
+            if (plan.heartbeat() != null) {
+                config.heartbeatInterval(plan.heartbeat());
+                config.deadPeerTimeout(plan.heartbeat().multipliedBy(2).plusSeconds(5));
+            }
+            if (plan.authToken() != null) {
+                config.authToken(plan.authToken());
+            }
+            if (tls != null) {
+                config.tls(tls);
+            }
+            if (!sources.isEmpty()) {
+                config.localAddress(sources.get(i % sources.size()));
+            }
+            int index = i;
+            ClientConfig built = config.build();
+            if (first == null) {
+                first = built;
+            }
+            clients[i] = TetherClient.builder()
+                    .config(built)
+                    .resources(resources)
+                    .onStateChange(change -> stateChanged(index, change))
+                    .onPush(this::pushed)
+                    .build();
+            connections[i] = new Connection(clients[i]);
+        }
+        this.firstConfig = first;
+    }
+
+    /**
+     * Connects one extra client (not counted), sends one request, and closes it: the first connection of a
+     * JVM loads and compiles the whole client path, which takes a second or more and would otherwise show
+     * up as the connect time of the first clients of the ramp. Failures are left to the ramp to report.
+     */
+    void warmUp(boolean request) {
+        TetherClient c = TetherClient.builder()
+                .config(firstConfig.toBuilder().clientId("loadtool-warmup").build())
+                .resources(resources)
+                .build();
+        try {
+            c.connect().get(10, TimeUnit.SECONDS);
+            if (request) {
+                c.request(new byte[16]).get(10, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            // The ramp will count and report what is wrong with the target.
+        } finally {
+            c.close();
+        }
+    }
+
+    private static TlsOptions tls(LoadPlan.Tls tls) {
+        if (tls == null) {
+            return null;
+        }
+        if (tls.insecure()) {
+            return TlsOptions.trustAll();
+        }
+        return tls.caFile() != null ? TlsOptions.trusting(tls.caFile()) : TlsOptions.system();
+    }
+
+    int size() {
+        return clients.length;
+    }
+
+    LoadConnection connection(int i) {
+        return connections[i];
+    }
+
+    /** Starts client {@code i}'s first connect; records its connect time or counts the failure. */
+    CompletableFuture<?> connect(int i) {
+        long start = clock.getAsLong();
+        CompletableFuture<Void> f = clients[i].connect();
+        return f.whenComplete((v, e) -> {
+            if (e == null) {
+                metrics.result.record(Metric.CONNECT, clock.getAsLong() - start);
+            } else {
+                metrics.connectFailures.increment();
+                metrics.error(metrics.kindOf(e));
+            }
+        });
+    }
+
+    int connected() {
+        return connected.get();
+    }
+
+    long reconnects() {
+        return reconnects.sum();
+    }
+
+    private void stateChanged(int i, StateChange change) {
+        if (change.current() == ConnectionState.CONNECTED && change.previous() != ConnectionState.CONNECTED) {
+            connected.incrementAndGet();
+            if (everConnected.getAndSet(i, 1) == 1) {
+                reconnects.increment();
+            }
+        } else if (change.previous() == ConnectionState.CONNECTED && change.current() != ConnectionState.CONNECTED) {
+            connected.decrementAndGet();
+            if (!closing) {
+                metrics.error(change.current() == ConnectionState.DRAINING ? "GO_AWAY" : "CONNECTION_LOST");
+            }
+        }
+    }
+
+    private void pushed(Push push) {
+        long now = clock.getAsLong();
+        if (push.timestampMicros() < 0) {
+            return;
+        }
+        Instant t = Instant.now();
+        long nowMicros = TimeUnit.SECONDS.toMicros(t.getEpochSecond()) + t.getNano() / 1_000;
+        metrics.pushed(now, TimeUnit.MICROSECONDS.toNanos(nowMicros - push.timestampMicros()));
+    }
+
+    /** Records each client's heartbeat round trip if it changed since the last sample. */
+    void sampleHeartbeats() {
+        long now = clock.getAsLong();
+        for (int i = 0; i < clients.length; i++) {
+            Duration rtt = clients[i].stats().lastHeartbeatRtt();
+            if (rtt != null && !rtt.equals(lastRtt[i])) {
+                lastRtt[i] = rtt;
+                metrics.recorders(now).record(Metric.HEARTBEAT, rtt.toNanos());
+            }
+        }
+    }
+
+    /** Closes every client (bounded), then the shared resources. */
+    @Override
+    public void close() {
+        closing = true;
+        List<CompletableFuture<Void>> closes = new ArrayList<>(clients.length);
+        for (TetherClient c : clients) {
+            closes.add(c.closeAsync());
+        }
+        try {
+            CompletableFuture.allOf(closes.toArray(new CompletableFuture<?>[0])).get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Whatever did not close in time is torn down with the resources below.
+        }
+        resources.close();
+    }
+
+    /** The error kind of a failure: the SDK's reason (REQUEST_TIMEOUT, CONNECT_FAILED...) or the exception's class. */
+    static String errorKind(Throwable t) {
+        if (t instanceof ClientException) {
+            return ((ClientException) t).reason().name();
+        }
+        return t.getClass().getSimpleName();
+    }
+
+    private static final class Connection implements LoadConnection {
+        private final TetherClient client;
+
+        Connection(TetherClient client) {
+            this.client = client;
+        }
+
+        @Override
+        public CompletableFuture<?> connect() {
+            return client.connect();
+        }
+
+        @Override
+        public CompletableFuture<?> request(byte[] payload) {
+            return client.request(payload);
+        }
+
+        @Override
+        public CompletableFuture<?> send(byte[] payload) {
+            return client.send(payload);
+        }
+
+        @Override
+        public boolean connected() {
+            return client.state() == ConnectionState.CONNECTED;
+        }
+
+        @Override
+        public Duration lastHeartbeatRtt() {
+            return client.stats().lastHeartbeatRtt();
+        }
+    }
+}

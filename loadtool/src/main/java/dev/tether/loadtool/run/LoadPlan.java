@@ -1,0 +1,183 @@
+package dev.tether.loadtool.run;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a load run does, as one immutable value: who to connect to, how many clients and how fast,
+ * the workload, and where the interval log goes. {@link LoadRun#run} executes it; {@code loadtool run}
+ * and the shell's {@code bench} both build one. Build with {@link #builder()}; every default is a named
+ * constant.
+ *
+ * @param targets         servers to load ({@code host:port}); empty = start the reference server in this
+ *                        process on a free loopback port (the embedded default)
+ * @param clients         number of clients, each one TetherClient with its own connection
+ * @param connectRate     clients connected per second during the ramp
+ * @param duration        the measured period
+ * @param warmup          load before the measured period, recorded separately, not part of the result
+ * @param mode            the workload
+ * @param rate            total operations per second over all clients ({@link Mode#RATE}, {@link Mode#SEND})
+ * @param outstanding     requests in flight per client: the cap in RATE/SEND (an operation that has to wait is
+ *                        sent late and timed from its intended time), the constant in CLOSED
+ * @param size            payload bytes of each request or send
+ * @param heartbeat       heartbeat interval the clients ask for; {@code null} = the SDK default (30 s)
+ * @param requestTimeout  how long a request may take before it counts as a REQUEST_TIMEOUT error
+ * @param sourceAddresses local addresses the clients bind, taken in turn; empty = the kernel picks
+ * @param tls             TLS settings; {@code null} = plaintext
+ * @param authToken       token sent in HELLO; {@code null} = none
+ * @param serverServiceTime embedded server only: simulated work per request ({@code 2ms}, {@code exp:2ms}); null = none
+ * @param pushRate        embedded server only: pushes per second to every client (PUSH mode)
+ * @param hlog            where to write the interval log; {@code null} = nowhere
+ * @param lateThreshold   an operation sent later than this after its intended time counts as late
+ * @param drainTimeout    after the measured period, how long to wait for late and outstanding operations
+ * @param ioThreads       event-loop threads of the shared ClientResources; 0 = the SDK's default
+ */
+public record LoadPlan(List<InetSocketAddress> targets, int clients, double connectRate, Duration duration,
+                       Duration warmup, Mode mode, double rate, int outstanding, int size, Duration heartbeat,
+                       Duration requestTimeout, List<InetAddress> sourceAddresses, Tls tls, String authToken,
+                       String serverServiceTime, double pushRate, Path hlog, Duration lateThreshold,
+                       Duration drainTimeout, int ioThreads) {
+
+    public static final int DEFAULT_CLIENTS = 200;
+    public static final double DEFAULT_CONNECT_RATE = 2_000;
+    public static final Duration DEFAULT_DURATION = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(2);
+    public static final double DEFAULT_RATE = 2_000;
+    public static final int DEFAULT_OUTSTANDING = 1;
+    public static final int DEFAULT_SIZE = 64;
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    public static final double DEFAULT_PUSH_RATE = 10;
+    public static final Duration DEFAULT_LATE_THRESHOLD = Duration.ofMillis(10);
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+    /** TLS for the clients: trust the system store, a CA file, or (testing only) anything. */
+    public record Tls(Path caFile, boolean insecure) {
+    }
+
+    public LoadPlan {
+        targets = List.copyOf(targets);
+        sourceAddresses = List.copyOf(sourceAddresses);
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(duration, "duration");
+        Objects.requireNonNull(warmup, "warmup");
+        if (clients < 1) {
+            throw new IllegalArgumentException("clients must be at least 1: " + clients);
+        }
+        if (!(connectRate > 0)) {
+            throw new IllegalArgumentException("connect rate must be positive: " + connectRate);
+        }
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("duration must be positive: " + duration);
+        }
+        if (warmup.isNegative()) {
+            throw new IllegalArgumentException("warmup must not be negative: " + warmup);
+        }
+        if (mode.scheduled() && !(rate > 0)) {
+            throw new IllegalArgumentException("rate must be positive in mode " + mode.label() + ": " + rate);
+        }
+        if (outstanding < 1) {
+            throw new IllegalArgumentException("outstanding must be at least 1: " + outstanding);
+        }
+        if (size < 0) {
+            throw new IllegalArgumentException("size must not be negative: " + size);
+        }
+        if (heartbeat != null && (heartbeat.isNegative() || heartbeat.isZero())) {
+            throw new IllegalArgumentException("heartbeat must be positive: " + heartbeat);
+        }
+        if (mode == Mode.PUSH && targets.isEmpty() && !(pushRate > 0)) {
+            throw new IllegalArgumentException("push mode against the embedded server needs a positive push rate: " + pushRate);
+        }
+    }
+
+    /** Whether the run starts its own reference server. */
+    public boolean embedded() {
+        return targets.isEmpty();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.targets = targets;
+        b.clients = clients;
+        b.connectRate = connectRate;
+        b.duration = duration;
+        b.warmup = warmup;
+        b.mode = mode;
+        b.rate = rate;
+        b.outstanding = outstanding;
+        b.size = size;
+        b.heartbeat = heartbeat;
+        b.requestTimeout = requestTimeout;
+        b.sourceAddresses = sourceAddresses;
+        b.tls = tls;
+        b.authToken = authToken;
+        b.serverServiceTime = serverServiceTime;
+        b.pushRate = pushRate;
+        b.hlog = hlog;
+        b.lateThreshold = lateThreshold;
+        b.drainTimeout = drainTimeout;
+        b.ioThreads = ioThreads;
+        return b;
+    }
+
+    /** Builds a {@link LoadPlan}; unset fields take the {@code DEFAULT_*} values. */
+    public static final class Builder {
+        private List<InetSocketAddress> targets = List.of();
+        private int clients = DEFAULT_CLIENTS;
+        private double connectRate = DEFAULT_CONNECT_RATE;
+        private Duration duration = DEFAULT_DURATION;
+        private Duration warmup = DEFAULT_WARMUP;
+        private Mode mode = Mode.RATE;
+        private double rate = DEFAULT_RATE;
+        private int outstanding = DEFAULT_OUTSTANDING;
+        private int size = DEFAULT_SIZE;
+        private Duration heartbeat;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private List<InetAddress> sourceAddresses = List.of();
+        private Tls tls;
+        private String authToken;
+        private String serverServiceTime;
+        private double pushRate = DEFAULT_PUSH_RATE;
+        private Path hlog;
+        private Duration lateThreshold = DEFAULT_LATE_THRESHOLD;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private int ioThreads;
+
+        private Builder() {
+        }
+
+        public Builder targets(List<InetSocketAddress> v) { targets = v; return this; }
+        public Builder clients(int v) { clients = v; return this; }
+        public Builder connectRate(double v) { connectRate = v; return this; }
+        public Builder duration(Duration v) { duration = v; return this; }
+        public Builder warmup(Duration v) { warmup = v; return this; }
+        public Builder mode(Mode v) { mode = v; return this; }
+        public Builder rate(double v) { rate = v; return this; }
+        public Builder outstanding(int v) { outstanding = v; return this; }
+        public Builder size(int v) { size = v; return this; }
+        public Builder heartbeat(Duration v) { heartbeat = v; return this; }
+        public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
+        public Builder sourceAddresses(List<InetAddress> v) { sourceAddresses = v; return this; }
+        public Builder tls(Tls v) { tls = v; return this; }
+        public Builder authToken(String v) { authToken = v; return this; }
+        public Builder serverServiceTime(String v) { serverServiceTime = v; return this; }
+        public Builder pushRate(double v) { pushRate = v; return this; }
+        public Builder hlog(Path v) { hlog = v; return this; }
+        public Builder lateThreshold(Duration v) { lateThreshold = v; return this; }
+        public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
+        public Builder ioThreads(int v) { ioThreads = v; return this; }
+
+        public LoadPlan build() {
+            return new LoadPlan(targets, clients, connectRate, duration, warmup, mode, rate, outstanding, size, heartbeat,
+                    requestTimeout, sourceAddresses, tls, authToken, serverServiceTime, pushRate, hlog, lateThreshold,
+                    drainTimeout, ioThreads);
+        }
+    }
+}

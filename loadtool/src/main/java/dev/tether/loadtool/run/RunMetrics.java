@@ -1,0 +1,112 @@
+package dev.tether.loadtool.run;
+
+import dev.tether.loadtool.report.Metric;
+import dev.tether.loadtool.report.MetricRecorders;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * What a run records, from any thread: histograms, split into warm-up and result by the moment an
+ * operation was intended (or, for pushes and heartbeats, received), and counters.
+ */
+final class RunMetrics {
+    final MetricRecorders result = new MetricRecorders();
+    final MetricRecorders warmup = new MetricRecorders();
+    final LongAdder completed = new LongAdder();
+    final LongAdder warmupCompleted = new LongAdder();
+    final LongAdder late = new LongAdder();
+    final LongAdder pushes = new LongAdder();
+    final LongAdder warmupPushes = new LongAdder();
+    final LongAdder connectFailures = new LongAdder();
+    private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final Function<Throwable, String> errorKind;
+    private final long lateThresholdNanos;
+    private volatile long measureStartNanos = Long.MAX_VALUE;
+
+    RunMetrics(Function<Throwable, String> errorKind, long lateThresholdNanos) {
+        this.errorKind = errorKind;
+        this.lateThresholdNanos = lateThresholdNanos;
+    }
+
+    /** From this moment on (nanoTime), values are the result; before it, warm-up. */
+    void measureFrom(long nanos) {
+        measureStartNanos = nanos;
+    }
+
+    long measureStartNanos() {
+        return measureStartNanos;
+    }
+
+    boolean measured(long nanos) {
+        return nanos >= measureStartNanos;
+    }
+
+    MetricRecorders recorders(long nanos) {
+        return nanos >= measureStartNanos ? result : warmup;
+    }
+
+    /** A request or send answered: latency from the intended time, service time from the actual send. */
+    void completed(long intendedNanos, long sentNanos, long doneNanos, boolean corrected) {
+        MetricRecorders r = recorders(intendedNanos);
+        if (corrected) {
+            r.record(Metric.LATENCY, doneNanos - intendedNanos);
+        }
+        r.record(Metric.SERVICE, doneNanos - sentNanos);
+        (r == result ? completed : warmupCompleted).increment();
+    }
+
+    /** A push arrived at {@code receivedNanos}, {@code latencyNanos} after the server stamped it. */
+    void pushed(long receivedNanos, long latencyNanos) {
+        MetricRecorders r = recorders(receivedNanos);
+        r.record(Metric.PUSH, latencyNanos);
+        (r == result ? pushes : warmupPushes).increment();
+    }
+
+    /** An operation left the generator at {@code sentNanos}; counts it when it is later than the threshold. */
+    void sent(long intendedNanos, long sentNanos) {
+        if (sentNanos - intendedNanos > lateThresholdNanos && measured(intendedNanos)) {
+            late.increment();
+        }
+    }
+
+    /** An operation failed; counted by kind when it belongs to the result. */
+    void failed(long intendedNanos, Throwable cause) {
+        if (measured(intendedNanos)) {
+            error(kindOf(cause));
+        }
+    }
+
+    void error(String kind) {
+        errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+
+    String kindOf(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
+                && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return errorKind.apply(c);
+    }
+
+    Map<String, Long> errors() {
+        Map<String, Long> out = new TreeMap<>();
+        errors.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    long errorTotal() {
+        long sum = 0;
+        for (LongAdder a : errors.values()) {
+            sum += a.sum();
+        }
+        return sum;
+    }
+
+    long lateThresholdNanos() {
+        return lateThresholdNanos;
+    }
+}

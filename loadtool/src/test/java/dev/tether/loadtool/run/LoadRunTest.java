@@ -1,0 +1,111 @@
+package dev.tether.loadtool.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.loadtool.report.Metric;
+import dev.tether.loadtool.report.RunReport;
+import dev.tether.protocol.Response;
+import dev.tether.testing.MockServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/** Runs against real sockets on loopback: the scripted stall, the embedded server, the pre-flight refusal. */
+class LoadRunTest {
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    private final StringWriter output = new StringWriter();
+
+    private RunResult run(LoadPlan plan, ResourceLimits limits) {
+        return LoadRun.create(plan, new PrintWriter(output, true), false, limits).execute();
+    }
+
+    @Test
+    void aServerStallShowsInTheHighPercentilesOfLatencyButNotOfServiceTime() {
+        // The server answers at once, except that request 50 stalls its only thread for 300 ms: a GC pause.
+        AtomicInteger seen = new AtomicInteger();
+        try (MockServer server = MockServer.start()) {
+            server.onRequest(r -> {
+                if (seen.incrementAndGet() == 50) {
+                    LockSupport.parkNanos(300 * MS); // the stall under test, not a wait for timing
+                }
+                return new Response(r.id(), r.payload());
+            });
+            LoadPlan plan = LoadPlan.builder()
+                    .targets(List.of(server.address()))
+                    .clients(1).rate(100).outstanding(1)
+                    .warmup(Duration.ZERO).duration(Duration.ofSeconds(2))
+                    .build();
+
+            RunResult result = run(plan, ResourceLimits.UNKNOWN);
+
+            assertThat(result.outcome()).isEqualTo(RunResult.Outcome.COMPLETED);
+            RunReport r = result.report();
+            Histogram latency = r.histogram(Metric.LATENCY);
+            Histogram service = r.histogram(Metric.SERVICE);
+            assertThat(latency.getTotalCount()).isEqualTo(200);
+            // About 30 requests were due during the stall and wait for it: 300 ms, 290 ms, ... 10 ms.
+            assertThat(latency.getMaxValue()).isGreaterThanOrEqualTo(290 * MS);
+            assertThat(latency.getValueAtPercentile(90)).isGreaterThanOrEqualTo(80 * MS);
+            assertThat(latency.getValueAtPercentile(95)).isGreaterThanOrEqualTo(150 * MS);
+            // Measured from the actual send, only the one stalled request is slow.
+            assertThat(service.getMaxValue()).isGreaterThanOrEqualTo(290 * MS);
+            assertThat(service.getValueAtPercentile(95)).isLessThan(50 * MS);
+            assertThat(r.counter(RunReport.OPS_LATE)).isGreaterThanOrEqualTo(20);
+            assertThat(r.counter(RunReport.OPS_SCHEDULED)).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aFewHundredClientsAgainstTheEmbeddedServer() {
+        LoadPlan plan = LoadPlan.builder()
+                .clients(300).connectRate(3_000).rate(900)
+                .warmup(Duration.ofSeconds(1)).duration(Duration.ofSeconds(2))
+                .build();
+
+        RunResult result = run(plan, ResourceLimits.current());
+
+        assertThat(result.outcome()).as(output.toString()).isEqualTo(RunResult.Outcome.COMPLETED);
+        RunReport r = result.report();
+        assertThat(r.counter(RunReport.CLIENTS_PEAK)).isEqualTo(300);
+        assertThat(r.histogram(Metric.CONNECT).getTotalCount()).isEqualTo(300);
+        assertThat(r.counter(RunReport.OPS_SCHEDULED)).isEqualTo(1_800);
+        assertThat(r.counter(RunReport.OPS_COMPLETED) + r.errors()).isEqualTo(1_800);
+        assertThat(r.histogram(Metric.LATENCY).getTotalCount()).isEqualTo(r.counter(RunReport.OPS_COMPLETED));
+        assertThat(r.warmupHistogram(Metric.LATENCY).getTotalCount()).isEqualTo(900);
+        assertThat(output.toString()).contains("started the reference server in this process on 127.0.0.1:");
+    }
+
+    @Test
+    void refusesAPlanThatNeedsMoreFilesThanTheLimitBeforeConnectingAnything() {
+        LoadPlan plan = LoadPlan.builder().clients(2_000).build();
+
+        RunResult result = run(plan, new ResourceLimits(1_024, 40, 28_232, "32768 60999"));
+
+        assertThat(result.outcome()).isEqualTo(RunResult.Outcome.REFUSED);
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.report()).isNull();
+        assertThat(output.toString()).contains("refused").contains("ulimit -n").contains("--clients 428")
+                .doesNotContain("started the reference server");
+    }
+
+    @Test
+    void failsWhenNoClientCanConnect() throws Exception {
+        java.net.InetSocketAddress nobody;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            nobody = new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), s.getLocalPort());
+        }
+        LoadPlan plan = LoadPlan.builder().targets(List.of(nobody)).clients(3).duration(Duration.ofSeconds(1)).build();
+
+        RunResult result = run(plan, ResourceLimits.UNKNOWN);
+
+        assertThat(result.outcome()).isEqualTo(RunResult.Outcome.FAILED);
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.message()).contains("no client could connect").contains("CONNECT_FAILED");
+    }
+}

@@ -1,0 +1,101 @@
+package dev.tether.loadtool.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.loadtool.ExitCodes;
+import dev.tether.loadtool.LoadTool;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RunCommandTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int execute(String... args) {
+        CommandLine cl = LoadTool.newCommandLine();
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        return cl.execute(args);
+    }
+
+    @Test
+    void aShortRunWritesJsonHlogAndHtmlThatAgree() throws Exception {
+        Path json = dir.resolve("run.json");
+        Path hlog = dir.resolve("run.hlog");
+        Path html = dir.resolve("run.html");
+
+        int code = execute("run", "--clients", "200", "--rate", "400", "--warmup", "1s", "--duration", "2s",
+                "--json", json.toString(), "--hlog", hlog.toString(), "--html", html.toString(),
+                "--slo", "errors<1%", "--slo", "connected>=100%", "--slo", "connect.p99<10s");
+
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(text + err).isEqualTo(ExitCodes.OK);
+        assertThat(text).contains("latency").contains("p99.99").contains("PASS errors<1%");
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        long completed = root.at("/throughput/completed").asLong();
+        assertThat(root.at("/schedule/scheduled").asLong()).isEqualTo(800);
+        assertThat(completed + root.at("/errors/total").asLong()).isEqualTo(800);
+        assertThat(root.at("/histograms/latency/count").asLong()).isEqualTo(completed);
+        assertThat(root.at("/histograms/connect/count").asLong()).isEqualTo(200);
+        assertThat(root.at("/clients/peakConnected").asLong()).isEqualTo(200);
+        assertThat(root.at("/passed").asBoolean()).isTrue();
+
+        long latencyInLog = 0;
+        HistogramLogReader reader = new HistogramLogReader(hlog.toFile());
+        EncodableHistogram h;
+        while ((h = reader.nextIntervalHistogram()) != null) {
+            if ("latency".equals(h.getTag())) {
+                latencyInLog += ((org.HdrHistogram.Histogram) h).getTotalCount();
+            }
+        }
+        reader.close();
+        assertThat(latencyInLog).isEqualTo(completed);
+        assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>").contains("<svg").doesNotContain("<script");
+    }
+
+    @Test
+    void aBrokenThresholdExitsWithThree() {
+        int code = execute("run", "--clients", "10", "--rate", "100", "--warmup", "0", "--duration", "1s", "--slo", "p99<1ns");
+        assertThat(code).isEqualTo(ExitCodes.THRESHOLD_BROKEN);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("FAIL p99<1ns");
+    }
+
+    @Test
+    void aThresholdOnAnUnknownMetricIsAUsageErrorBeforeAnythingRuns() {
+        int code = execute("run", "--slo", "p99<20ms", "--slo", "conect.p99<200ms");
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown metric 'conect.p99'");
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("started the reference server");
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        assertThat(execute("run", "--mode", "sideways")).isEqualTo(ExitCodes.USAGE);
+        assertThat(execute("run", "--clients", "0")).isEqualTo(ExitCodes.USAGE);
+        assertThat(execute("run", "--target", "nohostport")).isEqualTo(ExitCodes.USAGE);
+        assertThat(execute("run", "--tls")).isEqualTo(ExitCodes.USAGE);
+        assertThat(execute("run", "--source-address", "127.0.0.9-127.0.0.1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a mode").contains("clients must be at least 1")
+                .contains("HOST:PORT").contains("TLS needs --target").contains("ends before it starts");
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        assertThat(execute("run", "--help")).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--connect-rate").contains("Default: 2000")
+                .contains("--source-address").contains("--slo").contains("Exit codes");
+    }
+}

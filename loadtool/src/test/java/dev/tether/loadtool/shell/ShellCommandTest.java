@@ -1,0 +1,79 @@
+package dev.tether.loadtool.shell;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.loadtool.ExitCodes;
+import dev.tether.server.ReferenceServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code loadtool shell < script.txt}: commands line by line, plain results, an exit code for scripts. */
+class ShellCommandTest {
+    private ReferenceServer server;
+
+    @BeforeEach
+    void start() {
+        server = ReferenceServer.builder().host("127.0.0.1").port(0).drainTimeout(Duration.ofMillis(200)).start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private Run shell(String script, String... args) {
+        ShellCommand command = new ShellCommand();
+        command.in = new ByteArrayInputStream(script.getBytes(UTF_8));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        command.out = new PrintStream(out, true, UTF_8);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cl = new CommandLine(command).setErr(new java.io.PrintWriter(err, true, UTF_8));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(UTF_8), err.toString(UTF_8));
+    }
+
+    @Test
+    void aScriptPrintsPlainResultsWithoutPrompts() {
+        String target = "127.0.0.1:" + server.port();
+        Run run = shell("# a comment\nstatus\n\nrequest hello script\nsend one-way\npushes off\n",
+                "--target", target, "--script");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out())
+                .startsWith("connected to " + target)
+                .containsPattern("state +connected")
+                .containsPattern("\\Rhello script\\R\\(12 bytes, \\d+\\.\\d{3} ms\\)\\R")
+                .contains("sent 7 bytes", "pushes off")
+                .doesNotContain("tether ", "> ")
+                .endsWith("disconnected from " + target + System.lineSeparator());
+    }
+
+    @Test
+    void aFailedCommandIsReportedTheScriptGoesOnAndTheExitCodeSaysSo() {
+        Run run = shell("stauts\nconnect 127.0.0.1:" + server.port() + "\nrequest still runs\nexit\nrequest never\n",
+                "--script");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.RUN_FAILED);
+        assertThat(run.out())
+                .contains("error: unknown command 'stauts'; did you mean 'status'?")
+                .contains("still runs")
+                .doesNotContain("never");
+    }
+
+    @Test
+    void aBadTargetIsAUsageError() {
+        Run run = shell("", "--target", "nowhere", "--script");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--target: 'nowhere' is not a target");
+    }
+}
