@@ -204,7 +204,8 @@ final class ShellSession implements AutoCloseable {
 
     private void connect(CommandInput input) {
         CommandInput.Parsed line = input.options(Set.of("--auth-token", "--tls-ca"), Set.of("--tls", "--tls-insecure"));
-        ConnectOptions options = connectOptions.overriddenBy(line, baseDir);
+        // a new target starts from the shell's options; a bare connect reuses the last connect's
+        ConnectOptions options = (line.rest().isEmpty() ? connectOptions : defaults).overriddenBy(line, baseDir);
         TetherClient current = client;
         if (line.rest().isEmpty()) {
             if (target == null) {
