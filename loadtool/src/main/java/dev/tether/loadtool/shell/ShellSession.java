@@ -474,7 +474,8 @@ final class ShellSession implements AutoCloseable {
             if (push.sequence() >= 0) {
                 label.append(" #").append(push.sequence());
             }
-            notices.print(label.append("] ").append(Payloads.display(push.payload())).toString());
+            notices.print(label.append("] ").append(Payloads.display(push.payload(), Payloads.PUSH_DISPLAY_LIMIT))
+                    .toString());
         }
 
         void onStateChange(StateChange change) {
