@@ -121,6 +121,7 @@ public final class LoadRun {
                 }
             }
             RunMetrics metrics = new RunMetrics(ClientPool::errorKind, plan.lateThreshold().toNanos());
+            long heapBefore = heapAfterGc();
             pool = new ClientPool(plan, targets, metrics, System::nanoTime);
             reporter = new Reporter(plan, report, metrics, pool, hlog, live, startMillis, startNanos);
             reporter.start();
@@ -133,8 +134,7 @@ public final class LoadRun {
                 return failed("no client could connect to " + report.info(RunReport.TARGET) + ": "
                         + metrics.errors().keySet().stream().collect(Collectors.joining(", ")), report);
             }
-            System.gc(); // once, between ramp and load, so that the heap figure is what the clients hold
-            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            long heap = heapAfterGc();
 
             long loadStart = System.nanoTime();
             long measureStart = loadStart + plan.warmup().toNanos();
@@ -195,6 +195,7 @@ public final class LoadRun {
             report.counter(RunReport.WALL_MILLIS, TimeUnit.NANOSECONDS.toMillis(measuredNanos));
             report.counter(RunReport.CORES, Runtime.getRuntime().availableProcessors());
             report.counter(RunReport.HEAP_BYTES, heap);
+            report.counter(RunReport.HEAP_BASELINE_BYTES, heapBefore);
             if (plan.mode() == Mode.PUSH) {
                 report.counter(RunReport.OPS_COMPLETED, metrics.pushes.sum());
                 if (plan.embedded()) {
@@ -361,6 +362,15 @@ public final class LoadRun {
             LockSupport.parkNanos(Math.min(left, 50_000_000L));
         }
         return false;
+    }
+
+    /**
+     * Heap in use after a full GC: taken before the clients are built and again after the ramp (before any
+     * load is timed), so that their difference is what the clients (and an embedded server's sessions) hold.
+     */
+    private static long heapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     static long processCpuNanos() {
