@@ -141,11 +141,11 @@ public final class LoadRun {
             long end = measureStart + plan.duration().toNanos();
             metrics.measureFrom(measureStart);
             long cpuStart = -1;
-            ClientSlot[] slots = slots(pool, metrics, loadStart);
             RateSchedule schedule = plan.mode().scheduled() ? new RateSchedule(loadStart, plan.rate(), pool.size()) : null;
+            ClientSlot[] slots = slots(pool, metrics, schedule);
             phase = plan.warmup().isZero() ? "run" : "warmup";
-            if (schedule != null) {
-                RequestPacer pacer = new RequestPacer(schedule, slots, end);
+            RequestPacer pacer = schedule != null ? new RequestPacer(schedule, slots, end) : null;
+            if (pacer != null) {
                 while (!stopRequested) {
                     long now = System.nanoTime();
                     if (cpuStart < 0 && now >= measureStart) {
@@ -196,13 +196,14 @@ public final class LoadRun {
             report.counter(RunReport.CORES, Runtime.getRuntime().availableProcessors());
             report.counter(RunReport.HEAP_BYTES, heap);
             report.counter(RunReport.HEAP_BASELINE_BYTES, heapBefore);
+            // Completed operations are the values in the result histogram, the source of truth of every figure.
             if (plan.mode() == Mode.PUSH) {
-                report.counter(RunReport.OPS_COMPLETED, metrics.pushes.sum());
+                report.counter(RunReport.OPS_COMPLETED, count(report, Metric.PUSH));
                 if (plan.embedded()) {
                     report.counter(RunReport.TARGET_RATE, Math.round(plan.pushRate() * plan.clients()));
                 }
             } else if (plan.mode() != Mode.IDLE) {
-                report.counter(RunReport.OPS_COMPLETED, metrics.completed.sum());
+                report.counter(RunReport.OPS_COMPLETED, count(report, Metric.SERVICE));
             }
             if (schedule != null) {
                 long notSent = 0;
@@ -212,7 +213,8 @@ public final class LoadRun {
                     unfinished += s.inFlight();
                 }
                 report.counter(RunReport.TARGET_RATE, Math.round(plan.rate()));
-                report.counter(RunReport.OPS_SCHEDULED, schedule.countBetween(measureStart, actualEnd));
+                // What the pacer actually made due (less than planned when the run was stopped early).
+                report.counter(RunReport.OPS_SCHEDULED, Math.max(0, pacer.madeDue() - schedule.firstAtOrAfter(measureStart)));
                 report.counter(RunReport.OPS_LATE, metrics.late.sum());
                 report.counter(RunReport.OPS_NOT_SENT, notSent);
                 report.counter(RunReport.OPS_UNFINISHED, unfinished);
@@ -322,11 +324,10 @@ public final class LoadRun {
         }
     }
 
-    private ClientSlot[] slots(ClientPool pool, RunMetrics metrics, long loadStart) {
+    private ClientSlot[] slots(ClientPool pool, RunMetrics metrics, RateSchedule schedule) {
         if (plan.mode() == Mode.PUSH || plan.mode() == Mode.IDLE) {
             return new ClientSlot[0];
         }
-        RateSchedule schedule = plan.mode().scheduled() ? new RateSchedule(loadStart, plan.rate(), pool.size()) : null;
         byte[] payload = new byte[plan.size()];
         java.util.Arrays.fill(payload, (byte) 'x');
         ClientSlot[] slots = new ClientSlot[pool.size()];
@@ -336,10 +337,15 @@ public final class LoadRun {
         return slots;
     }
 
-    /** Lets waiting and outstanding operations finish, at most the drain timeout. */
+    private static long count(RunReport report, Metric m) {
+        Histogram h = report.histogram(m);
+        return h == null ? 0 : h.getTotalCount();
+    }
+
+    /** Lets waiting and outstanding operations finish, at most the drain timeout (one second once stopped). */
     private void drain(ClientSlot[] slots) {
-        long deadline = System.nanoTime() + plan.drainTimeout().toNanos();
-        while (System.nanoTime() < deadline && !stopRequested) {
+        long deadline = System.nanoTime() + (stopRequested ? SECOND : plan.drainTimeout().toNanos());
+        while (System.nanoTime() < deadline) {
             boolean idle = true;
             for (ClientSlot s : slots) {
                 s.pump(); // a client that reconnected sends what waited for it
