@@ -76,8 +76,31 @@ public final class LoadRun {
         stopRequested = true;
     }
 
-    /** Runs the plan (once). */
+    /** The SDK and server loggers, quietened during a run: every failure is counted by kind instead. */
+    private static final java.util.logging.Logger[] QUIET = {
+            java.util.logging.Logger.getLogger("dev.tether.client"), java.util.logging.Logger.getLogger("dev.tether.server")};
+
+    /**
+     * Runs the plan (once). The SDK's and the embedded server's log messages below SEVERE are muted while it
+     * runs (10,000 clients refused by a server would print 10,000 warnings): failures are counted by kind
+     * in the result instead.
+     */
     public RunResult execute() {
+        java.util.logging.Level[] saved = new java.util.logging.Level[QUIET.length];
+        for (int i = 0; i < QUIET.length; i++) {
+            saved[i] = QUIET[i].getLevel();
+            QUIET[i].setLevel(java.util.logging.Level.SEVERE);
+        }
+        try {
+            return executeQuietly();
+        } finally {
+            for (int i = 0; i < QUIET.length; i++) {
+                QUIET[i].setLevel(saved[i]);
+            }
+        }
+    }
+
+    private RunResult executeQuietly() {
         List<String> problems = Preflight.check(plan, limits);
         if (!problems.isEmpty()) {
             for (String p : problems) {
