@@ -51,6 +51,25 @@ class DrainTest {
     }
 
     @Test
+    void aRequestArrivingAfterTheGoAwayIsAnsweredDrainingWithoutBeingServed() throws Exception {
+        ReferenceServer server = start(new ServerBuilder().serviceTime(ServiceTime.fixed(Duration.ofMillis(800))));
+        try (RawClient a = RawClient.connected(server)) {
+            a.send(new Request(1, new byte[] {1}));
+            Await.until(Duration.ofSeconds(5), () -> server.sessions().get(0).requestsInFlight() == 1, () -> "" + server.sessions());
+            server.drain();
+            a.read(GoAway.class);
+            a.send(new Request(2, new byte[] {2})); // written "before it read the go-away"
+            dev.tether.protocol.ErrorMessage late = a.read(dev.tether.protocol.ErrorMessage.class);
+            assertThat(late.id()).isEqualTo(2);
+            assertThat(late.errorCode()).isEqualTo(ErrorCode.DRAINING);
+            assertThat(a.readUntilClosed()).containsExactly(new Response(1, new byte[] {1}));
+            server.terminationFuture().get(10, TimeUnit.SECONDS);
+        } finally {
+            server.closeNow();
+        }
+    }
+
+    @Test
     void aSessionStillInTheHandshakeIsToldTheServerIsDraining() throws Exception {
         ReferenceServer server = start(new ServerBuilder());
         try (RawClient pending = new RawClient(server.port())) {

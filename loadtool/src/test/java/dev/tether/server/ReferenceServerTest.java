@@ -180,6 +180,43 @@ class ReferenceServerTest {
     }
 
     @Test
+    void afterEveryClientLeavesTheRegistryIsEmptyAndEveryBufferReleased() throws IOException {
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder().errorRate(0.3).pushRate(500).pushSize(512)
+                .serviceTime(ServiceTime.uniform(Duration.ZERO, Duration.ofMillis(2))))) {
+            List<RawClient> clients = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                clients.add(f.session());
+            }
+            for (RawClient c : clients) {
+                for (int r = 1; r <= 20; r++) {
+                    c.send(new Request(r, new byte[r * 10]));
+                }
+            }
+            for (RawClient c : clients) {
+                int answered = 0;
+                while (answered < 20) {
+                    Message m = c.read();
+                    if (!(m instanceof Push)) {
+                        answered++;
+                    }
+                }
+                f.server.broadcast("bye", new byte[100]);
+            }
+            // Half leave cleanly, half leave with requests still in flight and pushes unread.
+            for (int i = 0; i < clients.size(); i++) {
+                RawClient c = clients.get(i);
+                if (i % 2 == 0) {
+                    c.send(new Request(1_000, new byte[1000]));
+                }
+                c.close();
+            }
+            Await.registryEmpty(f.server);
+            assertThat(f.server.stats().requestsTotal()).isGreaterThanOrEqualTo(400);
+        }
+        assertThat(dev.tether.testing.LeakDetectionExtension.collectLeaks()).isEmpty();
+    }
+
+    @Test
     void failsToStartWithAMessageNamingTheAddress() {
         try (ReferenceServer first = ReferenceServer.builder().host("127.0.0.1").port(0).start()) {
             assertThatThrownBy(() -> ReferenceServer.builder().host("127.0.0.1").port(first.port()).start())
