@@ -10,8 +10,10 @@ import java.time.Duration;
  * @param current the state now
  * @param endpoint the endpoint concerned: the one being connected to, connected to, or just lost;
  *     {@code null} when none applies
- * @param attempt the number of the connection attempt in the current series (1-based; reset to 0 by a
- *     successful handshake)
+ * @param attempt connection attempts are numbered from 1 since the last successful handshake (or since
+ *     start): for {@link ConnectionState#CONNECTING} the number of this attempt, for
+ *     {@link ConnectionState#RECONNECTING} the number of the attempt the delay precedes, for
+ *     {@link ConnectionState#CONNECTED} the attempt that succeeded; 0 otherwise
  * @param delay for {@link ConnectionState#RECONNECTING} and {@link ConnectionState#DRAINING}: how long the
  *     client waits before its next attempt; otherwise {@code null}
  * @param cause why: the failure that caused a reconnect, the fatal error that closed the client; {@code null}

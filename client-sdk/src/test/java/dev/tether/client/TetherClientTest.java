@@ -174,6 +174,18 @@ class TetherClientTest {
     }
 
     @Test
+    void aMalformedFrameFromTheServerIsAnsweredWithAnErrorAndTheClientReconnects() throws Exception {
+        newClient(config().backoff(Backoff.constant(Duration.ofMillis(10)))).connect().get(5, SECONDS);
+        server.writeRaw(new byte[] {0, 0, 0, 12, 0x55, 1, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0}); // bad magic
+        ErrorMessage error = server.takeFrame(ErrorMessage.class);
+        assertThat(error.id()).isZero();
+        assertThat(error.errorCode()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
+        StateChange lost = states.awaitState(ConnectionState.RECONNECTING);
+        assertThat(lost.cause()).isInstanceOf(ConnectionLostException.class).hasMessageContaining("protocol error");
+        states.awaitState(ConnectionState.CONNECTED);
+    }
+
+    @Test
     void closeIsIdempotentAndFailsLaterCalls() throws Exception {
         newClient(config()).connect().get(5, SECONDS);
         client.close();

@@ -200,6 +200,11 @@ public final class MockServer implements AutoCloseable {
         return forEachOpen(c -> c.send(g));
     }
 
+    /** Writes raw bytes (e.g. a malformed frame) to every connection whose handshake is done. */
+    public int writeRaw(byte[] bytes) {
+        return forEachOpen(c -> c.channel.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(bytes)));
+    }
+
     /** Closes every open connection (a clean FIN); the server keeps accepting. */
     public void disconnectAll() {
         for (ServerConnection c : connections) {

@@ -63,6 +63,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       heartbeat interval and the maximum frame length.</li>
  *   <li>Requests are echoed (or answered with a simulated error, see {@link Builder#errorRate}), pings are
  *       ponged, sends are counted, pushes are fanned out at {@link Builder#pushRate}.</li>
+ *   <li>On {@link #drain()}: GO_AWAY; requests already in flight are answered, requests that arrive after
+ *       it get ERROR {@code DRAINING} (not processed, safe to retry elsewhere), a hello gets ERROR
+ *       {@code DRAINING}; each connection closes once nothing is in flight (after a short grace for
+ *       requests already on the wire) or at the drain timeout.</li>
  *   <li>A session that sends nothing for {@link Builder#idleTimeout} is evicted (ERROR {@code IDLE_TIMEOUT});
  *       one that stops reading while more than {@link Builder#maxPendingBytesPerConnection} bytes queue up
  *       for it is dropped ({@code SLOW_CONSUMER}); one that breaks the protocol gets {@code PROTOCOL_ERROR}
@@ -104,7 +108,10 @@ public final class ReferenceServer implements AutoCloseable {
     /** Outbound bytes queued above which a connection counts as not writable (and is not read from). */
     static final int HIGH_WATER_MARK = 64 * 1024;
     static final int LOW_WATER_MARK = 32 * 1024;
-    /** After GO_AWAY, how long a session stays open so requests already on the wire still arrive. */
+    /**
+     * After GO_AWAY, how long a session stays open at least, so that requests the client wrote before it
+     * read the go-away get a DRAINING answer rather than a reset connection.
+     */
     static final Duration DRAIN_GRACE = Duration.ofMillis(250);
 
     private static final System.Logger LOG = System.getLogger(ReferenceServer.class.getName());
@@ -203,7 +210,7 @@ public final class ReferenceServer implements AutoCloseable {
 
     /** A snapshot of the server's counters; cheap enough to take every second. */
     public ServerStats stats() {
-        return counters.snapshot(open.get());
+        return counters.snapshot(open.get(), registry.values());
     }
 
     /** A snapshot of the connection registry: every open connection, handshake pending or not. */
@@ -257,8 +264,12 @@ public final class ReferenceServer implements AutoCloseable {
             }
             if (registry.isEmpty()) {
                 shutdown();
-            } else {
+                return;
+            }
+            try {
                 drainDeadline = boss.next().schedule(this::forceCloseAll, settings.drainTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The last session left meanwhile and the server is already shutting down.
             }
         });
         return terminated;
@@ -271,8 +282,8 @@ public final class ReferenceServer implements AutoCloseable {
     @Override
     public void close() {
         CompletableFuture<Void> done = drain();
-        if (workers.next().inEventLoop() || boss.next().inEventLoop()) {
-            return; // would wait for ourselves
+        if (onOwnThread()) {
+            return; // waiting here would wait for ourselves
         }
         try {
             done.get(settings.drainTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
@@ -332,6 +343,15 @@ public final class ReferenceServer implements AutoCloseable {
         }
     }
 
+    private boolean onOwnThread() {
+        for (EventExecutor e : workers) {
+            if (e.inEventLoop()) {
+                return true;
+            }
+        }
+        return boss.next().inEventLoop();
+    }
+
     boolean isDraining() {
         return draining;
     }
@@ -385,21 +405,26 @@ public final class ReferenceServer implements AutoCloseable {
         }
     }
 
-    /** On {@code loop}: encodes each push once and writes a shared view of it to every session of this loop. */
+    /**
+     * On {@code loop}: encodes each of the {@code times} pushes once, when the first session of this loop
+     * needs it, and writes a shared view of it to every open session of this loop.
+     */
     private void pushLocal(EventExecutor loop, String topic, byte[] payload, int times) {
-        for (int i = 0; i < times; i++) {
-            ByteBuf frame = null;
-            try {
-                for (Session s : registry.values()) {
-                    if (s.executor() != loop || s.state != SessionInfo.State.OPEN) {
-                        continue;
-                    }
-                    if (frame == null) {
-                        frame = encode(new Push(topic, nowMicros(), Push.NO_SEQUENCE, payload));
-                    }
-                    s.push(frame.retainedDuplicate(), frame.readableBytes());
+        ByteBuf[] frames = new ByteBuf[times];
+        try {
+            for (Session s : registry.values()) {
+                if (s.executor() != loop || s.state != SessionInfo.State.OPEN) {
+                    continue;
                 }
-            } finally {
+                for (int i = 0; i < times; i++) {
+                    if (frames[i] == null) {
+                        frames[i] = encode(new Push(topic, nowMicros(), Push.NO_SEQUENCE, payload));
+                    }
+                    s.push(frames[i].retainedDuplicate(), frames[i].readableBytes());
+                }
+            }
+        } finally {
+            for (ByteBuf frame : frames) {
                 if (frame != null) {
                     frame.release();
                 }

@@ -45,18 +45,23 @@ final class Session extends ChannelInboundHandlerAdapter {
     final String id;
     private final ReferenceServer server;
     private ChannelHandlerContext ctx;
-    volatile State state = State.HANDSHAKING;
+    // Written only on the event loop; the sweeper and snapshots read them racily (see sweep()).
+    State state = State.HANDSHAKING;
     private long connectedNanos;
-    private volatile long lastActivityNanos;
+    private long lastActivityNanos;
     private long stateSinceNanos;
     private String clientId = "";
     private long framesIn;
     private long framesOut;
-    private long bytesIn;
-    private long bytesOut;
+    long bytesIn;
+    long bytesOut;
+    long requests;
+    long sends;
+    long pushes;
     private int inFlight;
     private boolean admitted;
     private boolean flushPending;
+    private boolean readSomething;
     private boolean drainGraceOver;
 
     Session(ReferenceServer server, String id) {
@@ -101,6 +106,7 @@ final class Session extends ChannelInboundHandlerAdapter {
         if (admitted) {
             server.remove(this);
         }
+        server.counters.retire(this);
     }
 
     // ---- inbound ----
@@ -116,11 +122,10 @@ final class Session extends ChannelInboundHandlerAdapter {
             return; // an error was sent; nothing more from this peer is served
         }
         Message m = (Message) msg;
-        lastActivityNanos = server.settings.ticker().nanoTime();
+        readSomething = true;
         int size = MessageEncoder.encodedSize(m);
         framesIn++;
         bytesIn += size;
-        server.counters.bytesIn.add(size);
         if (st == State.HANDSHAKING) {
             if (m instanceof Hello h) {
                 onHello(h);
@@ -132,14 +137,14 @@ final class Session extends ChannelInboundHandlerAdapter {
         }
         switch (m.type()) {
             case REQUEST:
-                onRequest((Request) m);
+                onRequest((Request) m, size);
                 break;
             case PING:
                 write(new Pong(((Ping) m).timestamp()));
                 flushPending = true;
                 break;
             case SEND:
-                server.counters.sends.increment();
+                sends++;
                 break;
             case PONG:
             case ERROR:
@@ -158,6 +163,11 @@ final class Session extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (readSomething) {
+            // Once per read batch rather than per frame: the clock is read a few times less under load.
+            readSomething = false;
+            lastActivityNanos = server.settings.ticker().nanoTime();
+        }
         if (flushPending) {
             flushPending = false;
             ctx.flush();
@@ -181,16 +191,10 @@ final class Session extends ChannelInboundHandlerAdapter {
                 return;
             }
             server.counters.protocolErrors.increment();
-            switch (pe.code()) {
-                case FRAME_TOO_LARGE:
-                    closeWithError(ErrorCode.FRAME_TOO_LARGE, pe.getMessage());
-                    break;
-                case NOT_TETHER_HTTP:
-                    answerHttp();
-                    break;
-                default:
-                    closeWithError(ErrorCode.PROTOCOL_ERROR, pe.getMessage());
-                    break;
+            if (pe.code() == ProtocolException.Code.NOT_TETHER_HTTP) {
+                answerHttp();
+            } else {
+                closeWithError(pe.errorCode(), pe.getMessage());
             }
         } else {
             // Connection reset, broken pipe and the like: nothing to tell the peer.
@@ -210,23 +214,29 @@ final class Session extends ChannelInboundHandlerAdapter {
             closeWithError(ErrorCode.AUTH_FAILED, h.authToken() == null ? "this server requires an auth token" : "auth token rejected");
             return;
         }
+        if (server.isDraining()) {
+            closeWithError(ErrorCode.DRAINING, "server is draining; connect to another instance");
+            return;
+        }
         clientId = h.clientId();
         state = State.OPEN;
         int version = Math.min(h.maxVersion(), Protocol.VERSION);
         write(new Welcome(version, server.settings.heartbeatInterval().toMillis(), server.settings.maxFrameLength(), id, null));
         flushPending = true;
         server.counters.handshakes.increment();
-        if (server.isDraining()) {
-            ctx.flush();
-            goAway();
-        }
     }
 
-    private void onRequest(Request r) {
-        server.counters.requests.increment();
+    private void onRequest(Request r, int size) {
+        requests++;
+        if (state == State.DRAINING) {
+            // Sent before the client read our GO_AWAY: not processed, and safe for it to retry elsewhere.
+            write(new ErrorMessage(r.id(), ErrorCode.DRAINING, "server is draining; retry on the next connection"));
+            flushPending = true;
+            return;
+        }
         ServiceTime serviceTime = server.settings.serviceTime();
         if (serviceTime.isZero()) {
-            answer(r.id(), r.payload());
+            answer(r.id(), r.payload(), size);
             flushPending = true;
             return;
         }
@@ -234,15 +244,15 @@ final class Session extends ChannelInboundHandlerAdapter {
         long delay = serviceTime.sampleNanos(ThreadLocalRandom.current());
         long requestId = r.id();
         byte[] payload = r.payload();
-        ctx.executor().schedule(() -> answerLater(requestId, payload), delay, TimeUnit.NANOSECONDS);
+        ctx.executor().schedule(() -> answerLater(requestId, payload, size), delay, TimeUnit.NANOSECONDS);
     }
 
-    private void answerLater(long requestId, byte[] payload) {
+    private void answerLater(long requestId, byte[] payload, int size) {
         inFlight--;
         if (state == State.CLOSING || !ctx.channel().isActive()) {
             return;
         }
-        answer(requestId, payload);
+        answer(requestId, payload, size);
         ctx.flush();
         checkPendingBytes();
         if (state == State.DRAINING && drainGraceOver && inFlight == 0) {
@@ -250,13 +260,16 @@ final class Session extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void answer(long requestId, byte[] payload) {
+    /** Echoes a request ({@code size}: its frame size, which is also the response's) or fails it on purpose. */
+    private void answer(long requestId, byte[] payload, int size) {
         double errorRate = server.settings.errorRate();
         if (errorRate > 0 && ThreadLocalRandom.current().nextDouble() < errorRate) {
             server.counters.applicationErrors.increment();
             write(new ErrorMessage(requestId, ErrorCode.APPLICATION_ERROR, "simulated application error"));
         } else {
-            write(new dev.tether.protocol.Response(requestId, payload));
+            framesOut++;
+            bytesOut += size;
+            ctx.write(new dev.tether.protocol.Response(requestId, payload), ctx.voidPromise());
         }
     }
 
@@ -264,23 +277,20 @@ final class Session extends ChannelInboundHandlerAdapter {
 
     /** Writes one pre-encoded push frame (ownership of {@code frame} passes to this method). */
     void push(ByteBuf frame, int size) {
-        if (state != State.OPEN || !ctx.channel().isActive()) {
+        if (state != State.OPEN) {
             frame.release();
             return;
         }
         framesOut++;
         bytesOut += size;
-        server.counters.bytesOut.add(size);
-        server.counters.pushes.increment();
+        pushes++;
         ctx.writeAndFlush(frame, ctx.voidPromise());
         checkPendingBytes();
     }
 
     private void write(Message m) {
-        int size = MessageEncoder.encodedSize(m);
         framesOut++;
-        bytesOut += size;
-        server.counters.bytesOut.add(size);
+        bytesOut += MessageEncoder.encodedSize(m);
         ctx.write(m, ctx.voidPromise());
     }
 
@@ -304,10 +314,8 @@ final class Session extends ChannelInboundHandlerAdapter {
         stateSinceNanos = server.settings.ticker().nanoTime();
         ctx.channel().config().setAutoRead(false);
         ErrorMessage error = new ErrorMessage(0, code, text);
-        int size = MessageEncoder.encodedSize(error);
         framesOut++;
-        bytesOut += size;
-        server.counters.bytesOut.add(size);
+        bytesOut += MessageEncoder.encodedSize(error);
         ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -320,7 +328,6 @@ final class Session extends ChannelInboundHandlerAdapter {
                 + HTTP_ANSWER_BODY.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         ByteBuf answer = Unpooled.wrappedBuffer(head, HTTP_ANSWER_BODY);
         bytesOut += answer.readableBytes();
-        server.counters.bytesOut.add(answer.readableBytes());
         ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -338,6 +345,7 @@ final class Session extends ChannelInboundHandlerAdapter {
         }
         switch (state) {
             case HANDSHAKING:
+                // Hellos that are on their way get the answer PROTOCOL.md gives a hello during a drain.
                 closeWithError(ErrorCode.DRAINING, "server is draining; connect to another instance");
                 break;
             case OPEN:

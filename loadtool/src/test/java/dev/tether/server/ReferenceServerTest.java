@@ -114,20 +114,27 @@ class ReferenceServerTest {
     @Test
     void serviceTimeDelaysAnswersWithoutBlockingTheEventLoop() throws IOException {
         // One event loop serves both connections: if the slow request blocked it, the ping could not be answered.
-        ServerBuilder b = ServerFixture.builder().serviceTime(ServiceTime.fixed(Duration.ofSeconds(2)));
-        try (ReferenceServer server = b.host("127.0.0.1").port(0).eventLoopThreads(1).start();
-             RawClient slow = RawClient.connected(server);
-             RawClient other = RawClient.connected(server)) {
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder().serviceTime(ServiceTime.fixed(Duration.ofMinutes(1)))
+                .eventLoopThreads(1))) {
+            RawClient slow = f.session();
+            RawClient other = f.session();
             slow.send(new Request(1, new byte[] {9}));
-            Await.until(Duration.ofSeconds(5), () -> server.sessions().stream().anyMatch(s -> s.requestsInFlight() == 1),
-                    () -> "request never in flight: " + server.sessions());
+            Await.until(Duration.ofSeconds(5), () -> f.server.sessions().stream().anyMatch(s -> s.requestsInFlight() == 1),
+                    () -> "request never in flight: " + f.server.sessions());
             other.send(new Ping(5));
             assertThat(other.read()).isEqualTo(new Pong(5));
-            assertThat(server.sessions()).anyMatch(s -> s.requestsInFlight() == 1); // still working on it
-            assertThat(slow.read()).isEqualTo(new Response(1, new byte[] {9}));
-            slow.close();
-            other.close();
-            Await.registryEmpty(server);
+            assertThat(f.server.sessions()).anyMatch(s -> s.requestsInFlight() == 1); // still working on it
+        }
+    }
+
+    @Test
+    void aShortServiceTimeAnswersAfterItsDelay() throws IOException {
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder().serviceTime(ServiceTime.parse("uniform:20ms-40ms")))) {
+            RawClient c = f.session();
+            long start = System.nanoTime();
+            c.send(new Request(1, new byte[] {1}));
+            assertThat(c.read()).isEqualTo(new Response(1, new byte[] {1}));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(20));
         }
     }
 
@@ -177,6 +184,43 @@ class ReferenceServerTest {
             c.send(new Ping(3));
             assertThat(c.read()).isEqualTo(new Pong(3));
         }
+    }
+
+    @Test
+    void afterEveryClientLeavesTheRegistryIsEmptyAndEveryBufferReleased() throws IOException {
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder().errorRate(0.3).pushRate(500).pushSize(512)
+                .serviceTime(ServiceTime.uniform(Duration.ZERO, Duration.ofMillis(2))))) {
+            List<RawClient> clients = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                clients.add(f.session());
+            }
+            for (RawClient c : clients) {
+                for (int r = 1; r <= 20; r++) {
+                    c.send(new Request(r, new byte[r * 10]));
+                }
+            }
+            for (RawClient c : clients) {
+                int answered = 0;
+                while (answered < 20) {
+                    Message m = c.read();
+                    if (!(m instanceof Push)) {
+                        answered++;
+                    }
+                }
+                f.server.broadcast("bye", new byte[100]);
+            }
+            // Half leave cleanly, half leave with requests still in flight and pushes unread.
+            for (int i = 0; i < clients.size(); i++) {
+                RawClient c = clients.get(i);
+                if (i % 2 == 0) {
+                    c.send(new Request(1_000, new byte[1000]));
+                }
+                c.close();
+            }
+            Await.registryEmpty(f.server);
+            assertThat(f.server.stats().requestsTotal()).isGreaterThanOrEqualTo(400);
+        }
+        assertThat(dev.tether.testing.LeakDetectionExtension.collectLeaks()).isEmpty();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.tether.client.internal;
 
 import dev.tether.client.ConnectionLostException;
+import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
 import dev.tether.protocol.Hello;
@@ -8,6 +9,7 @@ import dev.tether.protocol.Message;
 import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Ping;
 import dev.tether.protocol.Pong;
+import dev.tether.protocol.Protocol;
 import dev.tether.protocol.ProtocolException;
 import dev.tether.protocol.Push;
 import dev.tether.protocol.Response;
@@ -87,7 +89,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Message m = (Message) msg;
-        client.countIn(MessageEncoder.encodedSize(m));
+        // A response is the common case: its size is known without the encoder's general computation.
+        client.countIn(m instanceof Response r ? Protocol.LENGTH_FIELD_SIZE + Protocol.HEADER_SIZE + r.payload().length
+                : MessageEncoder.encodedSize(m));
         switch (m.type()) {
             case WELCOME -> {
                 if (handshakeDone) {
@@ -115,18 +119,35 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
                     protocolError(ctx, "PUSH before WELCOME");
                 }
             }
-            case GO_AWAY -> client.onGoAway(this, (GoAway) m);
+            case GO_AWAY -> {
+                if (handshakeDone) {
+                    client.onGoAway(this, (GoAway) m);
+                } else {
+                    protocolError(ctx, "GO_AWAY before WELCOME");
+                }
+            }
             case PING -> client.write(this, new Pong(((Ping) m).timestamp()), true);
             case PONG -> onPong((Pong) m);
             default -> protocolError(ctx, "unexpected " + m.type() + " from the server");
         }
     }
 
+    /** The server broke the protocol: tell it (ERROR with id 0, as PROTOCOL.md §11 asks), then close. */
     private void protocolError(ChannelHandlerContext ctx, String what) {
         if (closeCause == null) {
             closeCause = new ConnectionLostException("protocol error from " + RealClient.describe(endpoint) + ": " + what);
         }
-        ctx.close();
+        closeWithError(ctx, ErrorCode.PROTOCOL_ERROR, what);
+    }
+
+    void closeWithError(ChannelHandlerContext ctx, ErrorCode code, String text) {
+        if (ctx.channel().isActive()) {
+            String t = text.length() > 200 ? text.substring(0, 200) : text;
+            client.countOut(MessageEncoder.encodedSize(new ErrorMessage(0, code, t)));
+            ctx.writeAndFlush(new ErrorMessage(0, code, t)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
     }
 
     @Override
@@ -145,13 +166,17 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = cause instanceof DecoderException && cause.getCause() instanceof ProtocolException
+                ? cause.getCause() : cause;
         if (closeCause == null) {
-            Throwable c = cause instanceof DecoderException && cause.getCause() instanceof ProtocolException
-                    ? cause.getCause() : cause;
             String what = c instanceof ProtocolException ? "protocol error from " : "connection failure to ";
             closeCause = new ConnectionLostException(what + RealClient.describe(endpoint) + ": " + c, c);
         }
-        ctx.close();
+        if (c instanceof ProtocolException pe) {
+            closeWithError(ctx, pe.errorCode(), String.valueOf(pe.getMessage()));
+        } else {
+            ctx.close();
+        }
     }
 
     @Override
@@ -181,11 +206,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     }
 
     @Override
-    public void onRoundTrip(long rttNanos) {
-        client.onRoundTrip(rttNanos);
-    }
-
-    @Override
     public void onDeadPeer(long timeoutMillis) {
         if (closeCause == null) {
             closeCause = new ConnectionLostException("no frame from " + RealClient.describe(endpoint) + " for "
@@ -209,6 +229,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     }
 
     private void onPong(Pong pong) {
+        // Our pings carry the event loop's clock; a pong for a ping of ours gives the round trip.
+        long rtt = channel.eventLoop().ticker().nanoTime() - pong.timestamp();
+        if (rtt < 0) {
+            return; // not one of ours
+        }
+        client.onRoundTrip(rtt);
         if (pings == null) {
             return;
         }
@@ -216,7 +242,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
             PendingPing p = it.next();
             if (p.timestamp() == pong.timestamp()) {
                 it.remove();
-                client.completePing(p);
+                p.future().complete(java.time.Duration.ofNanos(rtt));
                 return;
             }
         }

@@ -41,6 +41,8 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -49,11 +51,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -70,6 +72,8 @@ import javax.net.ssl.SSLException;
  */
 public final class RealClient implements TetherClient {
     private static final InternalLogger log = InternalLoggerFactory.getInstance(RealClient.class);
+    private static final WriteBufferWaterMark DEFAULT_WATER_MARK = new WriteBufferWaterMark(
+            ClientConfig.DEFAULT_WRITE_BUFFER_LOW_WATER_MARK, ClientConfig.DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK);
 
     private final ClientConfig config;
     private final EventLoops loops;
@@ -83,6 +87,7 @@ public final class RealClient implements TetherClient {
     private final WriteBufferWaterMark waterMark;
     private final SendBuffer buffer;
     private final ReconnectLoop reconnect;
+    private final RequestTimeouts timeouts;
     private final RandomGenerator random;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
@@ -93,11 +98,31 @@ public final class RealClient implements TetherClient {
     private volatile Instant connectedSince;
     private volatile long reconnects;
     private volatile long lastRttNanos = -1;
-    private volatile long framesIn;
-    private volatile long framesOut;
-    private volatile long bytesIn;
-    private volatile long bytesOut;
-    private volatile int requestsInFlight;
+    // Hot counters: written only on the loop with release stores (no fence on the request path), read with
+    // acquire loads by stats().
+    private long framesIn;
+    private long framesOut;
+    private long bytesIn;
+    private long bytesOut;
+    private int requestsInFlight;
+    private static final VarHandle FRAMES_IN;
+    private static final VarHandle FRAMES_OUT;
+    private static final VarHandle BYTES_IN;
+    private static final VarHandle BYTES_OUT;
+    private static final VarHandle REQUESTS_IN_FLIGHT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            FRAMES_IN = l.findVarHandle(RealClient.class, "framesIn", long.class);
+            FRAMES_OUT = l.findVarHandle(RealClient.class, "framesOut", long.class);
+            BYTES_IN = l.findVarHandle(RealClient.class, "bytesIn", long.class);
+            BYTES_OUT = l.findVarHandle(RealClient.class, "bytesOut", long.class);
+            REQUESTS_IN_FLIGHT = l.findVarHandle(RealClient.class, "requestsInFlight", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     // ---- loop-confined ----
     /** The connection new writes go to (connecting or connected); null when none. */
@@ -123,8 +148,9 @@ public final class RealClient implements TetherClient {
      */
     public RealClient(ClientConfig config, EventLoops loops, boolean ownsLoops, PushListener pushListener,
                       StateListener stateListener, Executor listenerExecutor) {
+        // ThreadLocalRandom is one shared instance seeded per thread: jitter without a generator per client.
         this(config, loops, ownsLoops, pushListener, stateListener, listenerExecutor, EventLoopScheduler::new,
-                new SplittableRandom());
+                ThreadLocalRandom.current());
     }
 
     RealClient(ClientConfig config, EventLoops loops, boolean ownsLoops, PushListener pushListener,
@@ -143,9 +169,12 @@ public final class RealClient implements TetherClient {
         this.listenerExecutor = listenerExecutor;
         this.random = random;
         this.sslContext = config.tls() == null ? null : sslContext(config.tls());
-        this.waterMark = new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark());
+        this.waterMark = config.writeBufferLowWaterMark() == DEFAULT_WATER_MARK.low()
+                && config.writeBufferHighWaterMark() == DEFAULT_WATER_MARK.high() ? DEFAULT_WATER_MARK
+                : new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark());
         this.buffer = new SendBuffer(config.sendBufferMessages(), config.sendBufferBytes());
         this.reconnect = new ReconnectLoop(config.backoff(), random, scheduler, this::startAttempt);
+        this.timeouts = new RequestTimeouts(scheduler, this::onRequestTimeout);
     }
 
     // =====================================================================================
@@ -175,13 +204,19 @@ public final class RealClient implements TetherClient {
         if (!checkSize(op, op.future)) {
             return op.future;
         }
-        runOnLoop(() -> {
-            if (!closing) {
-                op.timeout = scheduler.schedule(op, op.timeoutNanos);
-            }
-            submit(op);
-        });
+        if (loop.inEventLoop()) {
+            startRequest(op);
+        } else {
+            runOnLoop(() -> startRequest(op));
+        }
         return op.future;
+    }
+
+    private void startRequest(RequestOp op) {
+        if (!closing) {
+            timeouts.add(op);
+        }
+        submit(op);
     }
 
     @Override
@@ -191,7 +226,11 @@ public final class RealClient implements TetherClient {
         if (!checkSize(op, op.future)) {
             return op.future;
         }
-        runOnLoop(() -> submit(op));
+        if (loop.inEventLoop()) {
+            submit(op);
+        } else {
+            runOnLoop(() -> submit(op));
+        }
         return op.future;
     }
 
@@ -220,7 +259,8 @@ public final class RealClient implements TetherClient {
     public ClientStats stats() {
         long rtt = lastRttNanos;
         return new ClientStats(state, sessionId, connectedEndpoint, connectedSince, reconnects,
-                rtt < 0 ? null : Duration.ofNanos(rtt), framesIn, framesOut, bytesIn, bytesOut, requestsInFlight,
+                rtt < 0 ? null : Duration.ofNanos(rtt), (long) FRAMES_IN.getAcquire(this), (long) FRAMES_OUT.getAcquire(this),
+                (long) BYTES_IN.getAcquire(this), (long) BYTES_OUT.getAcquire(this), (int) REQUESTS_IN_FLIGHT.getAcquire(this),
                 buffer.size(), buffer.bytes());
     }
 
@@ -360,15 +400,20 @@ public final class RealClient implements TetherClient {
             return;
         }
         if (w.version() > Protocol.VERSION || w.version() < 1) {
-            fatal(c, new UnsupportedVersionException("server " + describe(c.endpoint) + " answered with protocol version "
-                    + w.version() + "; this client speaks " + Protocol.VERSION));
+            UnsupportedVersionException e = new UnsupportedVersionException("server " + describe(c.endpoint)
+                    + " answered with protocol version " + w.version() + "; this client speaks " + Protocol.VERSION);
+            // Tell the server (PROTOCOL.md §6), then stop: a version mismatch is fatal.
+            c.closeWithError(c.channel.pipeline().context(c), ErrorCode.UNSUPPORTED_VERSION, e.getMessage());
+            fatal(c, e);
             return;
         }
         c.handshakeDone = true;
         c.serverMaxFrameLength = w.maxFrameLength() > 0 ? w.maxFrameLength() : Long.MAX_VALUE;
+        // The welcome's interval is binding (PROTOCOL.md §7): ping at least that often; more often if configured.
         long interval = config.heartbeatInterval().toMillis();
-        if (w.heartbeatIntervalMillis() > 0 && (interval == 0 || w.heartbeatIntervalMillis() < interval)) {
-            interval = interval == 0 ? 0 : w.heartbeatIntervalMillis();
+        long required = w.heartbeatIntervalMillis();
+        if (required > 0 && (interval == 0 || required < interval)) {
+            interval = required;
         }
         c.startHeartbeat(interval, config.deadPeerTimeout().toMillis());
         if (everConnected) {
@@ -448,7 +493,7 @@ public final class RealClient implements TetherClient {
 
     private void scheduleReconnect(InetSocketAddress endpoint, Throwable cause) {
         Duration delay = reconnect.scheduleRetry();
-        setState(ConnectionState.RECONNECTING, endpoint, reconnect.retries(), delay, cause);
+        setState(ConnectionState.RECONNECTING, endpoint, attemptsInSeries + 1, delay, cause);
     }
 
     void onConnectionError(Connection c, ErrorMessage e) {
@@ -544,7 +589,7 @@ public final class RealClient implements TetherClient {
             r.id = id;
             r.connection = c;
             c.registry.put(r);
-            requestsInFlight = requestsInFlight + 1;
+            REQUESTS_IN_FLIGHT.setRelease(this, requestsInFlight + 1);
             countOut(r.frameSize());
             Request msg = new Request(id, r.payload);
             if (flush) {
@@ -609,14 +654,19 @@ public final class RealClient implements TetherClient {
             log.debug("{}: response to unknown or timed-out request {}", this, id);
             return;
         }
-        requestsInFlight = requestsInFlight - 1;
-        r.cancelTimeout();
+        REQUESTS_IN_FLIGHT.setRelease(this, requestsInFlight - 1);
+        timeouts.remove(r);
         if (error == null) {
             r.future.complete(payload);
         } else {
             r.future.completeExceptionally(new ServerErrorException(error.code(), error.text()));
         }
         afterRequestDone(c);
+    }
+
+    /** A request is done one way or another: its deadline no longer matters. */
+    void stopClock(RequestOp r) {
+        timeouts.remove(r);
     }
 
     void onRequestTimeout(RequestOp r) {
@@ -627,7 +677,7 @@ public final class RealClient implements TetherClient {
         if (r.inBuffer) {
             buffer.remove(r);
         } else if (c != null && c.registry.remove(r.id) != null) {
-            requestsInFlight = requestsInFlight - 1;
+            REQUESTS_IN_FLIGHT.setRelease(this, requestsInFlight - 1);
         }
         r.future.completeExceptionally(new RequestTimeoutException("no response to request " + r.id
                 + (c == null ? " (still in the send buffer, " + state + ")" : " from " + describe(c.endpoint))
@@ -656,7 +706,7 @@ public final class RealClient implements TetherClient {
 
     private void failInFlight(Connection c, Throwable cause) {
         List<RequestOp> ops = c.registry.drain();
-        requestsInFlight = requestsInFlight - ops.size();
+        REQUESTS_IN_FLIGHT.setRelease(this, requestsInFlight - ops.size());
         for (RequestOp r : ops) {
             r.fail(cause);
         }
@@ -683,7 +733,7 @@ public final class RealClient implements TetherClient {
             result.completeExceptionally(new ConnectionLostException("not connected (" + state + ")"));
             return;
         }
-        Ping ping = new Ping(scheduler.nanoTime());
+        Ping ping = new Ping(loop.ticker().nanoTime()); // the clock the pong is read against
         Connection.PendingPing p = new Connection.PendingPing(ping.timestamp(), result);
         c.addPing(p);
         Future<?> timeout = scheduler.schedule(() -> {
@@ -695,24 +745,18 @@ public final class RealClient implements TetherClient {
         write(c, ping, true);
     }
 
-    void completePing(Connection.PendingPing p) {
-        long rtt = scheduler.nanoTime() - p.timestamp();
-        onRoundTrip(rtt);
-        p.future().complete(Duration.ofNanos(Math.max(0, rtt)));
-    }
-
     void onRoundTrip(long rttNanos) {
         lastRttNanos = rttNanos;
     }
 
     void countIn(int bytes) {
-        framesIn = framesIn + 1;
-        bytesIn = bytesIn + bytes;
+        FRAMES_IN.setRelease(this, framesIn + 1);
+        BYTES_IN.setRelease(this, bytesIn + bytes);
     }
 
     void countOut(int bytes) {
-        framesOut = framesOut + 1;
-        bytesOut = bytesOut + bytes;
+        FRAMES_OUT.setRelease(this, framesOut + 1);
+        BYTES_OUT.setRelease(this, bytesOut + bytes);
     }
 
     // =====================================================================================
@@ -802,6 +846,7 @@ public final class RealClient implements TetherClient {
         cancel(closeDeadline);
         closeDeadline = null;
         buffer.failAll(closedException());
+        timeouts.cancel();
         if (ownsLoops) {
             loops.shutdownAsync(ClientResourcesTimeouts.SHUTDOWN_MILLIS, () -> closeFuture.complete(null));
         } else {

@@ -2,14 +2,17 @@ package dev.tether.client.internal;
 
 import dev.tether.protocol.Protocol;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 
-/** A request: waits for the response with the same id, or for its timeout (which is this runnable). */
-final class RequestOp extends Op implements Runnable {
+/** A request: waits for the response with the same id, or for its deadline ({@link RequestTimeouts}). */
+final class RequestOp extends Op {
     final CompletableFuture<byte[]> future = new CompletableFuture<>();
     final long timeoutNanos;
     final RealClient client;
-    Future<?> timeout;
+    /** Links of the {@link RequestTimeouts} list, ordered by deadline. */
+    long deadline;
+    RequestOp tPrev;
+    RequestOp tNext;
+    boolean timed;
     /** The id and connection once written; 0 / null before. */
     long id;
     Connection connection;
@@ -33,22 +36,7 @@ final class RequestOp extends Op implements Runnable {
 
     @Override
     void fail(Throwable cause) {
-        cancelTimeout();
+        client.stopClock(this);
         future.completeExceptionally(cause);
-    }
-
-    void cancelTimeout() {
-        Future<?> t = timeout;
-        if (t != null) {
-            t.cancel(false);
-            timeout = null;
-        }
-    }
-
-    /** The timeout fired. */
-    @Override
-    public void run() {
-        timeout = null;
-        client.onRequestTimeout(this);
     }
 }

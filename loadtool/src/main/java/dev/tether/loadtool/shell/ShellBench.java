@@ -11,13 +11,21 @@ import java.util.concurrent.CompletableFuture;
 interface ShellBench {
 
     /**
-     * Starts a run; the future completes with the run's exit code (see {@code ExitCodes}) once its summary
-     * is printed. Cancelling the future stops the run.
+     * Starts a run in the background and prints its progress and summary to {@code out}.
      *
      * @param args the words after {@code bench}: the options of {@code loadtool run}
      * @throws IllegalArgumentException for bad options, with a message for the user
      */
-    CompletableFuture<Integer> start(Target target, ConnectOptions options, List<String> args, PrintWriter out);
+    Handle start(Target target, ConnectOptions options, List<String> args, PrintWriter out);
+
+    /**
+     * A running bench.
+     *
+     * @param result completes with the run's exit code (see {@code ExitCodes}) once the summary is printed
+     * @param stop ends the run early; it still prints the summary of what ran
+     */
+    record Handle(CompletableFuture<Integer> result, Runnable stop) {
+    }
 
     /** The options {@code bench} takes, for {@code help bench}. */
     String usage();

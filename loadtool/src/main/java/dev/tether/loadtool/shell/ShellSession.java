@@ -51,6 +51,8 @@ final class ShellSession implements AutoCloseable {
 
     /** How much longer than the client's own close timeout {@code disconnect} and {@code exit} wait. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    /** How long {@code bench} waits for the summary after Ctrl-C stopped the run. */
+    static final Duration BENCH_STOP_WAIT = Duration.ofSeconds(30);
     /** How long {@code send} waits for a connected client to write the message. */
     static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
@@ -202,7 +204,8 @@ final class ShellSession implements AutoCloseable {
 
     private void connect(CommandInput input) {
         CommandInput.Parsed line = input.options(Set.of("--auth-token", "--tls-ca"), Set.of("--tls", "--tls-insecure"));
-        ConnectOptions options = connectOptions.overriddenBy(line, baseDir);
+        // a new target starts from the shell's options; a bare connect reuses the last connect's
+        ConnectOptions options = (line.rest().isEmpty() ? connectOptions : defaults).overriddenBy(line, baseDir);
         TetherClient current = client;
         if (line.rest().isEmpty()) {
             if (target == null) {
@@ -255,10 +258,13 @@ final class ShellSession implements AutoCloseable {
         long start = System.nanoTime();
         try {
             await(c.connect(), null);
+        } catch (Cancelled e) {
+            closeClient(false);
+            throw new CommandFailed("connect to " + to + " cancelled");
         } catch (CommandFailed e) {
             closeClient(false);
-            String why = e.getMessage();
-            throw new CommandFailed(why.startsWith("connect to") ? why : "connect to " + to + " failed: " + why);
+            String why = e.getCause() != null ? shortCause(e.getCause()) : e.getMessage();
+            throw new CommandFailed("connect to " + to + " failed: " + why);
         }
         out.println("connected to " + to + " (session " + c.stats().sessionId() + ", "
                 + (options.usesTls() ? "TLS, " : "") + formatDuration(Duration.ofNanos(System.nanoTime() - start)) + ")");
@@ -402,10 +408,20 @@ final class ShellSession implements AutoCloseable {
         if (t == null) {
             throw new CommandFailed("bench needs a target: connect host:port first");
         }
-        CompletableFuture<Integer> run = bench.start(t, connectOptions, input.words(), out);
-        int exit = await(run, null, true);
+        ShellBench.Handle run = bench.start(t, connectOptions, input.words(), out);
+        int exit;
+        try {
+            exit = await(run.result(), null);
+        } catch (Cancelled e) {
+            // as Ctrl-C does to loadtool run: stop early, still print the summary of what ran
+            out.println("bench: stopping; the summary covers what ran so far (Ctrl-C again to stop waiting)");
+            out.flush();
+            run.stop().run();
+            exit = await(run.result(), BENCH_STOP_WAIT);
+        }
         if (exit != 0) {
-            throw new CommandFailed("bench ended with exit code " + exit);
+            throw new CommandFailed("bench ended with exit code " + exit
+                    + (exit == 3 ? " (an --slo threshold was broken)" : ""));
         }
     }
 
@@ -458,7 +474,8 @@ final class ShellSession implements AutoCloseable {
             if (push.sequence() >= 0) {
                 label.append(" #").append(push.sequence());
             }
-            notices.print(label.append("] ").append(Payloads.display(push.payload())).toString());
+            notices.print(label.append("] ").append(Payloads.display(push.payload(), Payloads.PUSH_DISPLAY_LIMIT))
+                    .toString());
         }
 
         void onStateChange(StateChange change) {
@@ -467,7 +484,8 @@ final class ShellSession implements AutoCloseable {
             }
             lastChange = change;
             lastChangeAt = clock.instant();
-            boolean commanded = closedByShell || !connectedOnce;
+            // CONNECTING is shown by the prompt; the RECONNECTING notice before it already says when
+            boolean commanded = closedByShell || !connectedOnce || change.current() == ConnectionState.CONNECTING;
             if (change.current() == ConnectionState.CONNECTED) {
                 connectedOnce = true;
             }
@@ -486,7 +504,7 @@ final class ShellSession implements AutoCloseable {
     private String describe(StateChange change) {
         String to = change.endpoint() != null ? change.endpoint().getHostString() + ":" + change.endpoint().getPort()
                 : String.valueOf(target);
-        String cause = change.cause() == null ? "" : " (" + describe(change.cause()) + ")";
+        String cause = change.cause() == null ? "" : " (" + shortCause(change.cause()) + ")";
         switch (change.current()) {
             case CONNECTED:
                 return "connected to " + to;
@@ -496,7 +514,7 @@ final class ShellSession implements AutoCloseable {
                 return "reconnecting to " + to + ", attempt " + change.attempt()
                         + (change.delay() != null ? " in " + formatDuration(change.delay()) : "") + cause;
             case DRAINING:
-                return "the server at " + to + " is draining; the client reconnects when it closes" + cause;
+                return "draining" + cause + "; the client reconnects when the server closes the connection";
             case CLOSED:
                 return "closed" + cause;
             default:
@@ -529,7 +547,7 @@ final class ShellSession implements AutoCloseable {
                         s.append(", next try in ").append(formatSeconds(left.isNegative() ? Duration.ZERO : left));
                     }
                     if (change.cause() != null) {
-                        s.append(" (last error: ").append(describe(change.cause())).append(')');
+                        s.append(" (last error: ").append(shortCause(change.cause())).append(')');
                     }
                 }
                 return s.toString();
@@ -558,19 +576,7 @@ final class ShellSession implements AutoCloseable {
      * The wait is cancelled, not the SDK's future: the SDK keeps its own timeouts and bookkeeping.
      */
     private <T> T await(CompletableFuture<T> f, Duration limit) {
-        return await(f, limit, false);
-    }
-
-    /** As {@link #await(CompletableFuture, Duration)}; {@code cancelSource} also cancels {@code f} on Ctrl-C. */
-    private <T> T await(CompletableFuture<T> f, Duration limit, boolean cancelSource) {
         CompletableFuture<T> waiter = new CompletableFuture<>();
-        if (cancelSource) {
-            waiter.whenComplete((v, e) -> {
-                if (e instanceof CancellationException) {
-                    f.cancel(true);
-                }
-            });
-        }
         f.whenComplete((v, e) -> {
             if (e != null) {
                 waiter.completeExceptionally(e);
@@ -583,14 +589,14 @@ final class ShellSession implements AutoCloseable {
         try {
             return limit == null ? waiter.get() : waiter.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (CancellationException e) {
-            throw new CommandFailed("cancelled");
+            throw new Cancelled();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CommandFailed("interrupted");
         } catch (TimeoutException e) {
             throw new CommandFailed("no answer within " + formatDuration(limit));
         } catch (ExecutionException e) {
-            throw new CommandFailed(describe(e.getCause()));
+            throw new CommandFailed(describe(e.getCause()), e.getCause());
         } finally {
             running.compareAndSet(waiter, null);
         }
@@ -615,6 +621,32 @@ final class ShellSession implements AutoCloseable {
             return message;
         }
         return message + " (" + e.getClass().getSimpleName() + ")";
+    }
+
+    private static final java.util.regex.Pattern LONG_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{64,}");
+    private static final java.util.regex.Pattern NATIVE_ERROR =
+            java.util.regex.Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ");
+
+    /**
+     * The root cause of a connection problem, short: "Connection refused" rather than the SDK's
+     * "connect to ... failed: finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:7000".
+     */
+    static String shortCause(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root.getClass().getSimpleName().equals("NotSslRecordException")) {
+            return "the server answered in plaintext, not TLS (connect without --tls?)";
+        }
+        String message = root.getMessage();
+        if (message == null || message.isBlank()) {
+            return describe(t);
+        }
+        message = NATIVE_ERROR.matcher(message).replaceFirst("");
+        message = LONG_HEX.matcher(message).replaceAll(m -> m.group().substring(0, 32) + "...");
+        int address = message.lastIndexOf(": /");
+        return address > 0 ? message.substring(0, address) : message;
     }
 
     private void error(String message) {
@@ -669,9 +701,20 @@ final class ShellSession implements AutoCloseable {
     }
 
     /** A command could not do its job; the message is for the user. */
-    static final class CommandFailed extends RuntimeException {
+    static class CommandFailed extends RuntimeException {
         CommandFailed(String message) {
             super(message, null, false, false);
+        }
+
+        CommandFailed(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+    }
+
+    /** The user cancelled the wait (Ctrl-C). */
+    static final class Cancelled extends CommandFailed {
+        Cancelled() {
+            super("cancelled");
         }
     }
 }
