@@ -114,20 +114,27 @@ class ReferenceServerTest {
     @Test
     void serviceTimeDelaysAnswersWithoutBlockingTheEventLoop() throws IOException {
         // One event loop serves both connections: if the slow request blocked it, the ping could not be answered.
-        ServerBuilder b = ServerFixture.builder().serviceTime(ServiceTime.fixed(Duration.ofSeconds(2)));
-        try (ReferenceServer server = b.host("127.0.0.1").port(0).eventLoopThreads(1).start();
-             RawClient slow = RawClient.connected(server);
-             RawClient other = RawClient.connected(server)) {
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder().serviceTime(ServiceTime.fixed(Duration.ofMinutes(1)))
+                .eventLoopThreads(1))) {
+            RawClient slow = f.session();
+            RawClient other = f.session();
             slow.send(new Request(1, new byte[] {9}));
-            Await.until(Duration.ofSeconds(5), () -> server.sessions().stream().anyMatch(s -> s.requestsInFlight() == 1),
-                    () -> "request never in flight: " + server.sessions());
+            Await.until(Duration.ofSeconds(5), () -> f.server.sessions().stream().anyMatch(s -> s.requestsInFlight() == 1),
+                    () -> "request never in flight: " + f.server.sessions());
             other.send(new Ping(5));
             assertThat(other.read()).isEqualTo(new Pong(5));
-            assertThat(server.sessions()).anyMatch(s -> s.requestsInFlight() == 1); // still working on it
-            assertThat(slow.read()).isEqualTo(new Response(1, new byte[] {9}));
-            slow.close();
-            other.close();
-            Await.registryEmpty(server);
+            assertThat(f.server.sessions()).anyMatch(s -> s.requestsInFlight() == 1); // still working on it
+        }
+    }
+
+    @Test
+    void aShortServiceTimeAnswersAfterItsDelay() throws IOException {
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder().serviceTime(ServiceTime.parse("uniform:20ms-40ms")))) {
+            RawClient c = f.session();
+            long start = System.nanoTime();
+            c.send(new Request(1, new byte[] {1}));
+            assertThat(c.read()).isEqualTo(new Response(1, new byte[] {1}));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(20));
         }
     }
 

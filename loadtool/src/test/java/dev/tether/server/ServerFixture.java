@@ -13,11 +13,12 @@ final class ServerFixture implements AutoCloseable {
     private final List<RawClient> clients = new ArrayList<>();
 
     ServerFixture(ServerBuilder builder) {
-        this.server = builder.host("127.0.0.1").port(0).eventLoopThreads(2).start();
+        this.server = builder.host("127.0.0.1").port(0).start();
     }
 
+    /** Two event loops unless the test says otherwise. */
     static ServerBuilder builder() {
-        return new ServerBuilder();
+        return new ServerBuilder().eventLoopThreads(2);
     }
 
     RawClient raw() throws IOException {

@@ -3,7 +3,8 @@
  * runs (Ctrl-C in the server's terminal) and start it again: the client goes RECONNECTING, retries with
  * backoff, and is CONNECTED again without any code of yours.
  *
- * Start a server that pushes twice a second:   ./bin/loadtool server --push-rate 2
+ * Build once (mvn -B -q -DskipTests install); start a server that pushes twice a second in another
+ * terminal:   ./bin/loadtool server --push-rate 2
  * Then:   mvn -q -pl samples exec:java -Dexec.mainClass=dev.tether.samples.PushListener -Dexec.args="127.0.0.1 7000"
  * Arguments (all optional): host (127.0.0.1), port (7000), how long to listen in seconds (until Ctrl-C).
  */
@@ -32,7 +33,7 @@ public final class PushListener {
         try (TetherClient client = TetherClient.builder()
                 .config(config)
                 .onPush(push -> System.out.println("push" + (push.topic() == null ? "" : " [" + push.topic() + "]")
-                        + ": " + new String(push.payload(), UTF_8)))
+                        + ": " + new String(push.payload(), UTF_8).replaceAll("\\p{Cntrl}", ".")))
                 .onStateChange(change -> System.out.println("state: " + change.previous() + " -> " + change.current()
                         + (change.delay() == null ? "" : ", next attempt " + change.attempt() + " in "
                         + change.delay().toMillis() + " ms")))

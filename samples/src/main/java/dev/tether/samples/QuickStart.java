@@ -1,7 +1,7 @@
 /*
  * QuickStart: the smallest complete use of the SDK. Connect, send one request, print the reply, close.
  *
- * Start a server first (in another terminal):   ./bin/loadtool server
+ * Build once (mvn -B -q -DskipTests install), start a server in another terminal (./bin/loadtool server).
  * Then:   mvn -q -pl samples exec:java -Dexec.mainClass=dev.tether.samples.QuickStart -Dexec.args="127.0.0.1 7000"
  * Arguments (all optional): host (127.0.0.1), port (7000), message ("hello, tether").
  */

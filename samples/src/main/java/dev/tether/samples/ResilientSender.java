@@ -9,7 +9,8 @@
  * messages written to a socket that dies just then can be lost. Only delivery acknowledgements (not in
  * protocol v1) could close that gap; count on the server side, as below, if you need to know.
  *
- * Run:   mvn -q -pl samples exec:java -Dexec.mainClass=dev.tether.samples.ResilientSender
+ * Build once (mvn -B -q -DskipTests install), then:
+ *   mvn -q -pl samples exec:java -Dexec.mainClass=dev.tether.samples.ResilientSender -Dexec.args="600 200"
  * Arguments (all optional): messages to send (600), sends per second (200).
  */
 package dev.tether.samples;

@@ -221,7 +221,8 @@ public final class EchoLoad {
         long count = welcomed.get() - before;
         double secs = (System.nanoTime() - start) / 1e9;
         running.set(false);
-        System.out.printf(Locale.ROOT, "handshakes concurrency=%d: %.0f handshakes/s (%d failed connects)%n", concurrency, count / secs, failed.get());
+        System.out.printf(Locale.ROOT, "handshakes concurrency=%d: %.0f handshakes/s (%d failed connects); total=%d%n", concurrency, count / secs,
+                failed.get(), welcomed.get());
     }
 
     private void loop(Bootstrap b, AtomicLong failed) {

@@ -58,7 +58,10 @@ public final class HtmlReport {
         }
         table(b, r);
         b.append("<h2>Latency by percentile</h2>\n");
-        b.append(percentileChart(r));
+        b.append(percentileChart(r, "latency (ms) by percentile", Metric.LATENCY, Metric.SERVICE, Metric.PUSH, Metric.HEARTBEAT));
+        if (r.histogram(Metric.CONNECT) != null) {
+            b.append(percentileChart(r, "connect time (ms) by percentile: TCP + handshake", Metric.CONNECT));
+        }
         timeCharts(b, r);
         b.append("<h2>Summary</h2>\n<pre>").append(esc(TextReport.render(r, slos))).append("</pre>\n");
         b.append("</body></html>\n");
@@ -86,9 +89,9 @@ public final class HtmlReport {
         b.append("</table>\n");
     }
 
-    static String percentileChart(RunReport r) {
+    static String percentileChart(RunReport r, String title, Metric... metrics) {
         List<Series> series = new ArrayList<>();
-        for (Metric m : Metric.values()) {
+        for (Metric m : metrics) {
             Histogram h = r.histogram(m);
             if (h == null || h.getTotalCount() == 0) {
                 continue;
@@ -112,7 +115,10 @@ public final class HtmlReport {
         }
         List<Tick> ticks = List.of(new Tick(0, "0%"), new Tick(1, "90%"), new Tick(2, "99%"), new Tick(3, "99.9%"),
                 new Tick(4, "99.99%"), new Tick(5, "99.999%"), new Tick(6, "99.9999%"));
-        return chart("latency (ms) by percentile", series, 0, MAX_X, ticks, "percentile", "ms");
+        if (series.isEmpty()) {
+            return "";
+        }
+        return chart(title, series, 0, MAX_X, ticks, "percentile", "ms");
     }
 
     private static void timeCharts(StringBuilder b, RunReport r) {
@@ -145,7 +151,8 @@ public final class HtmlReport {
         double end = xs[n - 1] + points.get(n - 1).widthSeconds();
         List<Tick> ticks = timeTicks(end);
         b.append("<h2>Over time</h2>\n");
-        b.append(chart(primary.tag() + " per second", List.of(new Series(primary.tag() + "/s", xs, rate)), 0, end, ticks, "seconds since start", "per second"));
+        b.append(chart("throughput: " + primary.tag() + " values per second (completed operations)",
+                List.of(new Series(primary.tag() + "/s", xs, rate)), 0, end, ticks, "seconds since start", "per second"));
         b.append(chart(primary.tag() + " (ms) over time", List.of(new Series("p50", xs, p50), new Series("p99", xs, p99),
                 new Series("max", xs, max)), 0, end, ticks, "seconds since start", "ms"));
         if (hasConnected) {

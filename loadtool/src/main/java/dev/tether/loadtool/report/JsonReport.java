@@ -62,6 +62,7 @@ public final class JsonReport {
         generator.put("cpuPercentOfOneCore", r.cpuPercent());
         generator.put("cores", r.counter(RunReport.CORES));
         generator.put("heapUsedBytes", r.counter(RunReport.HEAP_BYTES));
+        generator.put("heapPerClientBytes", r.heapPerClient());
         root.put("generator", generator);
 
         Map<String, Object> histograms = new LinkedHashMap<>();

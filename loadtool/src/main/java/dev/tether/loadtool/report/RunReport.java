@@ -35,6 +35,7 @@ public final class RunReport {
     public static final String WALL_MILLIS = "generator.wallMillis";
     public static final String CORES = "generator.cores";
     public static final String HEAP_BYTES = "generator.heapUsedBytes";
+    public static final String HEAP_BASELINE_BYTES = "generator.heapBaselineBytes";
     public static final String LATE_THRESHOLD_MILLIS = "plan.lateThresholdMillis";
     /** Prefix of the error counters: {@code errors.CONNECT_FAILED}, {@code errors.REQUEST_TIMEOUT}... */
     public static final String ERRORS_PREFIX = "errors.";
@@ -203,6 +204,18 @@ public final class RunReport {
     public double cpuPercent() {
         long wall = counter(WALL_MILLIS);
         return wall <= 0 || !hasCounter(CPU_MILLIS) ? -1 : 100.0 * counter(CPU_MILLIS) / wall;
+    }
+
+    /**
+     * Heap the clients hold, per client, in bytes: heap after the ramp minus heap before the clients were
+     * built (both after a GC); -1 when not known.
+     */
+    public double heapPerClient() {
+        long clients = counter(CLIENTS_TARGET);
+        if (!hasCounter(HEAP_BASELINE_BYTES) || clients <= 0 || runs > 1) {
+            return -1;
+        }
+        return Math.max(0, counter(HEAP_BYTES) - counter(HEAP_BASELINE_BYTES)) / (double) clients;
     }
 
     /** What a reader must not miss: the generator fell short of its plan, or was the bottleneck. */

@@ -34,8 +34,10 @@ public final class TextReport {
                 r.counter(RunReport.WARMUP_MILLIS) > 0
                         ? String.format(Locale.ROOT, " (after %.1f s warm-up, not in the result)", r.counter(RunReport.WARMUP_MILLIS) / 1000.0) : ""));
         long targetRate = r.counter(RunReport.TARGET_RATE);
-        line(b, "throughput", String.format(Locale.ROOT, "%.1f ops/s%s, %d completed", r.throughput(),
-                targetRate > 0 ? " (target " + targetRate + "/s)" : "", r.counter(RunReport.OPS_COMPLETED)));
+        if (!r.mode().equals("idle")) {
+            line(b, "throughput", String.format(Locale.ROOT, "%.1f ops/s%s, %d completed", r.throughput(),
+                    targetRate > 0 ? " (target " + targetRate + "/s)" : "", r.counter(RunReport.OPS_COMPLETED)));
+        }
         if (r.hasCounter(RunReport.OPS_SCHEDULED)) {
             line(b, "schedule", String.format(Locale.ROOT, "%d scheduled, %d sent late (> %d ms), %d never sent, %d unanswered at the end",
                     r.counter(RunReport.OPS_SCHEDULED), r.counter(RunReport.OPS_LATE), r.counter(RunReport.LATE_THRESHOLD_MILLIS),
@@ -45,10 +47,11 @@ public final class TextReport {
         double cpu = r.cpuPercent();
         if (cpu >= 0) {
             long heap = r.counter(RunReport.HEAP_BYTES);
-            long clients = r.counter(RunReport.CLIENTS_TARGET);
-            line(b, "generator", String.format(Locale.ROOT, "CPU %.0f%% of one core (%d cores)%s%s", cpu, r.counter(RunReport.CORES),
-                    heap > 0 ? String.format(Locale.ROOT, ", heap %.1f MiB", heap / 1048576.0) : "",
-                    heap > 0 && clients > 0 ? String.format(Locale.ROOT, " (%.1f KiB per client)", heap / 1024.0 / clients) : ""));
+            double perClient = r.heapPerClient();
+            line(b, "generator", String.format(Locale.ROOT, "CPU %.0f%% of one core (%d cores)%s%s%s", cpu, r.counter(RunReport.CORES),
+                    heap > 0 ? String.format(Locale.ROOT, ", heap %.1f MiB after the ramp", heap / 1048576.0) : "",
+                    perClient >= 0 ? String.format(Locale.ROOT, " (%.1f KiB per client)", perClient / 1024.0) : "",
+                    r.info("embedded") != null ? ", embedded server included" : ""));
         }
         b.append('\n');
         b.append(String.format(Locale.ROOT, "  %-10s %10s", "(ms)", "count"));

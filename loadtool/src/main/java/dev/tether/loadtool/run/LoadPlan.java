@@ -88,6 +88,9 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         if (heartbeat != null && (heartbeat.isNegative() || heartbeat.isZero())) {
             throw new IllegalArgumentException("heartbeat must be positive: " + heartbeat);
         }
+        if (serverServiceTime != null) {
+            dev.tether.server.ServiceTime.parse(serverServiceTime); // throws IllegalArgumentException naming the value
+        }
         if (mode == Mode.PUSH && targets.isEmpty() && !(pushRate > 0)) {
             throw new IllegalArgumentException("push mode against the embedded server needs a positive push rate: " + pushRate);
         }

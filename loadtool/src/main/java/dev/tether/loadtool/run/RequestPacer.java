@@ -36,6 +36,11 @@ final class RequestPacer {
         return Long.MAX_VALUE;
     }
 
+    /** How many operations have been made due so far. */
+    long madeDue() {
+        return next;
+    }
+
     boolean done() {
         return next >= endIndex;
     }

@@ -27,6 +27,8 @@ import java.util.HexFormat;
 final class Payloads {
     /** Payloads longer than this are cut when displayed; the byte count is still shown. */
     static final int DISPLAY_LIMIT = 4096;
+    /** Pushes arrive unasked, above the line being typed: they are cut sooner. */
+    static final int PUSH_DISPLAY_LIMIT = 256;
 
     private static final HexFormat HEX = HexFormat.of();
 
@@ -91,7 +93,12 @@ final class Payloads {
 
     /** Shows a payload: printable UTF-8 as text, anything else as {@code hex:...}; long ones are cut. */
     static String display(byte[] payload) {
-        int shown = Math.min(payload.length, DISPLAY_LIMIT);
+        return display(payload, DISPLAY_LIMIT);
+    }
+
+    /** As {@link #display(byte[])}, cut after {@code limit} bytes. */
+    static String display(byte[] payload, int limit) {
+        int shown = Math.min(payload.length, limit);
         String text = printableText(payload, shown);
         String body;
         if (text != null) {

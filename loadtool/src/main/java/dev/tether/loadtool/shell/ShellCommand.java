@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
@@ -80,16 +82,46 @@ public final class ShellCommand implements Callable<Integer> {
         ConnectOptions defaults = new ConnectOptions(authToken, tls, tlsCa, tlsInsecure);
         Path baseDir = Path.of("").toAbsolutePath();
         ShellBench bench = new RunEngineBench();
-        if (script || System.console() == null) {
-            PrintWriter writer = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
-            ShellSession session = new ShellSession(defaults, baseDir, writer, writer::println, Clock.systemUTC(), bench);
-            int code = ScriptedShell.run(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
-                    session, initial);
-            return code == 0 ? ExitCodes.OK : ExitCodes.RUN_FAILED;
+        QuietLogs quiet = new QuietLogs();
+        try {
+            if (script || System.console() == null) {
+                PrintWriter writer = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+                ShellSession session = new ShellSession(defaults, baseDir, writer, writer::println, Clock.systemUTC(),
+                        bench);
+                int code = ScriptedShell.run(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
+                        session, initial);
+                return code == 0 ? ExitCodes.OK : ExitCodes.RUN_FAILED;
+            }
+            try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+                return InteractiveShell.run(terminal, history(), bench.optionNames(), initial,
+                        (writer, notices) -> new ShellSession(defaults, baseDir, writer, notices, Clock.systemUTC(),
+                                bench));
+            }
+        } finally {
+            quiet.close();
         }
-        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-            return InteractiveShell.run(terminal, history(), bench.optionNames(), initial,
-                    (writer, notices) -> new ShellSession(defaults, baseDir, writer, notices, Clock.systemUTC(), bench));
+    }
+
+    /**
+     * The shell reports every problem as an {@code error:} line; the SDK's and Netty's log warnings
+     * (for example "not reconnecting" after a refused auth token) would repeat them as log records.
+     * Quiet while the shell runs; the previous levels come back when it ends.
+     */
+    private static final class QuietLogs implements AutoCloseable {
+        private final Logger sdk = Logger.getLogger("dev.tether");
+        private final Logger netty = Logger.getLogger("io.netty");
+        private final Level sdkLevel = sdk.getLevel();
+        private final Level nettyLevel = netty.getLevel();
+
+        QuietLogs() {
+            sdk.setLevel(Level.OFF);
+            netty.setLevel(Level.SEVERE);
+        }
+
+        @Override
+        public void close() {
+            sdk.setLevel(sdkLevel);
+            netty.setLevel(nettyLevel);
         }
     }
 

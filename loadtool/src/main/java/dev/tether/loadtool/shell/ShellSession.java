@@ -204,7 +204,8 @@ final class ShellSession implements AutoCloseable {
 
     private void connect(CommandInput input) {
         CommandInput.Parsed line = input.options(Set.of("--auth-token", "--tls-ca"), Set.of("--tls", "--tls-insecure"));
-        ConnectOptions options = connectOptions.overriddenBy(line, baseDir);
+        // a new target starts from the shell's options; a bare connect reuses the last connect's
+        ConnectOptions options = (line.rest().isEmpty() ? connectOptions : defaults).overriddenBy(line, baseDir);
         TetherClient current = client;
         if (line.rest().isEmpty()) {
             if (target == null) {
@@ -257,10 +258,13 @@ final class ShellSession implements AutoCloseable {
         long start = System.nanoTime();
         try {
             await(c.connect(), null);
+        } catch (Cancelled e) {
+            closeClient(false);
+            throw new CommandFailed("connect to " + to + " cancelled");
         } catch (CommandFailed e) {
             closeClient(false);
-            String why = e.getMessage();
-            throw new CommandFailed(why.startsWith("connect to") ? why : "connect to " + to + " failed: " + why);
+            String why = e.getCause() != null ? shortCause(e.getCause()) : e.getMessage();
+            throw new CommandFailed("connect to " + to + " failed: " + why);
         }
         out.println("connected to " + to + " (session " + c.stats().sessionId() + ", "
                 + (options.usesTls() ? "TLS, " : "") + formatDuration(Duration.ofNanos(System.nanoTime() - start)) + ")");
@@ -470,7 +474,8 @@ final class ShellSession implements AutoCloseable {
             if (push.sequence() >= 0) {
                 label.append(" #").append(push.sequence());
             }
-            notices.print(label.append("] ").append(Payloads.display(push.payload())).toString());
+            notices.print(label.append("] ").append(Payloads.display(push.payload(), Payloads.PUSH_DISPLAY_LIMIT))
+                    .toString());
         }
 
         void onStateChange(StateChange change) {
@@ -591,7 +596,7 @@ final class ShellSession implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new CommandFailed("no answer within " + formatDuration(limit));
         } catch (ExecutionException e) {
-            throw new CommandFailed(describe(e.getCause()));
+            throw new CommandFailed(describe(e.getCause()), e.getCause());
         } finally {
             running.compareAndSet(waiter, null);
         }
@@ -618,6 +623,7 @@ final class ShellSession implements AutoCloseable {
         return message + " (" + e.getClass().getSimpleName() + ")";
     }
 
+    private static final java.util.regex.Pattern LONG_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{64,}");
     private static final java.util.regex.Pattern NATIVE_ERROR =
             java.util.regex.Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ");
 
@@ -630,11 +636,15 @@ final class ShellSession implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        if (root.getClass().getSimpleName().equals("NotSslRecordException")) {
+            return "the server answered in plaintext, not TLS (connect without --tls?)";
+        }
         String message = root.getMessage();
         if (message == null || message.isBlank()) {
             return describe(t);
         }
         message = NATIVE_ERROR.matcher(message).replaceFirst("");
+        message = LONG_HEX.matcher(message).replaceAll(m -> m.group().substring(0, 32) + "...");
         int address = message.lastIndexOf(": /");
         return address > 0 ? message.substring(0, address) : message;
     }
@@ -694,6 +704,10 @@ final class ShellSession implements AutoCloseable {
     static class CommandFailed extends RuntimeException {
         CommandFailed(String message) {
             super(message, null, false, false);
+        }
+
+        CommandFailed(String message, Throwable cause) {
+            super(message, cause, false, false);
         }
     }
 

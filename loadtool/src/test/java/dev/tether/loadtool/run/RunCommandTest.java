@@ -88,6 +88,7 @@ class RunCommandTest {
         assertThat(execute("run", "--target", "nohostport")).isEqualTo(ExitCodes.USAGE);
         assertThat(execute("run", "--tls")).isEqualTo(ExitCodes.USAGE);
         assertThat(execute("run", "--source-address", "127.0.0.9-127.0.0.1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(execute("run", "--server-service-time", "soon")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a mode").contains("clients must be at least 1")
                 .contains("HOST:PORT").contains("TLS needs --target").contains("ends before it starts");
     }

@@ -3,6 +3,7 @@ package dev.tether.loadtool.shell;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.client.Backoff;
 import dev.tether.server.ReferenceServer;
 import dev.tether.server.ServiceTime;
 import java.io.IOException;
@@ -67,8 +68,10 @@ class InteractiveShellTest {
                 List.of("--duration"), initial, (out, notices) -> {
                     ShellSession s = new ShellSession(ConnectOptions.PLAIN, dir, out, notices, Clock.systemUTC(),
                             new FakeBench());
-                    // a request cancelled with Ctrl-C stays in flight in the SDK; leaving waits less for it
-                    s.configTuning = b -> b.closeTimeout(Duration.ofMillis(300));
+                    // a request cancelled with Ctrl-C stays in flight in the SDK; leaving waits less for it;
+                    // a long backoff holds a lost connection in RECONNECTING while the test looks
+                    s.configTuning = b -> b.closeTimeout(Duration.ofMillis(300))
+                            .backoff(Backoff.constant(Duration.ofSeconds(30)));
                     session.set(s);
                     return s;
                 }));
@@ -154,6 +157,10 @@ class InteractiveShellTest {
         server.closeNow(); // not something the user asked for: a notice says it
         screen.await("[state] reconnecting to " + target() + ", attempt 1", WAIT);
         screen.await("tether " + target() + " reconnecting> ", WAIT);
+        type("request hi\n"); // says what the client is doing about it
+        String text = screen.await("; connect retries now", WAIT);
+        assertThat(text).containsPattern("error: not connected, request not sent: reconnecting to " + q(target())
+                + ", attempt 1, next try in \\d+\\.\\ds \\(last error: .+\\); connect retries now");
         type("disconnect\n"); // asked for: the command says it, no notice repeats it
         screen.await("tether " + target() + " closed> ", WAIT);
         assertThat(screen.text()).contains("disconnected from " + target()).doesNotContain("[state] closed");

@@ -79,6 +79,12 @@ class PayloadsTest {
     }
 
     @Test
+    void aSmallerLimitCutsSooner() {
+        byte[] zeros = new byte[300];
+        assertThat(Payloads.display(zeros, 4)).isEqualTo("hex:00000000 ... (296 more bytes)");
+    }
+
+    @Test
     void aMultiByteCharacterCutAtTheLimitStillShowsAsText() {
         // 'é' is two bytes; put one across the display limit
         String text = "x".repeat(Payloads.DISPLAY_LIMIT - 1) + "é" + "yyy";
