@@ -161,14 +161,14 @@ public final class RequestThroughput {
             this.depth = depth;
             this.payload = payload;
             ClientConfig config = ClientConfig.builder().endpoint("127.0.0.1", port).build();
+            // one I/O thread: every client lives on it; state listeners run on it by default
+            CompletableFuture<Long> id = new CompletableFuture<>();
             for (int i = 0; i < connections; i++) {
-                TetherClient c = TetherClient.builder().config(config).resources(resources).build();
+                TetherClient c = TetherClient.builder().config(config).resources(resources)
+                        .onStateChange(change -> id.complete(Thread.currentThread().getId())).build();
                 c.connect().get(10, TimeUnit.SECONDS);
                 clients.add(c);
             }
-            // one I/O thread: every client lives on it; find it through a callback
-            CompletableFuture<Long> id = new CompletableFuture<>();
-            clients.get(0).request(new byte[1]).whenComplete((r, t) -> id.complete(Thread.currentThread().getId()));
             loopThread = id.get(10, TimeUnit.SECONDS);
         }
 
