@@ -67,6 +67,11 @@ public final class LoadRun {
         return create(plan, out, System.console() != null, ResourceLimits.current()).execute();
     }
 
+    /** As {@link #run(LoadPlan, PrintWriter)}, printing to a stream. */
+    public static RunResult run(LoadPlan plan, java.io.PrintStream out) {
+        return run(plan, new PrintWriter(new java.io.OutputStreamWriter(out, java.nio.charset.Charset.defaultCharset()), true));
+    }
+
     /**
      * A run that has not started yet: {@link #execute()} runs it, {@link #stop()} (from another thread,
      * for example a shutdown hook) ends it early with the result so far.
