@@ -97,13 +97,13 @@ final class ClientPool implements AutoCloseable {
     static final int MAX_WARMUP_CONNECTIONS = 200;
 
     /**
-     * Connects a few extra clients (one per ten planned, at most {@value #MAX_WARMUP_CONNECTIONS}; not
+     * Connects a few extra clients (as many as planned, at most {@value #MAX_WARMUP_CONNECTIONS}; not
      * counted), sends one request on each, and closes them. A fresh JVM runs the connect path interpreted
      * at first, so without this the first second of the ramp would measure the generator's JIT compiler
      * rather than the server. Failures are left to the ramp to report.
      */
     void warmUp(boolean request) {
-        int n = Math.max(1, Math.min(MAX_WARMUP_CONNECTIONS, clients.length / 10));
+        int n = Math.min(MAX_WARMUP_CONNECTIONS, clients.length);
         List<TetherClient> extra = new ArrayList<>(n);
         List<CompletableFuture<?>> done = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
