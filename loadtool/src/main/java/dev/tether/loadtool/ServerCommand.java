@@ -113,7 +113,7 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--nio", description = "Use Java NIO even where native epoll is available. Default: epoll when available.")
     boolean nio;
 
-    @Option(names = {"-q", "--quiet"}, description = "No stats line once a second.")
+    @Option(names = {"-q", "--quiet"}, description = "No stats line once a second. Default: off (one line a second).")
     boolean quiet;
 
     /** Completed by the first SIGTERM/SIGINT (or by a test): drain and exit 0. */

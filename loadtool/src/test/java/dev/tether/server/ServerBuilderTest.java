@@ -1,0 +1,59 @@
+package dev.tether.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tether.protocol.Protocol;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ServerBuilderTest {
+
+    @Test
+    void defaultsAreTheDocumentedConstants() {
+        ServerSettings s = new ServerBuilder().settings();
+        assertThat(s.host()).isEqualTo(ReferenceServer.DEFAULT_HOST);
+        assertThat(s.port()).isEqualTo(ReferenceServer.DEFAULT_PORT);
+        assertThat(s.authToken()).isNull();
+        assertThat(s.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(90)).isEqualTo(ReferenceServer.DEFAULT_IDLE_TIMEOUT);
+        assertThat(s.maxFrameLength()).isEqualTo(Protocol.DEFAULT_MAX_FRAME_LENGTH);
+        assertThat(s.maxConnections()).isEqualTo(ReferenceServer.DEFAULT_MAX_CONNECTIONS);
+        assertThat(s.serviceTime().isZero()).isTrue();
+        assertThat(s.errorRate()).isZero();
+        assertThat(s.pushRate()).isZero();
+        assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.reconnectAfter()).isEqualTo(ReferenceServer.DEFAULT_RECONNECT_AFTER);
+        assertThat(s.maxPendingBytesPerConnection()).isEqualTo(ReferenceServer.DEFAULT_MAX_PENDING_BYTES);
+    }
+
+    @Test
+    void theIdleTimeoutFollowsTheHeartbeatIntervalUnlessSetItself() {
+        assertThat(new ServerBuilder().heartbeatInterval(Duration.ofSeconds(10)).settings().idleTimeout())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(new ServerBuilder().heartbeatInterval(Duration.ofSeconds(10)).idleTimeout(Duration.ofSeconds(7)).settings()
+                .idleTimeout()).isEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void timeoutsAreSweptAtATenthOfTheShortestBetween10msAnd1s() {
+        assertThat(new ServerBuilder().settings().sweepIntervalNanos()).isEqualTo(1_000_000_000L);
+        assertThat(new ServerBuilder().handshakeTimeout(Duration.ofSeconds(2)).settings().sweepIntervalNanos()).isEqualTo(200_000_000L);
+        assertThat(new ServerBuilder().handshakeTimeout(Duration.ofMillis(1)).settings().sweepIntervalNanos()).isEqualTo(10_000_000L);
+        assertThat(new ServerBuilder().idleTimeout(Duration.ZERO).handshakeTimeout(Duration.ofSeconds(5)).settings()
+                .sweepIntervalNanos()).isEqualTo(500_000_000L);
+    }
+
+    @Test
+    void badValuesAreRejectedAtOnceNamingThem() {
+        ServerBuilder b = new ServerBuilder();
+        assertThatThrownBy(() -> b.idleTimeout(Duration.ofSeconds(-1))).hasMessageContaining("idleTimeout").hasMessageContaining("PT-1S");
+        assertThatThrownBy(() -> b.pushRate(-1)).hasMessageContaining("pushRate");
+        assertThatThrownBy(() -> b.pushSize(-1)).hasMessageContaining("pushSize");
+        assertThatThrownBy(() -> b.maxFrameLength(10)).hasMessageContaining("maxFrameLength");
+        assertThatThrownBy(() -> b.eventLoopThreads(0)).hasMessageContaining("eventLoopThreads");
+        assertThatThrownBy(() -> b.reconnectAfter(Duration.ofSeconds(-1))).hasMessageContaining("reconnectAfter");
+        assertThatThrownBy(() -> b.drainTimeout(Duration.ofSeconds(-1))).hasMessageContaining("drainTimeout");
+    }
+}
