@@ -67,6 +67,11 @@ public final class LoadRun {
         return create(plan, out, System.console() != null, ResourceLimits.current()).execute();
     }
 
+    /** As {@link #run(LoadPlan, PrintWriter)}, printing to a stream. */
+    public static RunResult run(LoadPlan plan, java.io.PrintStream out) {
+        return run(plan, new PrintWriter(new java.io.OutputStreamWriter(out, java.nio.charset.Charset.defaultCharset()), true));
+    }
+
     /**
      * A run that has not started yet: {@link #execute()} runs it, {@link #stop()} (from another thread,
      * for example a shutdown hook) ends it early with the result so far.
@@ -164,6 +169,7 @@ public final class LoadRun {
                 return failed("no client could connect to " + report.info(RunReport.TARGET) + ": "
                         + metrics.errors().keySet().stream().collect(Collectors.joining(", ")), report);
             }
+            long rampNanos = pool.rampNanos();
             long heap = heapAfterGc();
 
             long loadStart = System.nanoTime();
@@ -220,6 +226,8 @@ public final class LoadRun {
             report.counter(RunReport.CLIENTS_CONNECTED, pool.connected());
             report.counter(RunReport.CLIENTS_PEAK, reporter.peakConnected());
             report.counter(RunReport.CONNECT_FAILURES, metrics.connectFailures.sum());
+            report.counter(RunReport.RAMP_MILLIS, TimeUnit.NANOSECONDS.toMillis(rampNanos));
+            report.counter(RunReport.TARGET_CONNECT_RATE, Math.round(plan.connectRate()));
             report.counter(RunReport.RECONNECTS, pool.reconnects());
             report.counter(RunReport.DURATION_MILLIS, TimeUnit.NANOSECONDS.toMillis(measuredNanos));
             report.counter(RunReport.WARMUP_MILLIS, plan.warmup().toMillis());
