@@ -25,6 +25,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,9 +36,11 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
 /**
- * Request throughput and latency of the SDK against a bare Netty client with the same codec, transport,
+ * Request throughput and latency of the SDK against bare Netty clients with the same codec, transport,
  * socket options and one event-loop thread, against the same {@link EchoServer} (another process),
- * side by side in one JVM: rounds alternate which client goes first. Closed loop: each connection keeps
+ * side by side in one JVM: rounds rotate which client goes first. Two baselines: {@code bare} flushes
+ * every request (the naive client), {@code bare+fc} adds Netty's {@code FlushConsolidationHandler} as the
+ * SDK does, so it measures only the SDK's own overhead. Closed loop: each connection keeps
  * {@code depth} requests in flight and sends the next one from the response callback (on the event
  * loop, for both clients).
  *
@@ -54,7 +57,7 @@ public final class RequestThroughput {
     record Result(String client, double perSecond, double cpuNanosPerRequest, Histogram latency) {
         @Override
         public String toString() {
-            return String.format("%-4s %,10.0f req/s  %5.2f us CPU/req  p50 %7.1f us  p99 %8.1f us  p99.9 %8.1f us",
+            return String.format("%-7s %,10.0f req/s  %5.2f us CPU/req  p50 %7.1f us  p99 %8.1f us  p99.9 %8.1f us",
                     client, perSecond, cpuNanosPerRequest / 1000.0, latency.getValueAtPercentile(50) / 1000.0,
                     latency.getValueAtPercentile(99) / 1000.0, latency.getValueAtPercentile(99.9) / 1000.0);
         }
@@ -85,42 +88,52 @@ public final class RequestThroughput {
         System.out.printf("connections=%d depth=%d payload=%d B, %d s per run, %d rounds%n", connections, depth,
                 payloadBytes, seconds, rounds);
 
-        Driver sdk = new SdkDriver(port, connections, depth, payload);
-        Driver bare = new BareDriver(port, connections, depth, payload);
-        System.out.println("warm-up: " + sdk.run(3) + "\nwarm-up: " + bare.run(3));
-        List<Result> sdkResults = new ArrayList<>();
-        List<Result> bareResults = new ArrayList<>();
+        List<Driver> drivers = List.of(new SdkDriver(port, connections, depth, payload),
+                new BareDriver("bare", false, port, connections, depth, payload),
+                new BareDriver("bare+fc", true, port, connections, depth, payload));
+        List<List<Result>> results = new ArrayList<>();
+        for (Driver d : drivers) {
+            System.out.println("warm-up: " + d.run(3));
+            results.add(new ArrayList<>());
+        }
         for (int r = 0; r < rounds; r++) {
-            Driver first = r % 2 == 0 ? sdk : bare;
-            Driver second = r % 2 == 0 ? bare : sdk;
-            for (Driver d : List.of(first, second)) {
-                Result res = d.run(seconds);
-                (d == sdk ? sdkResults : bareResults).add(res);
+            for (int k = 0; k < drivers.size(); k++) { // rotate the order so no client always goes first
+                int i = (k + r) % drivers.size();
+                Result res = drivers.get(i).run(seconds);
+                results.get(i).add(res);
                 System.out.println("round " + (r + 1) + ": " + res);
             }
         }
-        double sdkMedian = median(sdkResults.stream().mapToDouble(Result::perSecond).toArray());
-        double bareMedian = median(bareResults.stream().mapToDouble(Result::perSecond).toArray());
-        double[] ratios = new double[rounds];
-        for (int r = 0; r < rounds; r++) {
-            ratios[r] = sdkResults.get(r).perSecond() / bareResults.get(r).perSecond();
+        List<Result> sdkResults = results.get(0);
+        for (int i = 1; i < drivers.size(); i++) {
+            List<Result> bareResults = results.get(i);
+            String name = bareResults.get(0).client();
+            double sdkMedian = median(sdkResults.stream().mapToDouble(Result::perSecond).toArray());
+            double bareMedian = median(bareResults.stream().mapToDouble(Result::perSecond).toArray());
+            double[] ratios = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                ratios[r] = sdkResults.get(r).perSecond() / bareResults.get(r).perSecond();
+            }
+            System.out.printf("%n--- sdk vs %s%n", name);
+            System.out.printf("median throughput: sdk %,.0f req/s, %s %,.0f req/s, sdk/%s = %.1f%%%n", sdkMedian, name,
+                    bareMedian, name, 100 * sdkMedian / bareMedian);
+            System.out.printf("median of the per-round ratios (same round): %.1f%% (min %.1f%%, max %.1f%%)%n",
+                    100 * median(ratios), 100 * Arrays.stream(ratios).min().orElse(0),
+                    100 * Arrays.stream(ratios).max().orElse(0));
+            double sdkCpu = median(sdkResults.stream().mapToDouble(Result::cpuNanosPerRequest).toArray());
+            double bareCpu = median(bareResults.stream().mapToDouble(Result::cpuNanosPerRequest).toArray());
+            System.out.printf("median client CPU per request: sdk %.2f us, %s %.2f us, %s/sdk = %.1f%%%n", sdkCpu / 1000,
+                    name, bareCpu / 1000, name, 100 * bareCpu / sdkCpu);
+            for (double p : new double[] {50, 99, 99.9}) {
+                System.out.printf("median p%s latency: sdk %.1f us, %s %.1f us%n", p,
+                        median(sdkResults.stream().mapToDouble(x -> x.latency().getValueAtPercentile(p) / 1000.0).toArray()),
+                        name,
+                        median(bareResults.stream().mapToDouble(x -> x.latency().getValueAtPercentile(p) / 1000.0).toArray()));
+            }
         }
-        System.out.printf("median throughput: sdk %,.0f req/s, bare %,.0f req/s, sdk/bare = %.1f%%%n", sdkMedian,
-                bareMedian, 100 * sdkMedian / bareMedian);
-        System.out.printf("median of the per-round ratios sdk/bare (adjacent runs): %.1f%% (min %.1f%%, max %.1f%%)%n",
-                100 * median(ratios), 100 * Arrays.stream(ratios).min().orElse(0), 100 * Arrays.stream(ratios).max().orElse(0));
-        System.out.printf("median client CPU per request: sdk %.2f us, bare %.2f us, bare/sdk = %.1f%%%n",
-                median(sdkResults.stream().mapToDouble(x -> x.cpuNanosPerRequest() / 1000).toArray()),
-                median(bareResults.stream().mapToDouble(x -> x.cpuNanosPerRequest() / 1000).toArray()),
-                100 * median(bareResults.stream().mapToDouble(Result::cpuNanosPerRequest).toArray())
-                        / median(sdkResults.stream().mapToDouble(Result::cpuNanosPerRequest).toArray()));
-        for (double p : new double[] {50, 99, 99.9}) {
-            System.out.printf("median p%s latency: sdk %.1f us, bare %.1f us%n", p,
-                    median(sdkResults.stream().mapToDouble(x -> x.latency().getValueAtPercentile(p) / 1000.0).toArray()),
-                    median(bareResults.stream().mapToDouble(x -> x.latency().getValueAtPercentile(p) / 1000.0).toArray()));
+        for (Driver d : drivers) {
+            d.close();
         }
-        sdk.close();
-        bare.close();
     }
 
     private static int arg(String[] args, int i, int def) {
@@ -215,7 +228,11 @@ public final class RequestThroughput {
         private final LongAdder completed = new LongAdder();
         private Histogram histogram;
 
-        BareDriver(int port, int connections, int depth, byte[] payload) throws Exception {
+        private final String name;
+
+        BareDriver(String name, boolean consolidateFlushes, int port, int connections, int depth, byte[] payload)
+                throws Exception {
+            this.name = name;
             this.depth = depth;
             this.payload = payload;
             boolean epoll = Epoll.isAvailable();
@@ -230,6 +247,10 @@ public final class RequestThroughput {
                 Channel ch = b.handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (consolidateFlushes) { // what the SDK does: one flush per read batch
+                            ch.pipeline().addLast(new FlushConsolidationHandler(
+                                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
+                        }
                         ch.pipeline().addLast(new FrameDecoder(), FrameEncoder.INSTANCE, new Requester(welcomed));
                     }
                 }).connect("127.0.0.1", port).sync().channel();
@@ -262,7 +283,7 @@ public final class RequestThroughput {
             long elapsed = System.nanoTime() - t0;
             drain(inFlight);
             double cpu = (THREADS.getThreadCpuTime(loopThread) - cpu0) / (double) completed.sum();
-            return new Result("bare", n * 1e9 / elapsed, cpu, histogram);
+            return new Result(name, n * 1e9 / elapsed, cpu, histogram);
         }
 
         @Override

@@ -20,6 +20,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -61,6 +62,10 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         ChannelPipeline p = ctx.pipeline();
+        // Requests issued from a response callback (on this loop, while a read is in progress) are flushed
+        // once at the end of the read instead of one system call each.
+        p.addBefore(ctx.name(), "flushConsolidation", new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
         SslHandler ssl = client.newSslHandler(ctx.alloc(), endpoint);
         if (ssl != null) {
             p.addBefore(ctx.name(), "tls", ssl);
@@ -75,7 +80,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
             return;
         }
         ChannelPipeline p = channel.pipeline();
-        p.addBefore("connection", "idle", HeartbeatHandler.idleStateHandler(intervalMillis, deadPeerMillis));
+        // Next to the socket: it sees each read (not each frame) and each real flush, see FlushTimeIdleStateHandler.
+        p.addFirst("idle", HeartbeatHandler.idleStateHandler(intervalMillis, deadPeerMillis));
         p.addBefore("connection", "heartbeat", new HeartbeatHandler(this, deadPeerMillis));
     }
 

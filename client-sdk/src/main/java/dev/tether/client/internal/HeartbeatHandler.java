@@ -36,27 +36,36 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
         this.deadPeerTimeoutMillis = deadPeerTimeoutMillis;
     }
 
-    /** The idle handler to put just before a {@code HeartbeatHandler}; a zero duration switches that side off. */
+    /**
+     * The idle handler that feeds a {@code HeartbeatHandler}: put it first in the pipeline, and the
+     * {@code HeartbeatHandler} after the frame encoder (its pings must be encoded). A zero duration switches
+     * that side off.
+     */
     static IdleStateHandler idleStateHandler(long heartbeatIntervalMillis, long deadPeerTimeoutMillis) {
-        return new SubmitTimeIdleStateHandler(deadPeerTimeoutMillis, heartbeatIntervalMillis);
+        return new FlushTimeIdleStateHandler(deadPeerTimeoutMillis, heartbeatIntervalMillis);
     }
 
     /**
-     * Netty's {@link IdleStateHandler}, except that a write counts when it is handed to the channel rather
-     * than when the socket completes it. The stock handler swaps every write's promise for a new one to hear
-     * of its completion, an allocation and a listener call per request; on a busy connection that is a
-     * measurable share of the SDK's cost, and the difference (a ping is skipped while a write still sits in
-     * the outbound buffer) does not matter for a heartbeat.
+     * Netty's {@link IdleStateHandler}, placed next to the socket (first in the pipeline), where it sees
+     * real I/O: a read is any bytes received, and a write counts when it is flushed to the socket. The stock
+     * handler instead swaps every write's promise for a new one to hear of its completion, an allocation and
+     * a listener call per request, and reads the clock per write; here the clock is read once per flush,
+     * which the flush consolidation behind it turns into once per batch.
      */
-    static final class SubmitTimeIdleStateHandler extends IdleStateHandler {
-        SubmitTimeIdleStateHandler(long readerIdleMillis, long writerIdleMillis) {
+    static final class FlushTimeIdleStateHandler extends IdleStateHandler {
+        FlushTimeIdleStateHandler(long readerIdleMillis, long writerIdleMillis) {
             super(readerIdleMillis, writerIdleMillis, 0, TimeUnit.MILLISECONDS);
         }
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            resetWriteTimeout();
             ctx.write(msg, promise);
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            resetWriteTimeout();
+            ctx.flush();
         }
     }
 

@@ -88,6 +88,7 @@ public final class RealClient implements TetherClient {
     private final SendBuffer buffer;
     private final ReconnectLoop reconnect;
     private final RequestTimeouts timeouts;
+    private final long requestTimeoutNanos;
     private final RandomGenerator random;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
@@ -134,7 +135,6 @@ public final class RealClient implements TetherClient {
     private int attemptsInSeries;
     private boolean everConnected;
     private List<CompletableFuture<Void>> connectWaiters;
-    private long nextRequestId = 1;
     private volatile boolean closing;
     private Throwable fatalCause;
     private Future<?> closeDeadline;
@@ -175,6 +175,7 @@ public final class RealClient implements TetherClient {
         this.buffer = new SendBuffer(config.sendBufferMessages(), config.sendBufferBytes());
         this.reconnect = new ReconnectLoop(config.backoff(), random, scheduler, this::startAttempt);
         this.timeouts = new RequestTimeouts(scheduler, this::onRequestTimeout);
+        this.requestTimeoutNanos = config.requestTimeout().toNanos();
     }
 
     // =====================================================================================
@@ -190,17 +191,21 @@ public final class RealClient implements TetherClient {
 
     @Override
     public CompletableFuture<byte[]> request(byte[] payload) {
-        return request(payload, config.requestTimeout());
+        return request(payload, requestTimeoutNanos);
     }
 
     @Override
     public CompletableFuture<byte[]> request(byte[] payload, Duration timeout) {
-        Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        RequestOp op = new RequestOp(this, payload, timeout.toNanos());
+        return request(payload, timeout.toNanos());
+    }
+
+    private CompletableFuture<byte[]> request(byte[] payload, long timeoutNanos) {
+        Objects.requireNonNull(payload, "payload");
+        RequestOp op = new RequestOp(this, payload, timeoutNanos);
         if (!checkSize(op, op.future)) {
             return op.future;
         }
@@ -585,10 +590,8 @@ public final class RealClient implements TetherClient {
             return;
         }
         if (op instanceof RequestOp r) {
-            long id = nextRequestId++;
-            r.id = id;
+            long id = c.registry.register(r);
             r.connection = c;
-            c.registry.put(r);
             REQUESTS_IN_FLIGHT.setRelease(this, requestsInFlight + 1);
             countOut(r.frameSize());
             Request msg = new Request(id, r.payload);
