@@ -440,6 +440,8 @@ public final class LoadRun {
         private final long startMillis;
         private final long startNanos;
         private final Metric primary;
+        /** What one count of {@link #primary} is, for the live line: "req", "sends", "pushes", "heartbeats". */
+        private final String unit;
         private final Histogram scratch = new Histogram(dev.tether.loadtool.report.MetricRecorders.HIGHEST_TRACKABLE_NANOS, 2);
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "loadtool-reporter");
@@ -461,15 +463,23 @@ public final class LoadRun {
             switch (plan.mode()) {
                 case CLOSED:
                     primary = Metric.SERVICE;
+                    unit = "req";
                     break;
                 case PUSH:
                     primary = Metric.PUSH;
+                    unit = "pushes";
                     break;
                 case IDLE:
                     primary = Metric.HEARTBEAT;
+                    unit = "heartbeats";
+                    break;
+                case SEND:
+                    primary = Metric.LATENCY;
+                    unit = "sends";
                     break;
                 default:
                     primary = Metric.LATENCY;
+                    unit = "req";
                     break;
             }
         }
@@ -526,9 +536,10 @@ public final class LoadRun {
                 hlog.gauge(RunReport.GAUGE_CONNECTED, nowMillis, connected);
                 hlog.gauge(RunReport.GAUGE_ERRORS, nowMillis, errors);
             }
-            String what = phase.equals("ramp") ? "connect" : primary.tag();
-            line.show(String.format(Locale.ROOT, "[%6.1fs %-6s] connected %d/%d  %s %.0f/s  p50 %s  p99 %s  errors %d  reconnects %d",
-                    (System.nanoTime() - startNanos) / 1e9, phase, connected, plan.clients(), what, count / seconds,
+            boolean ramp = phase.equals("ramp");
+            line.show(String.format(Locale.ROOT, "[%6.1fs %-6s] connected %d/%d  %.0f %s/s  %s p50 %s  p99 %s  errors %d  reconnects %d",
+                    (System.nanoTime() - startNanos) / 1e9, phase, connected, plan.clients(), count / seconds,
+                    ramp ? "connects" : unit, ramp ? Metric.CONNECT.tag() : primary.tag(),
                     count == 0 ? "-" : dev.tether.loadtool.report.TextReport.millis(scratch.getValueAtPercentile(50)) + "ms",
                     count == 0 ? "-" : dev.tether.loadtool.report.TextReport.millis(scratch.getValueAtPercentile(99)) + "ms",
                     errors, pool.reconnects()));
