@@ -36,6 +36,8 @@ public final class JsonReport {
         clients.put("connectedAtEnd", r.counter(RunReport.CLIENTS_CONNECTED));
         clients.put("connectFailures", r.counter(RunReport.CONNECT_FAILURES));
         clients.put("reconnects", r.counter(RunReport.RECONNECTS));
+        clients.put("rampSeconds", r.counter(RunReport.RAMP_MILLIS) / 1000.0);
+        clients.put("connectsPerSecond", r.achievedConnectRate());
         root.put("clients", clients);
 
         Map<String, Object> throughput = new LinkedHashMap<>();

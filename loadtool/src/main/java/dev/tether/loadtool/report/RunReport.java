@@ -23,6 +23,9 @@ public final class RunReport {
     public static final String CLIENTS_PEAK = "clients.peak";
     public static final String CONNECT_FAILURES = "clients.connectFailures";
     public static final String RECONNECTS = "clients.reconnects";
+    /** First connect call to last handshake of the ramp. */
+    public static final String RAMP_MILLIS = "clients.rampMillis";
+    public static final String TARGET_CONNECT_RATE = "plan.connectRate";
     public static final String OPS_SCHEDULED = "ops.scheduled";
     public static final String OPS_COMPLETED = "ops.completed";
     public static final String OPS_LATE = "ops.late";
@@ -51,7 +54,7 @@ public final class RunReport {
     public static final String GAUGE_ERRORS = "errors";
 
     private static final Set<String> MAX_ON_MERGE = Set.of(DURATION_MILLIS, WARMUP_MILLIS, WALL_MILLIS,
-            LATE_THRESHOLD_MILLIS);
+            LATE_THRESHOLD_MILLIS, RAMP_MILLIS);
 
     private final Map<String, String> info = new LinkedHashMap<>();
     private final Map<String, Long> counters = new TreeMap<>();
@@ -171,6 +174,12 @@ public final class RunReport {
         long errors = errors();
         long attempted = counter(OPS_COMPLETED) + counter(CLIENTS_TARGET) + errors;
         return attempted == 0 ? 0 : (double) errors / attempted;
+    }
+
+    /** Clients connected per second during the ramp (peak connected over the ramp time), 0 when unknown. */
+    public double achievedConnectRate() {
+        long ramp = counter(RAMP_MILLIS);
+        return ramp <= 0 ? 0 : counter(CLIENTS_PEAK) * 1000.0 / ramp;
     }
 
     /** Measured seconds (warm-up excluded). */

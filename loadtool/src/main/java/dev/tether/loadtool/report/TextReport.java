@@ -30,6 +30,11 @@ public final class TextReport {
                     r.hasCounter(RunReport.CLIENTS_CONNECTED) ? ", " + r.counter(RunReport.CLIENTS_CONNECTED) + " at the end" : "",
                     r.counter(RunReport.CONNECT_FAILURES), r.counter(RunReport.RECONNECTS)));
         }
+        if (r.counter(RunReport.RAMP_MILLIS) > 0) {
+            line(b, "ramp", String.format(Locale.ROOT, "%d connected in %.2f s: %.0f clients/s (asked %d/s)",
+                    r.counter(RunReport.CLIENTS_PEAK), r.counter(RunReport.RAMP_MILLIS) / 1000.0, r.achievedConnectRate(),
+                    r.counter(RunReport.TARGET_CONNECT_RATE)));
+        }
         line(b, "duration", String.format(Locale.ROOT, "%.1f s measured%s", r.durationSeconds(),
                 r.counter(RunReport.WARMUP_MILLIS) > 0
                         ? String.format(Locale.ROOT, " (after %.1f s warm-up, not in the result)", r.counter(RunReport.WARMUP_MILLIS) / 1000.0) : ""));

@@ -36,6 +36,8 @@ final class ClientPool implements AutoCloseable {
     private final AtomicInteger connected = new AtomicInteger();
     private final AtomicIntegerArray everConnected;
     private final LongAdder reconnects = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicLong firstConnectCall = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+    private final java.util.concurrent.atomic.AtomicLong lastConnected = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
     private final Duration[] lastRtt;
     private final ClientConfig firstConfig;
     private volatile boolean closing;
@@ -91,25 +93,40 @@ final class ClientPool implements AutoCloseable {
         this.firstConfig = first;
     }
 
+    /** Most extra connections {@link #warmUp} opens. */
+    static final int MAX_WARMUP_CONNECTIONS = 200;
+
     /**
-     * Connects one extra client (not counted), sends one request, and closes it: the first connection of a
-     * JVM loads and compiles the whole client path, which takes a second or more and would otherwise show
-     * up as the connect time of the first clients of the ramp. Failures are left to the ramp to report.
+     * Connects a few extra clients (as many as planned, at most {@value #MAX_WARMUP_CONNECTIONS}; not
+     * counted), sends one request on each, and closes them. A fresh JVM runs the connect path interpreted
+     * at first, so without this the first second of the ramp would measure the generator's JIT compiler
+     * rather than the server. Failures are left to the ramp to report.
      */
     void warmUp(boolean request) {
-        TetherClient c = TetherClient.builder()
-                .config(firstConfig.toBuilder().clientId("loadtool-warmup").build())
-                .resources(resources)
-                .build();
+        int n = Math.min(MAX_WARMUP_CONNECTIONS, clients.length);
+        List<TetherClient> extra = new ArrayList<>(n);
+        List<CompletableFuture<?>> done = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            TetherClient c = TetherClient.builder()
+                    .config(firstConfig.toBuilder().clientId("loadtool-warmup-" + i).build())
+                    .resources(resources)
+                    .build();
+            extra.add(c);
+            done.add(c.connect().thenCompose(v -> request ? c.request(new byte[16]) : CompletableFuture.completedFuture(null)));
+        }
         try {
-            c.connect().get(10, TimeUnit.SECONDS);
-            if (request) {
-                c.request(new byte[16]).get(10, TimeUnit.SECONDS);
-            }
+            CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             // The ramp will count and report what is wrong with the target.
-        } finally {
-            c.close();
+        }
+        List<CompletableFuture<Void>> closes = new ArrayList<>(n);
+        for (TetherClient c : extra) {
+            closes.add(c.closeAsync());
+        }
+        try {
+            CompletableFuture.allOf(closes.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Closed with the resources at the end at the latest.
         }
     }
 
@@ -134,15 +151,28 @@ final class ClientPool implements AutoCloseable {
     /** Starts client {@code i}'s first connect; records its connect time or counts the failure. */
     CompletableFuture<?> connect(int i) {
         long start = clock.getAsLong();
+        firstConnectCall.compareAndSet(Long.MIN_VALUE, start);
         CompletableFuture<Void> f = clients[i].connect();
         return f.whenComplete((v, e) -> {
             if (e == null) {
-                metrics.result.record(Metric.CONNECT, clock.getAsLong() - start);
+                long now = clock.getAsLong();
+                metrics.result.record(Metric.CONNECT, now - start);
+                lastConnected.accumulateAndGet(now, Math::max);
             } else {
                 metrics.connectFailures.increment();
                 metrics.error(metrics.kindOf(e));
             }
         });
+    }
+
+    /**
+     * From the first connect call to the last successful handshake of the ramp, in nanoseconds; 0 when
+     * nothing connected.
+     */
+    long rampNanos() {
+        long first = firstConnectCall.get();
+        long last = lastConnected.get();
+        return first == Long.MIN_VALUE || last == Long.MIN_VALUE ? 0 : Math.max(0, last - first);
     }
 
     int connected() {

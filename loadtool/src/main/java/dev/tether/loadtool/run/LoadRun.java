@@ -67,6 +67,11 @@ public final class LoadRun {
         return create(plan, out, System.console() != null, ResourceLimits.current()).execute();
     }
 
+    /** As {@link #run(LoadPlan, PrintWriter)}, printing to a stream. */
+    public static RunResult run(LoadPlan plan, java.io.PrintStream out) {
+        return run(plan, new PrintWriter(new java.io.OutputStreamWriter(out, java.nio.charset.Charset.defaultCharset()), true));
+    }
+
     /**
      * A run that has not started yet: {@link #execute()} runs it, {@link #stop()} (from another thread,
      * for example a shutdown hook) ends it early with the result so far.
@@ -164,6 +169,7 @@ public final class LoadRun {
                 return failed("no client could connect to " + report.info(RunReport.TARGET) + ": "
                         + metrics.errors().keySet().stream().collect(Collectors.joining(", ")), report);
             }
+            long rampNanos = pool.rampNanos();
             long heap = heapAfterGc();
 
             long loadStart = System.nanoTime();
@@ -220,6 +226,8 @@ public final class LoadRun {
             report.counter(RunReport.CLIENTS_CONNECTED, pool.connected());
             report.counter(RunReport.CLIENTS_PEAK, reporter.peakConnected());
             report.counter(RunReport.CONNECT_FAILURES, metrics.connectFailures.sum());
+            report.counter(RunReport.RAMP_MILLIS, TimeUnit.NANOSECONDS.toMillis(rampNanos));
+            report.counter(RunReport.TARGET_CONNECT_RATE, Math.round(plan.connectRate()));
             report.counter(RunReport.RECONNECTS, pool.reconnects());
             report.counter(RunReport.DURATION_MILLIS, TimeUnit.NANOSECONDS.toMillis(measuredNanos));
             report.counter(RunReport.WARMUP_MILLIS, plan.warmup().toMillis());
@@ -432,6 +440,8 @@ public final class LoadRun {
         private final long startMillis;
         private final long startNanos;
         private final Metric primary;
+        /** What one count of {@link #primary} is, for the live line: "req", "sends", "pushes", "heartbeats". */
+        private final String unit;
         private final Histogram scratch = new Histogram(dev.tether.loadtool.report.MetricRecorders.HIGHEST_TRACKABLE_NANOS, 2);
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "loadtool-reporter");
@@ -453,15 +463,23 @@ public final class LoadRun {
             switch (plan.mode()) {
                 case CLOSED:
                     primary = Metric.SERVICE;
+                    unit = "req";
                     break;
                 case PUSH:
                     primary = Metric.PUSH;
+                    unit = "pushes";
                     break;
                 case IDLE:
                     primary = Metric.HEARTBEAT;
+                    unit = "heartbeats";
+                    break;
+                case SEND:
+                    primary = Metric.LATENCY;
+                    unit = "sends";
                     break;
                 default:
                     primary = Metric.LATENCY;
+                    unit = "req";
                     break;
             }
         }
@@ -518,9 +536,10 @@ public final class LoadRun {
                 hlog.gauge(RunReport.GAUGE_CONNECTED, nowMillis, connected);
                 hlog.gauge(RunReport.GAUGE_ERRORS, nowMillis, errors);
             }
-            String what = phase.equals("ramp") ? "connect" : primary.tag();
-            line.show(String.format(Locale.ROOT, "[%6.1fs %-6s] connected %d/%d  %s %.0f/s  p50 %s  p99 %s  errors %d  reconnects %d",
-                    (System.nanoTime() - startNanos) / 1e9, phase, connected, plan.clients(), what, count / seconds,
+            boolean ramp = phase.equals("ramp");
+            line.show(String.format(Locale.ROOT, "[%6.1fs %-6s] connected %d/%d  %.0f %s/s  %s p50 %s  p99 %s  errors %d  reconnects %d",
+                    (System.nanoTime() - startNanos) / 1e9, phase, connected, plan.clients(), count / seconds,
+                    ramp ? "connects" : unit, ramp ? Metric.CONNECT.tag() : primary.tag(),
                     count == 0 ? "-" : dev.tether.loadtool.report.TextReport.millis(scratch.getValueAtPercentile(50)) + "ms",
                     count == 0 ? "-" : dev.tether.loadtool.report.TextReport.millis(scratch.getValueAtPercentile(99)) + "ms",
                     errors, pool.reconnects()));
