@@ -99,6 +99,33 @@ class TetherClientTest {
     }
 
     @Test
+    void aDrainingRefusalIsRetrySafe() throws Exception {
+        server.onRequest(r -> new ErrorMessage(r.id(), ErrorCode.DRAINING, "going away"));
+        newClient(config()).connect().get(5, SECONDS);
+        assertThatThrownBy(() -> client.request(new byte[] {1}).get(5, SECONDS)).cause()
+                .isInstanceOfSatisfying(ServerErrorException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ClientException.Reason.DRAINING);
+                    assertThat(e.reason().retrySafe()).isTrue();
+                });
+    }
+
+    @Test
+    void statsCountFramesAndBytesBothWays() throws Exception {
+        newClient(config().clientId("ab")).connect().get(5, SECONDS);
+        ClientStats before = client.stats();
+        client.request(new byte[] {1, 2, 3}).get(5, SECONDS);
+        client.send(new byte[] {4}).get(5, SECONDS);
+        ClientStats after = client.stats();
+        assertThat(after.framesOut() - before.framesOut()).isEqualTo(2);
+        assertThat(after.bytesOut() - before.bytesOut()).isEqualTo((16 + 3) + (16 + 1)); // prefix + header + payload
+        assertThat(after.framesIn() - before.framesIn()).isEqualTo(1);
+        assertThat(after.bytesIn() - before.bytesIn()).isEqualTo(16 + 3);
+        assertThat(after.requestsInFlight()).isZero();
+        assertThat(after.bufferedSends()).isZero();
+        assertThat(after.reconnects()).isZero();
+    }
+
+    @Test
     void sendCompletesWhenWrittenAndArrivesInOrder() throws Exception {
         newClient(config()).connect().get(5, SECONDS);
         java.util.concurrent.CompletableFuture<Void> last = null;
