@@ -82,7 +82,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
         ChannelPipeline p = channel.pipeline();
         // Next to the socket: it sees each read (not each frame) and each real flush, see FlushTimeIdleStateHandler.
         p.addFirst("idle", HeartbeatHandler.idleStateHandler(intervalMillis, deadPeerMillis));
-        p.addBefore("connection", "heartbeat", new HeartbeatHandler(this, deadPeerMillis));
+        p.addBefore("connection", "heartbeat", new HeartbeatHandler(this, intervalMillis, deadPeerMillis));
     }
 
     @Override

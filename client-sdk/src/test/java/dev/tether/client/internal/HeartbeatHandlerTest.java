@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tether.protocol.Ping;
 import dev.tether.protocol.Pong;
 import dev.tether.protocol.Push;
+import dev.tether.protocol.Send;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,19 +34,33 @@ class HeartbeatHandlerTest {
     private EmbeddedChannel channel() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        ch.pipeline().addLast(HeartbeatHandler.idleStateHandler(INTERVAL, DEAD_PEER), new HeartbeatHandler(listener, DEAD_PEER));
+        ch.pipeline().addLast(HeartbeatHandler.idleStateHandler(INTERVAL, DEAD_PEER), new HeartbeatHandler(listener, INTERVAL, DEAD_PEER));
         return ch;
+    }
+
+    /**
+     * Moves the channel's clock forward, running each scheduled task at its own deadline (as an event loop
+     * would) rather than all of them late at the end, so that tasks which reschedule themselves do not drift.
+     */
+    private static void advance(EmbeddedChannel ch, long millis) {
+        long remaining = TimeUnit.MILLISECONDS.toNanos(millis);
+        long next = ch.runScheduledPendingTasks();
+        while (next >= 0 && next <= remaining) {
+            ch.advanceTimeBy(next, TimeUnit.NANOSECONDS);
+            remaining -= next;
+            next = ch.runScheduledPendingTasks();
+        }
+        ch.advanceTimeBy(remaining, TimeUnit.NANOSECONDS);
+        ch.runScheduledPendingTasks();
     }
 
     @Test
     void pingsWhenNothingWasWrittenForTheInterval() {
         EmbeddedChannel ch = channel();
-        ch.advanceTimeBy(INTERVAL - 1, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        advance(ch, INTERVAL - 1);
         assertThat((Object) ch.readOutbound()).isNull();
 
-        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        advance(ch, 1);
         Object out = ch.readOutbound();
         assertThat(out).isInstanceOf(Ping.class);
         assertThat(pingsSent).containsExactly((Ping) out);
@@ -55,15 +70,12 @@ class HeartbeatHandlerTest {
     @Test
     void writingPostponesThePing() {
         EmbeddedChannel ch = channel();
-        ch.advanceTimeBy(20_000, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        advance(ch, 20_000);
         ch.writeOutbound(new Push(new byte[1])); // any write counts
         assertThat((Object) ch.readOutbound()).isInstanceOf(Push.class);
-        ch.advanceTimeBy(20_000, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        advance(ch, 20_000);
         assertThat((Object) ch.readOutbound()).isNull();
-        ch.advanceTimeBy(10_000, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        advance(ch, 10_000);
         assertThat((Object) ch.readOutbound()).isInstanceOf(Ping.class);
         ch.finishAndReleaseAll();
     }
@@ -73,13 +85,11 @@ class HeartbeatHandlerTest {
         EmbeddedChannel ch = channel();
         // The peer answers nothing: pings go out at 30 s and 60 s, the channel closes at 65 s.
         for (long t = 0; t < DEAD_PEER - 1000; t += 1000) {
-            ch.advanceTimeBy(1000, TimeUnit.MILLISECONDS);
-            ch.runScheduledPendingTasks();
+            advance(ch, 1000);
         }
         assertThat(ch.isOpen()).isTrue();
         assertThat(pingsSent).hasSize(2);
-        ch.advanceTimeBy(1000, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        advance(ch, 1000);
         assertThat(ch.isOpen()).isFalse();
         assertThat(deadPeers).containsExactly(DEAD_PEER);
         ch.finishAndReleaseAll();
@@ -89,8 +99,7 @@ class HeartbeatHandlerTest {
     void anyInboundFrameKeepsTheConnectionAlive() {
         EmbeddedChannel ch = channel();
         for (int i = 0; i < 10; i++) {
-            ch.advanceTimeBy(DEAD_PEER - 1000, TimeUnit.MILLISECONDS);
-            ch.runScheduledPendingTasks();
+            advance(ch, DEAD_PEER - 1000);
             ch.writeInbound(new Push(new byte[1]));
             assertThat((Object) ch.readInbound()).isInstanceOf(Push.class); // passed on
         }
@@ -105,5 +114,51 @@ class HeartbeatHandlerTest {
         ch.writeInbound(new Pong(5));
         assertThat((Object) ch.readInbound()).isEqualTo(new Pong(5));
         ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aClientThatOnlyStreamsSendsStillPingsWhenTheServerIsSilentAndStaysUpWhileItAnswers() {
+        EmbeddedChannel ch = channel();
+        // One SEND a second for 200 s: the writer is never idle, so only the silence of the reader can
+        // trigger pings. The server answers each ping with a pong; nothing else comes back.
+        for (int second = 1; second <= 200; second++) {
+            advance(ch, 1000);
+            ch.writeOutbound(new Send(new byte[1]));
+            for (Object out; (out = ch.readOutbound()) != null; ) {
+                if (out instanceof Ping ping) {
+                    ch.writeInbound(new Pong(ping.timestamp()));
+                    assertThat((Object) ch.readInbound()).isEqualTo(new Pong(ping.timestamp()));
+                }
+            }
+        }
+        assertThat(ch.isOpen()).isTrue();
+        assertThat(deadPeers).isEmpty();
+        // A ping at the first check after 30 s of silence (43.3 s with 65 s / 3 ticks), then every such stretch.
+        assertThat(pingsSent).hasSizeBetween(200 / 44, 200 / 30);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aClientThatOnlyStreamsSendsDetectsASilentServerAtTheDeadPeerTimeout() {
+        EmbeddedChannel ch = channel();
+        for (int second = 1; second < DEAD_PEER / 1000; second++) {
+            advance(ch, 1000);
+            ch.writeOutbound(new Send(new byte[1]));
+        }
+        assertThat(ch.isOpen()).isTrue();
+        assertThat(pingsSent).hasSize(1); // asked once the silence passed the interval: no answer came
+        advance(ch, 1000);
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(deadPeers).containsExactly(DEAD_PEER);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void readerTicksCutTheDeadPeerTimeoutIntoStepsNoLongerThanTheInterval() {
+        assertThat(HeartbeatHandler.readerTickNanos(30_000, 65_000)).isEqualTo(21_666_666_666L);
+        assertThat(HeartbeatHandler.readerTickNanos(30_000, 60_000)).isEqualTo(30_000_000_000L);
+        assertThat(HeartbeatHandler.readerTickNanos(0, 65_000)).isEqualTo(65_000_000_000L);
+        assertThat(HeartbeatHandler.readerTickNanos(30_000, 0)).isEqualTo(30_000_000_000L);
+        assertThat(HeartbeatHandler.readerTickNanos(0, 0)).isZero();
     }
 }
