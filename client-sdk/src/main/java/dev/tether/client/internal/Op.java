@@ -1,5 +1,7 @@
 package dev.tether.client.internal;
 
+import dev.tether.protocol.Protocol;
+
 /**
  * One application operation (a request or a send) on its way to the socket. While it waits in the
  * {@link SendBuffer} it is linked into that buffer's list, so a timed-out request leaves the buffer in
@@ -16,8 +18,13 @@ abstract class Op {
         this.payload = payload;
     }
 
-    /** The frame size in bytes (length prefix included) this operation will occupy. */
-    abstract int frameSize();
+    /**
+     * The frame size in bytes (length prefix included) this operation will occupy: a request's body and a
+     * send's body (the SDK sets no sequence number) are both just the payload.
+     */
+    final int frameSize() {
+        return Protocol.LENGTH_FIELD_SIZE + Protocol.HEADER_SIZE + payload.length;
+    }
 
     /** Whether the application no longer waits for it (timed out or cancelled): skip it at flush. */
     abstract boolean isDone();

@@ -1,6 +1,5 @@
 package dev.tether.client.internal;
 
-import dev.tether.protocol.Protocol;
 import java.util.concurrent.CompletableFuture;
 
 /** A request: waits for the response with the same id, or for its deadline ({@link RequestTimeouts}). */
@@ -21,12 +20,6 @@ final class RequestOp extends Op {
         super(payload);
         this.client = client;
         this.timeoutNanos = timeoutNanos;
-    }
-
-    @Override
-    int frameSize() {
-        // length prefix + header + the payload (a request's body is its payload)
-        return Protocol.LENGTH_FIELD_SIZE + Protocol.HEADER_SIZE + payload.length;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.tether.client.internal;
 
-import dev.tether.protocol.Protocol;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import java.util.concurrent.CompletableFuture;
@@ -13,12 +12,6 @@ final class SendOp extends Op implements ChannelFutureListener {
     SendOp(RealClient client, byte[] payload) {
         super(payload);
         this.client = client;
-    }
-
-    @Override
-    int frameSize() {
-        // length prefix + header + the payload (a send without sequence number carries only its payload)
-        return Protocol.LENGTH_FIELD_SIZE + Protocol.HEADER_SIZE + payload.length;
     }
 
     @Override
