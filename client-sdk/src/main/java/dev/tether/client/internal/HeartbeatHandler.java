@@ -40,6 +40,7 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
     private int quietTicks;
     private long lastPingNanos = Long.MIN_VALUE;
     private final long tickNanos;
+    private static final long TICK_SLACK_NANOS = 1_000;
 
     HeartbeatHandler(Listener listener, long heartbeatIntervalMillis, long deadPeerTimeoutMillis) {
         this.listener = listener;
@@ -68,8 +69,10 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
         if (millis <= 0 || tickNanos == 0) {
             return 0;
         }
-        // Round to the nearest tick: the tick divides D exactly up to the nanoseconds lost in the division.
-        return (int) Math.max(1, Math.round((double) TimeUnit.MILLISECONDS.toNanos(millis) / tickNanos + 0.4999));
+        // The first whole tick at or after the duration. The tick was found by integer division, so k ticks
+        // may fall a few nanoseconds short of D; the microsecond of slack keeps that from costing a tick.
+        long nanos = TimeUnit.MILLISECONDS.toNanos(millis) - TICK_SLACK_NANOS;
+        return (int) Math.max(1, (nanos + tickNanos - 1) / tickNanos);
     }
 
     /**
