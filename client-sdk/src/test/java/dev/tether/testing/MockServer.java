@@ -1,7 +1,7 @@
 package dev.tether.testing;
 
-import dev.tether.client.internal.FrameDecoder;
-import dev.tether.client.internal.FrameEncoder;
+import dev.tether.client.netty.FrameDecoder;
+import dev.tether.client.netty.FrameEncoder;
 import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;

@@ -1,7 +1,7 @@
 package dev.tether.bench.sdk;
 
-import dev.tether.client.internal.FrameDecoder;
-import dev.tether.client.internal.FrameEncoder;
+import dev.tether.client.netty.FrameDecoder;
+import dev.tether.client.netty.FrameEncoder;
 import dev.tether.protocol.Hello;
 import dev.tether.protocol.Message;
 import dev.tether.protocol.Ping;

@@ -1,5 +1,7 @@
 package dev.tether.client.internal;
 
+import dev.tether.client.netty.FrameDecoder;
+import dev.tether.client.netty.FrameEncoder;
 import dev.tether.client.ConnectionLostException;
 import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.ErrorMessage;

@@ -1,4 +1,4 @@
-package dev.tether.client.internal;
+package dev.tether.client.netty;
 
 import dev.tether.protocol.Message;
 import dev.tether.protocol.MessageEncoder;
