@@ -1,6 +1,5 @@
 package dev.tether.server;
 
-import dev.tether.loadtool.DurationConverter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -65,7 +64,7 @@ public final class ServiceTime {
         String s = spec.trim().toLowerCase(Locale.ROOT);
         try {
             if (s.startsWith("exp:")) {
-                return exponential(DurationConverter.parse(s.substring(4)));
+                return exponential(Durations.parse(s.substring(4)));
             }
             if (s.startsWith("uniform:")) {
                 String range = s.substring(8);
@@ -73,10 +72,10 @@ public final class ServiceTime {
                 if (dash < 0) {
                     throw bad(spec, null);
                 }
-                return uniform(DurationConverter.parse(range.substring(0, dash)), DurationConverter.parse(range.substring(dash + 1)));
+                return uniform(Durations.parse(range.substring(0, dash)), Durations.parse(range.substring(dash + 1)));
             }
-            return fixed(DurationConverter.parse(s));
-        } catch (RuntimeException e) { // DurationConverter's TypeConversionException, or a range check
+            return fixed(Durations.parse(s));
+        } catch (RuntimeException e) { // Durations.parse or a range check
             throw bad(spec, e);
         }
     }
@@ -114,12 +113,12 @@ public final class ServiceTime {
     public String toString() {
         switch (kind) {
             case EXPONENTIAL:
-                return "exp:" + DurationConverter.format(Duration.ofNanos(aNanos));
+                return "exp:" + Durations.format(Duration.ofNanos(aNanos));
             case UNIFORM:
-                return "uniform:" + DurationConverter.format(Duration.ofNanos(aNanos)) + "-"
-                        + DurationConverter.format(Duration.ofNanos(bNanos));
+                return "uniform:" + Durations.format(Duration.ofNanos(aNanos)) + "-"
+                        + Durations.format(Duration.ofNanos(bNanos));
             default:
-                return DurationConverter.format(Duration.ofNanos(aNanos));
+                return Durations.format(Duration.ofNanos(aNanos));
         }
     }
 
@@ -142,9 +141,6 @@ public final class ServiceTime {
     }
 
     private static IllegalArgumentException bad(String spec, RuntimeException cause) {
-        if (cause instanceof IllegalArgumentException e && e.getMessage().startsWith("'" + spec + "'")) {
-            return e;
-        }
         return new IllegalArgumentException("'" + spec + "' is not a service time: write 2ms, exp:2ms or uniform:1ms-5ms"
                 + (cause == null ? "" : " (" + cause.getMessage() + ")"), cause);
     }

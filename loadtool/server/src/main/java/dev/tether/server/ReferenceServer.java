@@ -1,7 +1,7 @@
 package dev.tether.server;
 
-import dev.tether.client.internal.FrameDecoder;
-import dev.tether.client.internal.FrameEncoder;
+import dev.tether.client.netty.FrameDecoder;
+import dev.tether.client.netty.FrameEncoder;
 import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Push;
 import io.netty.bootstrap.ServerBootstrap;

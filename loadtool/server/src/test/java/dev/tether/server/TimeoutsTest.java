@@ -80,7 +80,7 @@ class TimeoutsTest {
             advanceAndSweep(f, Duration.ofSeconds(1));
             ErrorMessage e = idle.readErrorAndClose();
             assertThat(e.errorCode()).isEqualTo(ErrorCode.IDLE_TIMEOUT);
-            assertThat(e.text()).contains("90s");
+            assertThat(e.text()).contains("1m30s");
             assertThat(f.server.stats().evictions()).isEqualTo(1);
 
             chatty.send(new Ping(2)); // 30 s since its ping: still fine

@@ -1,6 +1,5 @@
 package dev.tether.server;
 
-import dev.tether.loadtool.DurationConverter;
 import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
@@ -399,13 +398,13 @@ final class Session extends ChannelInboundHandlerAdapter {
             case HANDSHAKING:
                 server.counters.handshakeTimeouts.increment();
                 closeWithError(ErrorCode.HANDSHAKE_TIMEOUT,
-                        "no HELLO within " + DurationConverter.format(server.settings.handshakeTimeout()));
+                        "no HELLO within " + Durations.format(server.settings.handshakeTimeout()));
                 break;
             case OPEN:
             case DRAINING:
                 server.counters.evictions.increment();
                 closeWithError(ErrorCode.IDLE_TIMEOUT,
-                        "nothing received for " + DurationConverter.format(server.settings.idleTimeout()) + " (idle timeout)");
+                        "nothing received for " + Durations.format(server.settings.idleTimeout()) + " (idle timeout)");
                 break;
             default:
                 ctx.close(); // the error frame could not be delivered in time
