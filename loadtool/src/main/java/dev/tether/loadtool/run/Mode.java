@@ -4,20 +4,32 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import picocli.CommandLine;
 
 /** What each client does during a run ({@code --mode}). */
 public enum Mode {
     /** Open model: requests at a fixed total rate spread over the clients, latency from intended send times. */
-    RATE,
+    RATE(Workload.Paced::requests),
     /** Closed model: each client keeps {@code --outstanding} requests in flight; latency is service time. */
-    CLOSED,
+    CLOSED(Workload.Closed::new),
     /** One-way sends at a fixed total rate; latency until the send is written to the socket. */
-    SEND,
+    SEND(Workload.Paced::sends),
     /** No requests: measures pushes from a server that pushes (server timestamp to receipt). */
-    PUSH,
+    PUSH(Workload.Pushes::new),
     /** No requests: connections held with heartbeats only, a soak of long-lived connections. */
-    IDLE;
+    IDLE(Workload.Idle::new);
+
+    private final Function<LoadPlan, Workload> workload;
+
+    Mode(Function<LoadPlan, Workload> workload) {
+        this.workload = workload;
+    }
+
+    /** What this mode does in a run of {@code plan}: its description, metric, loop and counters. */
+    Workload workload(LoadPlan plan) {
+        return workload.apply(plan);
+    }
 
     /** The name on the command line and in reports. */
     public String label() {
