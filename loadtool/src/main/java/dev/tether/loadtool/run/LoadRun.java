@@ -124,7 +124,7 @@ public final class LoadRun {
             drain();
             return completed();
         } catch (RunFailed e) {
-            return failed(e.getMessage(), e.withReport ? report : null);
+            return failed(e.getMessage(), e.withReport ? failedReport(e.getMessage()) : null);
         } catch (RuntimeException e) {
             return failed(e.toString(), null);
         } finally {
@@ -221,8 +221,9 @@ public final class LoadRun {
         }
         if (clients.connected() == 0) {
             reporter.stop();
-            throw new RunFailed("no client could connect to " + report.info(RunReport.TARGET) + ": "
-                    + String.join(", ", metrics.errors().keySet()), true);
+            String why = String.join("; ", metrics.connectFailureReasons());
+            throw new RunFailed("no client could connect to " + report.info(RunReport.TARGET)
+                    + (why.isEmpty() ? (stopRequested ? ": stopped during the ramp" : "") : ": " + why), true);
         }
         rampNanos = clients.rampNanos();
         heapAfterRamp = heapAfterGc();
@@ -265,6 +266,7 @@ public final class LoadRun {
         report.counter(RunReport.HEAP_BASELINE_BYTES, heapBaseline);
         // Completed operations are the values in the result histogram, the source of truth of every figure.
         workload.report(report, period.measureStart);
+        report.interrupted(stopRequested);
         metrics.errors().forEach((k, v) -> report.counter(RunReport.ERRORS_PREFIX + k, v));
         if (plan.embedded()) {
             report.info("embedded", "true (CPU and heap include the server)");
@@ -273,6 +275,21 @@ public final class LoadRun {
             hlog.summary(report.info(), report.counters());
         }
         return new RunResult(RunResult.Outcome.COMPLETED, report, null);
+    }
+
+    /** What a failed run knows: the plan's clients, the connect failures by kind, and why it failed. */
+    private RunReport failedReport(String why) {
+        report.failure(why);
+        report.interrupted(stopRequested);
+        report.counter(RunReport.CLIENTS_TARGET, plan.clients());
+        report.counter(RunReport.CLIENTS_CONNECTED, clients == null ? 0 : clients.connected());
+        report.counter(RunReport.CLIENTS_PEAK, reporter == null ? 0 : reporter.peakConnected());
+        report.counter(RunReport.CONNECT_FAILURES, metrics == null ? 0 : metrics.connectFailures.sum());
+        report.counter(RunReport.TARGET_CONNECT_RATE, Math.round(plan.connectRate()));
+        if (metrics != null) {
+            metrics.errors().forEach((k, v) -> report.counter(RunReport.ERRORS_PREFIX + k, v));
+        }
+        return report;
     }
 
     private RunResult failed(String message, RunReport partial) {

@@ -59,6 +59,7 @@ final class RunEngineBench implements ShellBench {
             throw new IllegalArgumentException(e.getMessage() + " (help bench lists the options)");
         }
         LoadPlan plan = plan(bench, target, options);
+        bench.load.checkOutputs();
         List<Slo> slos = bench.load.slos();
         Path json = bench.load.json();
         Path html = bench.load.html();
@@ -74,7 +75,9 @@ final class RunEngineBench implements ShellBench {
                     }
                     result.complete(r.exitCode());
                 } else {
-                    result.complete(ReportOutput.finish(r.report(), slos, json, html, out, out));
+                    int code = ReportOutput.finish(r.report(), slos, json, html, out, out);
+                    bench.load.listOtherFiles(out);
+                    result.complete(code);
                 }
             } catch (Throwable t) {
                 result.completeExceptionally(t);
