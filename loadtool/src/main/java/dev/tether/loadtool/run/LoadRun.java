@@ -70,7 +70,7 @@ public final class LoadRun {
         this.plan = plan;
         this.workload = plan.mode().workload(plan);
         this.out = out;
-        this.live = new LiveLine(out, terminal);
+        this.live = LiveLine.forOutput(out, terminal);
         this.limits = limits;
         this.clock = clock;
         this.clientsFactory = clientsFactory;
