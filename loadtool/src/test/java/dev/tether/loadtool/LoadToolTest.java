@@ -77,6 +77,9 @@ class LoadToolTest {
         run.getCommandSpec().findOption("--mode").completionCandidates().forEach(candidates::add);
 
         assertThat(candidates).containsExactly("rate", "closed", "send", "push", "idle");
+        // The bash/zsh script the build generates offers the same.
+        assertThat(picocli.AutoComplete.bash("loadtool", LoadTool.newCommandLine()))
+                .contains("(\"rate\" \"closed\" \"send\" \"push\" \"idle\") # --mode values");
         cl.parseArgs("run", "--mode", "CLOSED");
         assertThat(run.getCommandSpec().findOption("--mode").<Object>getValue()).hasToString("CLOSED");
     }
