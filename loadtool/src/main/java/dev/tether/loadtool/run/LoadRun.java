@@ -30,11 +30,13 @@ import org.HdrHistogram.Histogram;
  * System.out.print(TextReport.render(result.report(), List.of()));
  * }</pre>
  *
- * <p>Phases: pre-flight checks (open files, ephemeral ports); the embedded reference server when the plan
- * has no target; the ramp (clients connected at the connect rate, connect times recorded); warm-up
- * (recorded apart); the measured period; a drain in which late and outstanding operations finish.
- * One pacer thread (the caller's) walks the constant-rate schedule and one reporter thread reads the
- * histograms each second: the generator has no thread per client.
+ * <p>Phases, one method each in {@link #execute()}: pre-flight checks (open files, ephemeral ports); the server
+ * (the embedded reference server when the plan has no target); the ramp (clients connected at the connect rate,
+ * connect times recorded); drive (warm-up, recorded apart, then the measured period); a drain in which late and
+ * outstanding operations finish; the report. What differs between modes (the loop, the metric, the counters) is
+ * the mode's {@link Workload}. The caller's thread drives the load and one reporter thread reads the histograms
+ * each second: the generator has no thread per client. Time comes from a {@link RunClock}, so tests run whole
+ * runs on fake time.
  */
 public final class LoadRun {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
