@@ -47,7 +47,9 @@ import picocli.CommandLine.Spec;
                 "  loadtool run --mode closed --outstanding 4 --json run.json --hlog run.hlog",
                 "  loadtool run --target 10.0.0.5:7000 --source-address 10.0.0.2-10.0.0.9",
                 "  loadtool run --target 10.0.0.5:7000 --source-address 10.0.0.2,10.0.0.3",
-                "  loadtool run --slo 'p99<20ms' --slo 'errors<0.1%%' --html run.html"})
+                "  loadtool run --slo 'p99<20ms' --slo 'errors<0.1%%' --html run.html",
+                "  loadtool run --target 10.0.0.5:7000 --shard 0/4 --hlog shard-0.hlog \\",
+                "      --start-at 2026-11-29T18:30:00Z   (then loadtool report shard-*.hlog)"})
 public final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -68,6 +70,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
+
+    @Mixin
+    ShardOptions shards;
+
+    /** Where {@code --shard /N} reads K; the process environment, replaced in tests. */
+    java.util.Map<String, String> environment = System.getenv();
 
     @Override
     public Integer call() {
@@ -153,7 +161,8 @@ public final class RunCommand implements Callable<Integer> {
             if (endpoints.isEmpty() && connection.usesTls()) {
                 throw new IllegalArgumentException("the embedded server speaks plaintext: TLS needs --target HOST:PORT");
             }
-            return load.plan(connection).targets(endpoints).sourceAddresses(SourceAddresses.parse(sourceAddresses)).build();
+            return load.plan(connection).targets(endpoints).sourceAddresses(SourceAddresses.parse(sourceAddresses))
+                    .shard(shards.shard(environment)).startAt(shards.startAt()).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
