@@ -67,11 +67,6 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         targets = List.copyOf(targets);
         sourceAddresses = List.copyOf(sourceAddresses);
         Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(shard, "shard");
-        if (shard.count() > clients) {
-            throw new IllegalArgumentException(clients + " clients cannot be split into " + shard.count()
-                    + " shards: every shard needs at least one client");
-        }
         if (firstClient < 0) {
             throw new IllegalArgumentException("first client must not be negative: " + firstClient);
         }
@@ -79,6 +74,11 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         Objects.requireNonNull(warmup, "warmup");
         if (clients < 1) {
             throw new IllegalArgumentException("clients must be at least 1: " + clients);
+        }
+        Objects.requireNonNull(shard, "shard");
+        if (shard.count() > clients) {
+            throw new IllegalArgumentException(clients + " clients cannot be split into " + shard.count()
+                    + " shards: every shard needs at least one client");
         }
         if (!(connectRate > 0)) {
             throw new IllegalArgumentException("connect rate must be positive: " + connectRate);

@@ -11,7 +11,8 @@ import java.util.Locale;
 /**
  * A short fingerprint of what a plan asks for, the same in every shard of it: a hash of the whole plan's
  * parameters and its shard count, without the shard's own number, the outputs, the start time or this
- * machine's tuning ({@code --io-threads}). Each shard writes it into its {@code .hlog}, and
+ * machine's tuning ({@code --io-threads}). Targets count as written ({@code host:port}, unresolved: a pod may resolve
+ * a name another way than the machine that wrote its manifest). Each shard writes it into its {@code .hlog}, and
  * {@code loadtool report} refuses to merge shard logs whose fingerprints differ. The auth token counts
  * as set or not, never by value.
  */
@@ -22,7 +23,7 @@ public final class PlanIdentity {
     /** The fingerprint of {@code whole} (the plan before it is split), 16 hex digits. */
     public static String of(LoadPlan whole) {
         String canonical = String.join("|",
-                "targets=" + whole.targets(),
+                "targets=" + whole.targets().stream().map(t -> t.getHostString() + ":" + t.getPort()).toList(),
                 "clients=" + whole.clients(),
                 "connectRate=" + number(whole.connectRate()),
                 "duration=" + duration(whole.duration()),
@@ -33,7 +34,7 @@ public final class PlanIdentity {
                 "size=" + whole.size(),
                 "heartbeat=" + duration(whole.heartbeat()),
                 "requestTimeout=" + duration(whole.requestTimeout()),
-                "sourceAddresses=" + whole.sourceAddresses(),
+                "sourceAddresses=" + whole.sourceAddresses().stream().map(java.net.InetAddress::getHostAddress).toList(),
                 "tls=" + whole.tls(),
                 "auth=" + (whole.authToken() != null),
                 "serverServiceTime=" + whole.serverServiceTime(),

@@ -21,6 +21,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import dev.tether.loadtool.kube.KubernetesManifest;
+import dev.tether.loadtool.kube.KubernetesOptions;
+import dev.tether.loadtool.kube.RunArguments;
 import picocli.CommandLine.Spec;
 
 /**
@@ -74,11 +78,17 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ShardOptions shards;
 
+    @Mixin
+    KubernetesOptions kubernetes;
+
     /** Where {@code --shard /N} reads K; the process environment, replaced in tests. */
     java.util.Map<String, String> environment = System.getenv();
 
     @Override
     public Integer call() {
+        if (kubernetes.requested()) {
+            return emitKubernetes();
+        }
         LoadPlan plan = plan();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -151,24 +161,75 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * {@code --emit-kubernetes}: writes the plan as a Job of N pods and its report pod, prints what to do
+     * with them, and runs nothing.
+     */
+    private int emitKubernetes() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        KubernetesManifest manifest;
+        try {
+            if (!shards.sharded()) {
+                throw new IllegalArgumentException("--emit-kubernetes needs --shard /N: the number of pods");
+            }
+            Shard shard = Shard.parse(shards.shard.startsWith("/") ? shards.shard : shards.shard.substring(shards.shard.indexOf('/')),
+                    java.util.Map.of(Shard.INDEX_VARIABLE, "0"));
+            ParseResult parsed = spec.commandLine().getParseResult();
+            manifest = KubernetesManifest.of(plan(shard, false), RunArguments.forShards(parsed), RunArguments.values(parsed, "--slo"),
+                    kubernetes, version(), java.time.Instant.now());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        java.nio.file.Path reportFile = java.nio.file.Path.of(KubernetesManifest.reportFile(kubernetes.file().toString()));
+        try {
+            Files.writeString(kubernetes.file(), manifest.job());
+            Files.writeString(reportFile, manifest.report());
+        } catch (IOException e) {
+            err.println("loadtool run: cannot write " + kubernetes.file() + ": " + IoMessages.reason(e));
+            return ExitCodes.RUN_FAILED;
+        }
+        out.println("Wrote " + kubernetes.file() + " (Job " + manifest.name() + ", " + shards.shard.substring(shards.shard.indexOf('/') + 1)
+                + " pods, starting at " + manifest.startAt() + ") and " + reportFile + ".");
+        out.println("  kubectl apply -f " + kubernetes.file() + "      # before " + manifest.startAt());
+        out.println("  kubectl wait --for=condition=complete --timeout=1h job/" + manifest.name());
+        out.println("  kubectl apply -f " + reportFile + " && kubectl logs -f " + manifest.name() + "-report");
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static String version() {
+        String v = RunCommand.class.getPackage().getImplementationVersion();
+        return v == null ? "latest" : v;
+    }
+
     /** The plan from the options; a bad combination is a usage error (exit code 2). */
     LoadPlan plan() {
         try {
-            List<InetSocketAddress> endpoints = new ArrayList<>();
-            for (String t : targets) {
-                endpoints.add(endpoint(t));
-            }
-            if (endpoints.isEmpty() && connection.usesTls()) {
-                throw new IllegalArgumentException("the embedded server speaks plaintext: TLS needs --target HOST:PORT");
-            }
-            return load.plan(connection).targets(endpoints).sourceAddresses(SourceAddresses.parse(sourceAddresses))
-                    .shard(shards.shard(environment)).startAt(shards.startAt()).build();
+            return plan(shards.shard(environment), true);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 
-    private static InetSocketAddress endpoint(String text) {
+    /** @param resolve look the target hosts up (not for a manifest: the pods resolve them in the cluster) */
+    private LoadPlan plan(Shard shard, boolean resolve) {
+        try {
+            List<InetSocketAddress> endpoints = new ArrayList<>();
+            for (String t : targets) {
+                endpoints.add(endpoint(t, resolve));
+            }
+            if (endpoints.isEmpty() && connection.usesTls()) {
+                throw new IllegalArgumentException("the embedded server speaks plaintext: TLS needs --target HOST:PORT");
+            }
+            return load.plan(connection).targets(endpoints).sourceAddresses(SourceAddresses.parse(sourceAddresses))
+                    .shard(shard).startAt(shards.startAt()).build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private static InetSocketAddress endpoint(String text, boolean resolve) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
             throw new IllegalArgumentException("--target '" + text + "' must be HOST:PORT, e.g. 127.0.0.1:7000");
@@ -185,6 +246,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("--target '" + text + "': port out of range 1..65535");
+        }
+        if (!resolve) {
+            return InetSocketAddress.createUnresolved(host, port);
         }
         try {
             return new InetSocketAddress(InetAddress.getByName(host), port);
