@@ -19,7 +19,7 @@ public final class RunArguments {
      */
     static final Set<String> NOT_FOR_SHARDS = Set.of("--emit-kubernetes", "--kube-image", "--kube-name", "--kube-cpu",
             "--kube-memory", "--kube-start-delay", "--kube-results-claim", "--shard", "--start-at", "--hlog", "--json",
-            "--html", "--slo", "--auth-token", "--auth-token-file", "--help", "--version");
+            "--html", "--slo", "--auth-token", "--auth-token-file", "--help", "--version", "--processes", "--progress-json");
 
     private RunArguments() {
     }

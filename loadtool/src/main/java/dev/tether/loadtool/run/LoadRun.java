@@ -55,6 +55,8 @@ public final class LoadRun {
     private final LoadClients.Factory clientsFactory;
     private volatile boolean stopRequested;
     private volatile String phase = "start";
+    /** Where each second's figures go as well as to the live line (a child of {@code run --processes}); may be null. */
+    private volatile PrintWriter progress;
 
     // What the phases build, in order; closed at the end of execute().
     private final RunReport report = new RunReport();
@@ -104,6 +106,14 @@ public final class LoadRun {
      */
     public static LoadRun create(LoadPlan plan, PrintWriter out, boolean terminal, ResourceLimits limits) {
         return new LoadRun(plan, out, terminal, limits, RunClock.SYSTEM, ClientPool::new);
+    }
+
+    /**
+     * Also writes each second's figures as a {@link ShardProgress} line on {@code sink} (for the parent of
+     * {@code run --processes}). Call before {@link #execute()}.
+     */
+    void progressTo(PrintWriter sink) {
+        this.progress = sink;
     }
 
     /** Ends the run early; the result covers what was measured until now. */
@@ -547,6 +557,11 @@ public final class LoadRun {
                 hlog.gauge(RunReport.GAUGE_ERRORS, nowMillis, errors);
             }
             boolean ramp = phase.equals("ramp");
+            PrintWriter sink = progress;
+            if (sink != null) {
+                new ShardProgress(phase, connected, count, seconds, errors, pool.reconnects(), ramp ? "connects" : unit,
+                        (ramp ? Metric.CONNECT : primary).tag(), count == 0 ? null : scratch).write(sink);
+            }
             line.show(String.format(Locale.ROOT, "[%6.1fs %-6s] connected %d/%d  %.0f %s/s  %s p50 %s  p99 %s  errors %d  reconnects %d",
                     (clock.getAsLong() - startNanos) / 1e9, phase, connected, plan.clients(), count / seconds,
                     ramp ? "connects" : unit, ramp ? Metric.CONNECT.tag() : primary.tag(),

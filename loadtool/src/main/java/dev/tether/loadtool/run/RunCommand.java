@@ -98,12 +98,84 @@ public final class RunCommand implements Callable<Integer> {
             err.println("loadtool run: " + e.getMessage());
             return ExitCodes.RUN_FAILED;
         }
-        LoadRun run = LoadRun.create(plan, out, System.console() != null, ResourceLimits.current());
+        ResourceLimits limits = ResourceLimits.current();
+        int processes = processes(plan, limits, out);
+        if (processes > 1) {
+            return fanOut(plan, processes, limits, out, err);
+        }
+        LoadRun run = LoadRun.create(plan, out, System.console() != null && !shards.progressJson, limits);
+        if (shards.progressJson) {
+            run.progressTo(out);
+        }
+        return execute(run::execute, run::stop, out, err);
+    }
+
+    /** {@code --processes}, or as many as the open-file limit requires (said on {@code out}); 1 for a shard. */
+    private int processes(LoadPlan plan, ResourceLimits limits, PrintWriter out) {
+        Integer asked = shards.processes();
+        if (asked != null) {
+            if (asked < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--processes must be at least 1: " + asked);
+            }
+            if (asked > 1 && shards.sharded()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--processes splits the plan itself: drop --shard");
+            }
+            if (asked > plan.clients()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), plan.clients() + " clients cannot be split into "
+                        + asked + " processes");
+            }
+            return asked;
+        }
+        if (shards.sharded() || shards.progressJson) {
+            return 1;
+        }
+        int needed = FanOut.processesNeeded(plan, limits);
+        if (needed > 1) {
+            out.println(String.format(java.util.Locale.ROOT, "%d clients need more open files than one process may have (limit %d): "
+                    + "running them in %d processes (--processes %d).", plan.clients(), limits.maxOpenFiles(), needed, needed));
+        }
+        return needed;
+    }
+
+    /** {@code --processes N}: the plan in N child processes, merged into one result. */
+    private int fanOut(LoadPlan plan, int processes, ResourceLimits limits, PrintWriter out, PrintWriter err) {
+        java.nio.file.Path prefix;
+        boolean keep = load.hlog() != null;
+        java.nio.file.Path temp = null;
+        try {
+            if (keep) {
+                String name = load.hlog().getFileName().toString();
+                prefix = load.hlog().resolveSibling(name.endsWith(".hlog") ? name.substring(0, name.length() - 5) : name);
+            } else {
+                temp = Files.createTempDirectory("loadtool-processes");
+                prefix = temp.resolve("run");
+            }
+        } catch (IOException e) {
+            err.println("loadtool run: cannot create a directory for the processes' logs: " + IoMessages.reason(e));
+            return ExitCodes.RUN_FAILED;
+        }
+        FanOut fan = new FanOut(plan, RunArguments.forShards(spec.commandLine().getParseResult()), processes, limits, out,
+                System.console() != null, prefix, keep);
+        try {
+            return execute(fan::execute, fan::stop, out, err);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // Empty unless a child left something; it is in the system's temporary directory.
+                }
+            }
+        }
+    }
+
+    /** Runs, with Ctrl-C and SIGTERM stopping the run early, and prints and writes the result. */
+    private int execute(java.util.function.Supplier<RunResult> execute, Runnable stop, PrintWriter out, PrintWriter err) {
         // Ctrl-C or SIGTERM ends the run early but still prints (and writes) the result so far, marked interrupted.
         // A shutdown hook, the supported way to hear both; the JVM then exits with 128 + the signal's number.
         CountDownLatch reported = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            run.stop();
+            stop.run();
             try {
                 reported.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -112,7 +184,7 @@ public final class RunCommand implements Callable<Integer> {
         }, "loadtool-stop");
         boolean hooked = addHook(hook);
         try {
-            RunResult result = run.execute();
+            RunResult result = execute.get();
             switch (result.outcome()) {
                 case COMPLETED:
                     int code = ReportOutput.finish(result.report(), load.slos(), load.json(), load.html(), out, err);

@@ -23,6 +23,17 @@ public final class ShardOptions {
                     + "Shards given the same time ramp and measure together. Default: at once.")
     Instant startAt;
 
+    @Option(names = "--processes", paramLabel = "N",
+            description = "Run the plan as N shards in N child processes of this program on this machine, with one live line and "
+                    + "one merged result. Default: 1, or as many as the open-file limit requires (the run says so).")
+    Integer processes;
+
+    /** The hidden option a child of {@code --processes} gets: its seconds as JSON lines on standard output. */
+    static final String PROGRESS_OPTION = "--progress-json";
+
+    @Option(names = PROGRESS_OPTION, hidden = true, description = "Internal: per-second progress as JSON lines (for run --processes).")
+    boolean progressJson;
+
     /** The shard to run; {@link Shard#WHOLE} without {@code --shard}. @throws IllegalArgumentException for a bad K/N */
     public Shard shard(Map<String, String> environment) {
         return shard == null ? Shard.WHOLE : Shard.parse(shard, environment);
@@ -31,6 +42,11 @@ public final class ShardOptions {
     /** {@code --start-at}, or {@code null}. */
     public Instant startAt() {
         return startAt;
+    }
+
+    /** {@code --processes}, or {@code null} when not given (then the run picks). */
+    public Integer processes() {
+        return processes;
     }
 
     /** Whether {@code --shard} was given. */
