@@ -9,7 +9,7 @@ import dev.tether.client.internal.EventLoops;
  * thread.
  *
  * <p>The threads run on Java NIO, which works everywhere, unless the application puts a Netty native
- * transport on the classpath (io_uring or epoll on Linux, kqueue on macOS): then that one is used, see
+ * transport on the classpath (epoll or io_uring on Linux, kqueue on macOS): then that one is used, see
  * {@link #transport()} and the SDK's README. {@code -Dio.netty.transport.noNative=true} forces NIO.
  *
  * <pre>{@code

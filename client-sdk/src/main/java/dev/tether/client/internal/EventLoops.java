@@ -21,14 +21,10 @@ public final class EventLoops {
     private final int threads;
 
     public EventLoops(int threads) {
-        this(threads, Transport.preferred());
-    }
-
-    public EventLoops(int threads, Transport transport) {
         if (threads < 1) {
             throw new IllegalArgumentException("ioThreads must be >= 1: " + threads);
         }
-        this.transport = transport;
+        this.transport = Transport.preferred();
         this.group = transport.newEventLoopGroup(threads, new DefaultThreadFactory("tether-client", true));
         this.threads = threads;
     }

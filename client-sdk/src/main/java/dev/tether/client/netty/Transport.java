@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 
 /**
  * The Netty transport a Tether program runs on: the one place that chooses between Java NIO and a native
- * transport (io_uring or epoll on Linux, kqueue on macOS and BSD), used alike by the SDK's
+ * transport (epoll or io_uring on Linux, kqueue on macOS and BSD), used alike by the SDK's
  * {@code ClientResources}, the reference server and the benchmarks.
  *
  * <p>A native transport is the application's choice: it is used when its jar (with the native library for
@@ -41,12 +41,14 @@ public final class Transport {
             NioSocketChannel.class, NioServerSocketChannel.class, NioSocketChannel::new);
 
     /**
-     * Native transports in order of preference. Each package has {@code <Prefix>.isAvailable()},
+     * Native transports in order of preference: epoll, the one the project's own tests and benchmarks run on,
+     * before io_uring, so that a jar that brings epoll along (tether-server does) keeps the tested transport.
+     * Each package has {@code <Prefix>.isAvailable()},
      * {@code <Prefix>IoHandler.newFactory()}, {@code <Prefix>SocketChannel} and {@code <Prefix>ServerSocketChannel}.
      */
     private static final List<NativeCandidate> NATIVE_CANDIDATES = List.of(
-            new NativeCandidate("io_uring", "io.netty.channel.uring", "IoUring"),
             new NativeCandidate("epoll", "io.netty.channel.epoll", "Epoll"),
+            new NativeCandidate("io_uring", "io.netty.channel.uring", "IoUring"),
             new NativeCandidate("kqueue", "io.netty.channel.kqueue", "KQueue"));
 
     private record NativeCandidate(String name, String pkg, String prefix) {
@@ -73,7 +75,7 @@ public final class Transport {
 
     /**
      * The best transport this JVM can use: the first native transport whose classes are on the classpath
-     * and whose native library loads (io_uring, then epoll, then kqueue), else NIO. Decided once per JVM.
+     * and whose native library loads (epoll, then io_uring, then kqueue), else NIO. Decided once per JVM.
      *
      * @return the preferred transport, never null
      */
