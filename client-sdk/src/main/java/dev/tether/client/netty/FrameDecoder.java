@@ -21,10 +21,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private final int maxFrameLength;
     private boolean failed;
 
+    /**
+     * A decoder that refuses frames longer than {@code maxFrameLength}.
+     *
+     * @param maxFrameLength the largest length prefix accepted (the bytes after the prefix)
+     */
     public FrameDecoder(int maxFrameLength) {
         this.maxFrameLength = maxFrameLength;
     }
 
+    /** A decoder with the protocol's default maximum, {@link Protocol#DEFAULT_MAX_FRAME_LENGTH}. */
     public FrameDecoder() {
         this(Protocol.DEFAULT_MAX_FRAME_LENGTH);
     }

@@ -13,6 +13,7 @@ import io.netty.handler.codec.MessageToByteEncoder;
  */
 @ChannelHandler.Sharable
 public final class FrameEncoder extends MessageToByteEncoder<Message> {
+    /** The one instance; it holds no state, so every pipeline may share it. */
     public static final FrameEncoder INSTANCE = new FrameEncoder();
 
     private FrameEncoder() {
