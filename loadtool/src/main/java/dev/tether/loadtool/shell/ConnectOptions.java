@@ -31,12 +31,12 @@ record ConnectOptions(String authToken, boolean tls, Path tlsCa, boolean tlsInse
         return tls || tlsCa != null || tlsInsecure;
     }
 
-    /** These options with those given on a {@code connect} line taking precedence. */
-    ConnectOptions overriddenBy(CommandInput.Parsed line, Path baseDir) {
+    /** These options with those given on a {@code connect} line ({@code given}) taking precedence. */
+    ConnectOptions overriddenBy(ConnectOptions given) {
         return new ConnectOptions(
-                line.has("--auth-token") ? line.get("--auth-token") : authToken,
-                tls || line.has("--tls"),
-                line.has("--tls-ca") ? baseDir.resolve(line.get("--tls-ca")) : tlsCa,
-                tlsInsecure || line.has("--tls-insecure"));
+                given.authToken != null ? given.authToken : authToken,
+                tls || given.tls,
+                given.tlsCa != null ? given.tlsCa : tlsCa,
+                tlsInsecure || given.tlsInsecure);
     }
 }

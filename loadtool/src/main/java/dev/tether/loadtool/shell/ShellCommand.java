@@ -86,16 +86,16 @@ public final class ShellCommand implements Callable<Integer> {
         try {
             if (script || System.console() == null) {
                 PrintWriter writer = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
-                ShellSession session = new ShellSession(defaults, baseDir, writer, writer::println, Clock.systemUTC(),
-                        bench);
+                ShellSession session = new ShellSession(defaults, baseDir, writer, writer::println,
+                        Clock.systemDefaultZone(), bench);
                 int code = ScriptedShell.run(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
                         session, initial);
                 return code == 0 ? ExitCodes.OK : ExitCodes.RUN_FAILED;
             }
             try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-                return InteractiveShell.run(terminal, history(), bench.optionNames(), initial,
-                        (writer, notices) -> new ShellSession(defaults, baseDir, writer, notices, Clock.systemUTC(),
-                                bench));
+                return InteractiveShell.run(terminal, history(), initial,
+                        (writer, notices) -> new ShellSession(defaults, baseDir, writer, notices,
+                                Clock.systemDefaultZone(), bench));
             }
         } finally {
             quiet.close();
