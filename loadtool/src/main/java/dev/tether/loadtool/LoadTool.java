@@ -24,6 +24,7 @@ public final class LoadTool implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        CliLogging.configure();
         System.exit(newCommandLine().execute(args));
     }
 

@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
  * threads for all of them, no thread per client). It counts connected clients and reconnects from the
  * state listeners, records connect times and push latencies, and samples heartbeat round trips.
  */
-final class ClientPool implements AutoCloseable {
+final class ClientPool implements LoadClients {
     private final ClientResources resources;
     private final TetherClient[] clients;
     private final Connection[] connections;
@@ -102,7 +102,8 @@ final class ClientPool implements AutoCloseable {
      * at first, so without this the first second of the ramp would measure the generator's JIT compiler
      * rather than the server. Failures are left to the ramp to report.
      */
-    void warmUp(boolean request) {
+    @Override
+    public void warmUp(boolean request) {
         int n = Math.min(MAX_WARMUP_CONNECTIONS, clients.length);
         List<TetherClient> extra = new ArrayList<>(n);
         List<CompletableFuture<?>> done = new ArrayList<>(n);
@@ -140,16 +141,19 @@ final class ClientPool implements AutoCloseable {
         return tls.caFile() != null ? TlsOptions.trusting(tls.caFile()) : TlsOptions.system();
     }
 
-    int size() {
+    @Override
+    public int size() {
         return clients.length;
     }
 
-    LoadConnection connection(int i) {
+    @Override
+    public LoadConnection connection(int i) {
         return connections[i];
     }
 
     /** Starts client {@code i}'s first connect; records its connect time or counts the failure. */
-    CompletableFuture<?> connect(int i) {
+    @Override
+    public CompletableFuture<?> connect(int i) {
         long start = clock.getAsLong();
         firstConnectCall.compareAndSet(Long.MIN_VALUE, start);
         CompletableFuture<Void> f = clients[i].connect();
@@ -169,17 +173,20 @@ final class ClientPool implements AutoCloseable {
      * From the first connect call to the last successful handshake of the ramp, in nanoseconds; 0 when
      * nothing connected.
      */
-    long rampNanos() {
+    @Override
+    public long rampNanos() {
         long first = firstConnectCall.get();
         long last = lastConnected.get();
         return first == Long.MIN_VALUE || last == Long.MIN_VALUE ? 0 : Math.max(0, last - first);
     }
 
-    int connected() {
+    @Override
+    public int connected() {
         return connected.get();
     }
 
-    long reconnects() {
+    @Override
+    public long reconnects() {
         return reconnects.sum();
     }
 
@@ -208,7 +215,8 @@ final class ClientPool implements AutoCloseable {
     }
 
     /** Records each client's heartbeat round trip if it changed since the last sample. */
-    void sampleHeartbeats() {
+    @Override
+    public void sampleHeartbeats() {
         long now = clock.getAsLong();
         for (int i = 0; i < clients.length; i++) {
             Duration rtt = clients[i].stats().lastHeartbeatRtt();

@@ -96,6 +96,17 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         }
     }
 
+    /** The plan with the auth token left out (it is a secret): whether one is set, never its value. */
+    @Override
+    public String toString() {
+        return "LoadPlan[targets=" + targets + ", clients=" + clients + ", connectRate=" + connectRate + ", duration=" + duration
+                + ", warmup=" + warmup + ", mode=" + mode + ", rate=" + rate + ", outstanding=" + outstanding + ", size=" + size
+                + ", heartbeat=" + heartbeat + ", requestTimeout=" + requestTimeout + ", sourceAddresses=" + sourceAddresses
+                + ", tls=" + tls + ", authToken=" + (authToken == null ? "none" : "(set)") + ", serverServiceTime=" + serverServiceTime
+                + ", pushRate=" + pushRate + ", hlog=" + hlog + ", lateThreshold=" + lateThreshold + ", drainTimeout=" + drainTimeout
+                + ", ioThreads=" + ioThreads + "]";
+    }
+
     /** Whether the run starts its own reference server. */
     public boolean embedded() {
         return targets.isEmpty();

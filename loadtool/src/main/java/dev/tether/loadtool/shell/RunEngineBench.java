@@ -1,13 +1,14 @@
 package dev.tether.loadtool.shell;
 
+import dev.tether.loadtool.ConnectionOptions;
 import dev.tether.loadtool.DurationConverter;
 import dev.tether.loadtool.report.ReportOutput;
 import dev.tether.loadtool.report.Slo;
+import dev.tether.loadtool.run.LoadOptions;
 import dev.tether.loadtool.run.LoadPlan;
 import dev.tether.loadtool.run.LoadRun;
 import dev.tether.loadtool.run.Mode;
 import dev.tether.loadtool.run.ResourceLimits;
-import dev.tether.loadtool.run.RunCommand;
 import dev.tether.loadtool.run.RunResult;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -19,11 +20,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * {@code bench}: a short {@code loadtool run} against the shell's target. The options are read by
- * {@code loadtool run}'s own picocli model (same names, converters, defaults and help), the run is the
+ * {@code bench}: a short {@code loadtool run} against the shell's target. The options are
+ * {@code loadtool run}'s own picocli mixins, {@link LoadOptions} and {@link ConnectionOptions} (same names,
+ * converters, defaults and help), the run is the
  * same {@link LoadRun} engine and the summary the same {@link ReportOutput}. Only the defaults are
  * shorter ({@link #DEFAULTS}), and the target, auth token and TLS are the shell's.
  */
@@ -37,7 +41,16 @@ final class RunEngineBench implements ShellBench {
 
     @Override
     public Handle start(Target target, ConnectOptions options, List<String> args, PrintWriter out) {
-        CommandLine cl = runCommandLine();
+        for (String arg : args) {
+            for (String option : NOT_IN_BENCH) {
+                if (arg.equals(option) || arg.startsWith(option + "=")) {
+                    throw new IllegalArgumentException(option + " is not a bench option: bench loads the shell's target"
+                            + " (connect HOST:PORT to change it)");
+                }
+            }
+        }
+        BenchOptions bench = new BenchOptions();
+        CommandLine cl = commandLine(bench);
         List<String> all = new ArrayList<>(DEFAULTS);
         all.addAll(args);
         try {
@@ -45,16 +58,10 @@ final class RunEngineBench implements ShellBench {
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(e.getMessage() + " (help bench lists the options)");
         }
-        for (String option : NOT_IN_BENCH) {
-            if (cl.getParseResult().hasMatchedOption(option)) {
-                throw new IllegalArgumentException(option + " is not a bench option: bench loads the shell's target"
-                        + " (connect HOST:PORT to change it)");
-            }
-        }
-        LoadPlan plan = plan(cl, target, options);
-        List<Slo> slos = value(cl, "--slo");
-        Path json = value(cl, "--json");
-        Path html = value(cl, "--html");
+        LoadPlan plan = plan(bench, target, options);
+        List<Slo> slos = bench.load.slos();
+        Path json = bench.load.json();
+        Path html = bench.load.html();
 
         LoadRun run = LoadRun.create(plan, out, false, ResourceLimits.current());
         CompletableFuture<Integer> result = new CompletableFuture<>();
@@ -85,58 +92,35 @@ final class RunEngineBench implements ShellBench {
         return new Handle(result, run::stop);
     }
 
-    /** The plan: {@code loadtool run}'s option values, with the shell's target, auth token and TLS. */
-    private static LoadPlan plan(CommandLine cl, Target target, ConnectOptions options) {
+    /** The plan: the load options, with the shell's target, and its auth token and TLS unless bench overrides them. */
+    private static LoadPlan plan(BenchOptions bench, Target target, ConnectOptions options) {
         InetSocketAddress endpoint;
         try {
             endpoint = new InetSocketAddress(InetAddress.getByName(target.host()), target.port());
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("unknown host " + target.host());
         }
-        boolean tls = options.usesTls() || Boolean.TRUE.equals(value(cl, "--tls"))
-                || value(cl, "--tls-ca") != null || Boolean.TRUE.equals(value(cl, "--tls-insecure"));
-        Path tlsCa = value(cl, "--tls-ca") != null ? value(cl, "--tls-ca") : options.tlsCa();
-        boolean insecure = options.tlsInsecure() || Boolean.TRUE.equals(value(cl, "--tls-insecure"));
-        String token = value(cl, "--auth-token") != null ? value(cl, "--auth-token") : options.authToken();
+        ConnectionOptions shell = ConnectionOptions.of(options.authToken(), options.tls(), options.tlsCa(), options.tlsInsecure());
         try {
-            return LoadPlan.builder()
-                    .targets(List.of(endpoint))
-                    .clients(value(cl, "--clients"))
-                    .connectRate(value(cl, "--connect-rate"))
-                    .duration(value(cl, "--duration"))
-                    .warmup(value(cl, "--warmup"))
-                    .mode(value(cl, "--mode"))
-                    .rate(value(cl, "--rate"))
-                    .outstanding(value(cl, "--outstanding"))
-                    .size(value(cl, "--size"))
-                    .heartbeat(value(cl, "--heartbeat"))
-                    .requestTimeout(value(cl, "--request-timeout"))
-                    .tls(tls ? new LoadPlan.Tls(tlsCa, insecure) : null)
-                    .authToken(token)
-                    .serverServiceTime(value(cl, "--server-service-time"))
-                    .pushRate(value(cl, "--push-rate"))
-                    .hlog(value(cl, "--hlog"))
-                    .lateThreshold(value(cl, "--late-threshold"))
-                    .drainTimeout(value(cl, "--drain-timeout"))
-                    .ioThreads(value(cl, "--io-threads"))
-                    .build();
+            return bench.load.plan(bench.connection.overriding(shell)).targets(List.of(endpoint)).build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bench: " + e.getMessage());
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> T value(CommandLine cl, String option) {
-        OptionSpec spec = cl.getCommandSpec().findOption(option);
-        if (spec == null) {
-            throw new IllegalStateException("loadtool run has no option " + option);
-        }
-        return (T) spec.getValue();
+    /** bench's options: {@code loadtool run}'s load and connection mixins, without the target and source addresses. */
+    @Command(name = "bench")
+    static final class BenchOptions {
+        @Mixin
+        LoadOptions load;
+
+        @Mixin
+        ConnectionOptions connection;
     }
 
-    /** {@code loadtool run}'s command line, configured as {@code LoadTool} configures it. */
-    private static CommandLine runCommandLine() {
-        CommandLine cl = new CommandLine(new RunCommand());
+    /** bench's command line, configured as {@code LoadTool} configures {@code run}'s. */
+    private static CommandLine commandLine(BenchOptions options) {
+        CommandLine cl = new CommandLine(options);
         cl.registerConverter(Duration.class, new DurationConverter());
         cl.setOverwrittenOptionsAllowed(true); // the user's options override DEFAULTS
         return cl;
@@ -147,7 +131,7 @@ final class RunEngineBench implements ShellBench {
         StringBuilder s = new StringBuilder();
         s.append("  The options of loadtool run (below); bench's defaults: ").append(String.join(" ", DEFAULTS))
                 .append(".\n  The target, auth token and TLS are the shell's; --target and --source-address are not taken.\n");
-        CommandLine cl = runCommandLine();
+        CommandLine cl = commandLine(new BenchOptions());
         for (OptionSpec option : cl.getCommandSpec().options()) {
             if (option.usageHelp() || option.versionHelp() || NOT_IN_BENCH.contains(option.longestName())) {
                 continue;
@@ -167,7 +151,7 @@ final class RunEngineBench implements ShellBench {
     @Override
     public List<String> optionNames() {
         List<String> names = new ArrayList<>();
-        for (OptionSpec option : runCommandLine().getCommandSpec().options()) {
+        for (OptionSpec option : commandLine(new BenchOptions()).getCommandSpec().options()) {
             if (!option.usageHelp() && !option.versionHelp() && !NOT_IN_BENCH.contains(option.longestName())) {
                 names.add(option.longestName());
             }

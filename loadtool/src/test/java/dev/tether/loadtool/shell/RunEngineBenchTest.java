@@ -69,4 +69,15 @@ class RunEngineBenchTest {
         assertThat(bench.usage()).contains("--clients N", "--duration DURATION", "bench's defaults: --clients 20")
                 .contains("Default: 5s in bench.");
     }
+
+    @Test
+    void benchReadsTheSameModeAndConnectionOptionsAsRun() {
+        Target t = new Target("127.0.0.1", 7000);
+        PrintWriter out = new PrintWriter(new StringWriter());
+        assertThatThrownBy(() -> bench.start(t, ConnectOptions.PLAIN, List.of("--auth-token", ""), out))
+                .hasMessageContaining("--auth-token is empty");
+        assertThatThrownBy(() -> bench.start(t, ConnectOptions.PLAIN, List.of("--mode", "sideways"), out))
+                .hasMessageContaining("is not a mode: rate, closed, send, push, idle");
+        assertThat(bench.optionNames()).contains("--auth-token-file", "--tls-ca");
+    }
 }

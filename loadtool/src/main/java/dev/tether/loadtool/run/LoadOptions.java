@@ -1,0 +1,136 @@
+package dev.tether.loadtool.run;
+
+import dev.tether.loadtool.ConnectionOptions;
+import dev.tether.loadtool.report.Slo;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The load options, a picocli mixin shared by {@code loadtool run} and the shell's {@code bench}: the workload,
+ * its timing, the outputs and the thresholds. Both commands build their {@link LoadPlan} through
+ * {@link #plan(ConnectionOptions)}, so an option renamed here is renamed for both, at compile time.
+ * Where to connect ({@code --target}, {@code --source-address}) belongs to each command.
+ */
+public final class LoadOptions {
+
+    @Option(names = {"-c", "--clients"}, paramLabel = "N", defaultValue = "" + LoadPlan.DEFAULT_CLIENTS,
+            description = "Number of clients (connections), all on one shared ClientResources. Default: ${DEFAULT-VALUE}.")
+    int clients;
+
+    @Option(names = "--connect-rate", paramLabel = "PER_SECOND", defaultValue = "2000",
+            description = "Clients connected per second during the ramp. Default: ${DEFAULT-VALUE}.")
+    double connectRate;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "DURATION", defaultValue = "10s",
+            description = "Measured period, after the ramp and the warm-up. Default: ${DEFAULT-VALUE}.")
+    Duration duration;
+
+    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "2s",
+            description = "Load before the measured period; recorded separately (warmup.* in the .hlog), not part of the result. Default: ${DEFAULT-VALUE}.")
+    Duration warmup;
+
+    @Option(names = {"-m", "--mode"}, paramLabel = "MODE", defaultValue = "rate", converter = Mode.Converter.class,
+            completionCandidates = Mode.Labels.class,
+            description = "rate: requests at a fixed total rate (open model); closed: --outstanding requests per client kept in "
+                    + "flight (closed model); send: one-way sends at a fixed rate; push: measure pushes from a pushing server; "
+                    + "idle: hold connections, heartbeats only. Default: ${DEFAULT-VALUE}.")
+    Mode mode;
+
+    @Option(names = {"-r", "--rate"}, paramLabel = "PER_SECOND", defaultValue = "2000",
+            description = "Total requests (or sends) per second over all clients, modes rate and send. Default: ${DEFAULT-VALUE}.")
+    double rate;
+
+    @Option(names = "--outstanding", paramLabel = "N", defaultValue = "" + LoadPlan.DEFAULT_OUTSTANDING,
+            description = "Requests in flight per client: the constant in closed mode; the cap in rate/send mode (like wrk2's one "
+                    + "per connection: a request that must wait is sent late, counted, and timed from its intended time). Default: ${DEFAULT-VALUE}.")
+    int outstanding;
+
+    @Option(names = {"-s", "--size"}, paramLabel = "BYTES", defaultValue = "" + LoadPlan.DEFAULT_SIZE,
+            description = "Payload bytes of each request or send. Default: ${DEFAULT-VALUE}.")
+    int size;
+
+    @Option(names = "--heartbeat", paramLabel = "DURATION",
+            description = "Heartbeat interval the clients use (and the embedded server announces). Default: the SDK's, 30s.")
+    Duration heartbeat;
+
+    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "A request unanswered for this long counts as a REQUEST_TIMEOUT error. Default: ${DEFAULT-VALUE}.")
+    Duration requestTimeout;
+
+    @Option(names = "--server-service-time", paramLabel = "SPEC",
+            description = "Embedded server only: simulated work per request: 2ms, exp:2ms or uniform:1ms-5ms. Default: none.")
+    String serverServiceTime;
+
+    @Option(names = "--push-rate", paramLabel = "PER_SECOND", defaultValue = "10",
+            description = "Embedded server, mode push: pushes per second to every client. Default: ${DEFAULT-VALUE}.")
+    double pushRate;
+
+    @Option(names = "--late-threshold", paramLabel = "DURATION", defaultValue = "10ms",
+            description = "An operation sent more than this after its intended time counts as not sent on time. Default: ${DEFAULT-VALUE}.")
+    Duration lateThreshold;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            description = "After the measured period, how long late and outstanding operations may take to finish. Default: ${DEFAULT-VALUE}.")
+    Duration drainTimeout;
+
+    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
+            description = "Event-loop threads shared by all clients; 0 = one per processor. Default: ${DEFAULT-VALUE}.")
+    int ioThreads;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON (schema in loadtool/README.md).")
+    Path json;
+
+    @Option(names = "--hlog", paramLabel = "FILE",
+            description = "Also write the per-second histograms as an HdrHistogram log (tags latency, service, connect, push, heartbeat); "
+                    + "`loadtool report` and HdrHistogram's HistogramLogProcessor read it.")
+    Path hlog;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report (percentile plot, time charts, summary).")
+    Path html;
+
+    @Option(names = "--slo", paramLabel = "THRESHOLD", converter = Slo.Converter.class,
+            description = "A threshold the run must meet, repeatable: p99<20ms, p99.9<50ms, errors<0.1%%, connect.p99<200ms, "
+                    + "push.p50<5ms, heartbeat.max<100ms, rate>900, connected>=100%%, late<1%%. Broken: exit code 3. An unknown metric: exit code 2.")
+    List<Slo> slos = new ArrayList<>();
+
+    /**
+     * A plan builder with every load option set, and TLS and the auth token from {@code connection}; the
+     * caller adds the targets and source addresses.
+     *
+     * @throws IllegalArgumentException for a token that cannot be read or is empty (the plan itself checks
+     *                                  the rest when it is built)
+     */
+    public LoadPlan.Builder plan(ConnectionOptions connection) {
+        return LoadPlan.builder()
+                .clients(clients).connectRate(connectRate).duration(duration).warmup(warmup)
+                .mode(mode).rate(rate).outstanding(outstanding).size(size).heartbeat(heartbeat)
+                .requestTimeout(requestTimeout)
+                .tls(connection.usesTls() ? new LoadPlan.Tls(connection.tlsCa(), connection.tlsInsecure()) : null)
+                .authToken(connection.authToken())
+                .serverServiceTime(serverServiceTime).pushRate(pushRate).hlog(hlog).lateThreshold(lateThreshold)
+                .drainTimeout(drainTimeout).ioThreads(ioThreads);
+    }
+
+    /** The {@code --slo} thresholds, in the order given. */
+    public List<Slo> slos() {
+        return List.copyOf(slos);
+    }
+
+    /** {@code --json}, or {@code null}. */
+    public Path json() {
+        return json;
+    }
+
+    /** {@code --html}, or {@code null}. */
+    public Path html() {
+        return html;
+    }
+
+    /** {@code --hlog}, or {@code null}. */
+    public Path hlog() {
+        return hlog;
+    }
+}
