@@ -1,5 +1,6 @@
 package dev.tether.loadtool.shell;
 
+import dev.tether.loadtool.ConnectionOptions;
 import dev.tether.loadtool.ExitCodes;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.logging.Logger;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -46,17 +48,9 @@ public final class ShellCommand implements Callable<Integer> {
             description = "Connect to this server at start (else use connect HOST:PORT at the prompt).")
     String target;
 
-    @Option(names = "--auth-token", paramLabel = "TOKEN", description = "Auth token sent in HELLO (default: none).")
-    String authToken;
-
-    @Option(names = "--tls", description = "Use TLS, trusting the system's certificate authorities.")
-    boolean tls;
-
-    @Option(names = "--tls-ca", paramLabel = "PEM", description = "Use TLS, trusting the CA certificates in this PEM file.")
-    Path tlsCa;
-
-    @Option(names = "--tls-insecure", description = "Use TLS and trust any certificate (testing only).")
-    boolean tlsInsecure;
+    /** The auth token and TLS every connect uses unless it is given others. */
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--history-file", paramLabel = "FILE",
             description = "Where the command history is kept (default: ~/" + HISTORY_FILE_NAME
@@ -79,7 +73,7 @@ public final class ShellCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--target: " + e.getMessage());
         }
-        ConnectOptions defaults = new ConnectOptions(authToken, tls, tlsCa, tlsInsecure);
+        ConnectionOptions defaults = connection;
         Path baseDir = Path.of("").toAbsolutePath();
         ShellBench bench = new RunEngineBench();
         QuietLogs quiet = new QuietLogs();

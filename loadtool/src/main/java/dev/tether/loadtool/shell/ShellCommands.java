@@ -3,17 +3,19 @@ package dev.tether.loadtool.shell;
 import dev.tether.client.ClientStats;
 import dev.tether.client.ConnectionState;
 import dev.tether.client.TetherClient;
+import dev.tether.loadtool.ConnectionOptions;
 import dev.tether.loadtool.DurationConverter;
+import dev.tether.loadtool.run.LoadOptions;
 import dev.tether.loadtool.shell.ShellSession.Cancelled;
 import dev.tether.loadtool.shell.ShellSession.CommandFailed;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +28,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Unmatched;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
@@ -74,6 +79,7 @@ final class ShellCommands {
         commandLine.setSubcommandsCaseInsensitive(true);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setOut(out).setErr(out);
+        commandLine.getSubcommands().values().forEach(sub -> sub.getCommandSpec().usageMessage().synopsisHeading("Usage:"));
         commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
             error(Wording.error(e));
             return 1;
@@ -82,6 +88,9 @@ final class ShellCommands {
             error(badInput(e));
             return 2;
         });
+        // bench's own defaults, shown by help bench; the options' other defaults are loadtool run's
+        commandLine.getSubcommands().get("bench").setDefaultValueProvider(
+                option -> option instanceof OptionSpec o ? Bench.DEFAULTS.get(o.longestName()) : null);
         for (String payloadCommand : List.of("request", "send")) {
             // the first word that is not an option starts the payload: no options are looked for after it
             commandLine.getSubcommands().get(payloadCommand).setStopAtPositional(true);
@@ -148,6 +157,13 @@ final class ShellCommands {
                     + " (help lists the commands)";
         }
         String message = e.getMessage();
+        if (e instanceof UnmatchedArgumentException u && where.getCommandName().equals("bench")) {
+            for (String option : List.of("--target", "--source-address")) {
+                if (u.getUnmatched().stream().anyMatch(a -> a.equals(option) || a.startsWith(option + "="))) {
+                    return option + " is not a bench option: bench loads the shell's target (connect HOST:PORT changes it)";
+                }
+            }
+        }
         if (e instanceof UnmatchedArgumentException u && where.getCommandSpec().positionalParameters().isEmpty()
                 && u.getUnmatched().stream().noneMatch(a -> a.startsWith("-"))) {
             message = where.getCommandName() + " takes no arguments, got '" + String.join(" ", u.getUnmatched()) + "'";
@@ -196,7 +212,8 @@ final class ShellCommands {
 
     // ---- the commands ----
 
-    @Command(name = "tether", description = "The commands of the Tether shell.")
+    /** The root: nameless, so that help shows {@code Usage: request ...}, as the command is typed. */
+    @Command(name = "", description = "The commands of the Tether shell.")
     static final class Shell implements Runnable {
         @Override
         public void run() {
@@ -204,30 +221,23 @@ final class ShellCommands {
     }
 
     @Command(name = "connect", description = "connect to a server (no target: reconnect to the last one now, "
-            + "skipping the backoff wait)")
+            + "skipping the backoff wait)", footer = "Options not given are the shell's own (loadtool shell's options); "
+                    + "a connect without a target reuses the last connect's.")
     final class Connect implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "HOST:PORT",
                 description = "The server, e.g. 127.0.0.1:7000 or [::1]:7000; a bare port means 127.0.0.1.")
         String to;
 
-        @Option(names = "--auth-token", paramLabel = "TOKEN", description = "Auth token sent in HELLO.")
-        String authToken;
+        @Mixin
+        ConnectionOptions given;
 
-        @Option(names = "--tls", description = "Use TLS, trusting the system's certificate authorities.")
-        boolean tls;
-
-        @Option(names = "--tls-ca", paramLabel = "PEM", description = "Use TLS, trusting the CA certificates in this PEM file.")
-        Path tlsCa;
-
-        @Option(names = "--tls-insecure", description = "Use TLS and trust any certificate (testing only).")
-        boolean tlsInsecure;
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
-            ConnectOptions given = new ConnectOptions(authToken, tls,
-                    tlsCa == null ? null : session.baseDir().resolve(tlsCa), tlsInsecure);
             if (to != null) { // a new target starts from the shell's options
-                session.open(Target.parse(to), session.defaults().overriddenBy(given));
+                session.open(Target.parse(to), given.overriding(session.defaults()));
                 return 0;
             }
             Target target = session.target();
@@ -235,7 +245,7 @@ final class ShellCommands {
                 throw new CommandFailed("no target yet: connect host:port, e.g. connect 127.0.0.1:7000");
             }
             TetherClient current = session.client();
-            if (current != null && given.equals(ConnectOptions.PLAIN)) {
+            if (current != null && spec.commandLine().getParseResult().matchedOptions().isEmpty()) {
                 ConnectionState state = current.state();
                 if (state == ConnectionState.CONNECTED) {
                     out.println("already connected to " + target + " (session " + current.stats().sessionId() + ")");
@@ -248,7 +258,7 @@ final class ShellCommands {
                     return 0;
                 }
             }
-            session.open(target, session.connectOptions().overriddenBy(given)); // a bare connect reuses the last options
+            session.open(target, given.overriding(session.connectOptions())); // a bare connect reuses the last options
             return 0;
         }
     }
@@ -388,10 +398,20 @@ final class ShellCommands {
     }
 
     @Command(name = "bench", description = "a short load run against the current target with the options and "
-            + "summary of loadtool run")
+            + "summary of loadtool run", footer = {"The target is the shell's (connect HOST:PORT changes it); the auth "
+                    + "token and TLS are the shell's unless given here.",
+                    "bench's defaults are shorter than loadtool run's: " + Bench.DEFAULTS_TEXT + "."})
     final class Bench implements Runnable {
-        @Unmatched
-        List<String> args = new ArrayList<>();
+        /** A bench is short unless told otherwise. */
+        static final Map<String, String> DEFAULTS = Map.of("--clients", "20", "--duration", "5s", "--warmup", "1s",
+                "--rate", "1000");
+        static final String DEFAULTS_TEXT = "--clients 20 --duration 5s --warmup 1s --rate 1000";
+
+        @Mixin
+        LoadOptions load;
+
+        @Mixin
+        ConnectionOptions connection;
 
         @Override
         public void run() {
@@ -399,7 +419,7 @@ final class ShellCommands {
             if (t == null) {
                 throw new CommandFailed("bench needs a target: connect host:port first");
             }
-            ShellBench.Handle run = session.bench().start(t, session.connectOptions(), List.copyOf(args), out);
+            ShellBench.Handle run = session.bench().start(t, load, connection.overriding(session.connectOptions()), out);
             int exit;
             try {
                 exit = session.await(run.result().copy(), null);
@@ -437,9 +457,6 @@ final class ShellCommands {
                         + closest(command).map(c -> "; did you mean '" + c + "'?").orElse(""));
             }
             sub.usage(out);
-            if (sub.getCommandName().equals("bench")) {
-                out.println(session.bench().usage());
-            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.tether.client.ClientConfig;
 import dev.tether.client.ConnectionState;
 import dev.tether.client.StateChange;
 import dev.tether.client.TetherClient;
+import dev.tether.loadtool.ConnectionOptions;
 import dev.tether.protocol.Push;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ final class ShellSession implements AutoCloseable {
     private final Notices notices;
     private final Clock clock;
     private final Path baseDir;
-    private final ConnectOptions defaults;
+    private final ConnectionOptions defaults;
     private final ShellBench bench;
     private final ExecutorService events;
     private final AtomicReference<CompletableFuture<?>> running = new AtomicReference<>();
@@ -67,18 +68,19 @@ final class ShellSession implements AutoCloseable {
 
     private volatile ClientEvents current;
     private volatile Target target;
-    private volatile ConnectOptions connectOptions;
+    private volatile ConnectionOptions connectOptions;
     private volatile boolean pushes = true;
 
     /**
      * @param defaults the auth token and TLS settings {@code connect} uses unless it is given others
-     * @param baseDir where relative {@code @file} payloads and TLS files are found
+     * @param baseDir where relative {@code @file} payloads are found
      * @param out where command results go
      * @param notices where pushes and state changes go
      * @param clock reads "now" (and the time zone) for "connected since" and "next try in"
      * @param bench runs {@code bench}
      */
-    ShellSession(ConnectOptions defaults, Path baseDir, PrintWriter out, Notices notices, Clock clock, ShellBench bench) {
+    ShellSession(ConnectionOptions defaults, Path baseDir, PrintWriter out, Notices notices, Clock clock,
+            ShellBench bench) {
         this.defaults = defaults;
         this.connectOptions = defaults;
         this.baseDir = baseDir;
@@ -114,12 +116,12 @@ final class ShellSession implements AutoCloseable {
     }
 
     /** The shell's own connect options (its command line's), which a {@code connect} to a new target starts from. */
-    ConnectOptions defaults() {
+    ConnectionOptions defaults() {
         return defaults;
     }
 
     /** The options of the last connect. */
-    ConnectOptions connectOptions() {
+    ConnectionOptions connectOptions() {
         return connectOptions;
     }
 
@@ -174,7 +176,7 @@ final class ShellSession implements AutoCloseable {
     }
 
     /** Connects to {@code to}, replacing any client the session had, and prints the session it got. */
-    void open(Target to, ConnectOptions options) {
+    void open(Target to, ConnectionOptions options) {
         closeClient(false);
         ClientConfig.Builder config = ClientConfig.builder()
                 .endpoint(to.host(), to.port())

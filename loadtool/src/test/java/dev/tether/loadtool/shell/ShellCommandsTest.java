@@ -3,6 +3,7 @@ package dev.tether.loadtool.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.client.Backoff;
+import dev.tether.loadtool.ConnectionOptions;
 import dev.tether.server.ReferenceServer;
 import dev.tether.server.ServiceTime;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ShellCommandsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
+
+    private static final ConnectionOptions PLAIN = ConnectionOptions.of(null, false, null, false);
 
     @TempDir
     Path dir;
@@ -44,7 +46,7 @@ class ShellCommandsTest {
         output = new StringWriter();
         notices = new RecordingNotices();
         bench = new FakeBench();
-        session = new ShellSession(ConnectOptions.PLAIN, dir, new PrintWriter(output, true), notices,
+        session = new ShellSession(PLAIN, dir, new PrintWriter(output, true), notices,
                 Clock.fixed(NOW, ZoneOffset.UTC), bench);
         commands = new ShellCommands(session);
     }
@@ -330,7 +332,24 @@ class ShellCommandsTest {
                 "bench: stopping; the summary covers what ran so far (Ctrl-C again to stop waiting)",
                 "summary so far", ""));
         assertThat(bench.stopped).isTrue();
-        assertThat(bench.calls).containsExactly(List.of("--duration", "2s"));
+        // the option given, and bench's own shorter defaults for the rest
+        assertThat(bench.plans).singleElement().satisfies(plan -> {
+            assertThat(plan.duration()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(plan.clients()).isEqualTo(20);
+            assertThat(plan.warmup()).isEqualTo(Duration.ofSeconds(1));
+        });
+    }
+
+    @Test
+    void benchReadsLoadtoolRunsOptionsAndSaysWhatIsWrongWithThem() {
+        run("connect " + target());
+        assertThat(run("bench --clinets 2")).startsWith("error: Unknown options: '--clinets', '2'")
+                .contains("help bench shows its usage");
+        assertThat(run("bench --mode sideways")).startsWith("error: ").contains("'sideways' is not a mode: rate, closed, send, push, idle");
+        assertThat(run("bench --duration soon")).contains("'soon' is not a duration");
+        assertThat(run("bench --target h:1")).startsWith("error: --target is not a bench option: bench loads the "
+                + "shell's target (connect HOST:PORT changes it)");
+        assertThat(bench.plans).isEmpty();
     }
 
     @Test
@@ -340,7 +359,8 @@ class ShellCommandsTest {
         assertThat(run("help request")).startsWith("Usage: request [--timeout=DURATION] [PAYLOAD...]")
                 .contains("hex:48656c6c6f");
         assertThat(run("help connect")).startsWith("Usage: connect [--tls] [--tls-insecure] [--auth-token=TOKEN]");
-        assertThat(run("help bench")).contains("--duration DURATION");
+        assertThat(run("help bench")).contains("--duration=DURATION", "Default: 5s", "--mode=MODE", "--auth-token-file=FILE",
+                "bench's defaults are shorter");
         assertThat(run("help stauts")).startsWith("error: no command 'stauts'; did you mean 'status'?");
     }
 
