@@ -59,8 +59,8 @@ final class Wording {
                 return s + (cause.isEmpty() ? "" : " (last error: " + cause + ")");
             }
             case DRAINING:
-                return "the server at " + target + " is draining (go-away" + (cause.isEmpty() ? "" : ": " + cause)
-                        + "); the client reconnects when it closes";
+                return (cause.isEmpty() ? "the server at " + target + " is draining (go-away)" : "draining: " + cause)
+                        + "; the client reconnects when the server closes the connection";
             case CLOSED:
             default:
                 return "the connection to " + target + " is closed" + (cause.isEmpty() ? "" : " (" + cause + ")")
