@@ -177,7 +177,7 @@ final class ShellSession implements AutoCloseable {
 
     /** Connects to {@code to}, replacing any client the session had, and prints the session it got. */
     void open(Target to, ConnectionOptions options) {
-        closeClient(false);
+        // the options first: a token file that cannot be read leaves the current connection alone
         ClientConfig.Builder config = ClientConfig.builder()
                 .endpoint(to.host(), to.port())
                 .clientId("loadtool-shell")
@@ -186,9 +186,11 @@ final class ShellSession implements AutoCloseable {
         if (options.usesTls()) {
             config.tls(options.tlsOptions());
         }
+        ClientConfig built = configTuning.apply(config).build();
+        closeClient(false);
         ClientEvents listener = new ClientEvents();
         TetherClient c = TetherClient.builder()
-                .config(configTuning.apply(config).build())
+                .config(built)
                 .onPush(listener::onPush)
                 .onStateChange(listener::onStateChange)
                 .listenerExecutor(events)

@@ -268,6 +268,10 @@ class ShellCommandsTest {
             run("disconnect");
             // the order help connect shows: the target first, then the options
             assertThat(run("connect " + to + " --auth-token s3cret")).startsWith("connected to " + to);
+            // a token file that cannot be read is a message, and the connection stays
+            assertThat(run("connect " + to + " --auth-token-file missing.txt")).startsWith("error: cannot read "
+                    + "--auth-token-file missing.txt");
+            assertThat(session.prompt()).endsWith(" connected> ");
             run("disconnect");
             assertThat(run("connect")).startsWith("connected to " + to); // the last connect's token again
             run("disconnect");

@@ -66,6 +66,12 @@ class WordingTest {
         assertThat(Wording.state(ConnectionState.CLOSED, lost, Duration.ZERO, TARGET))
                 .isEqualTo("the connection to 127.0.0.1:7000 is closed; connect opens it again");
         assertThat(Wording.state(ConnectionState.CONNECTED, null, Duration.ZERO, TARGET)).isEqualTo("connected to 127.0.0.1:7000");
+        StateChange goAway = new StateChange(ConnectionState.CONNECTED, ConnectionState.DRAINING, null, 0, null,
+                new IllegalStateException("server 127.0.0.1:7000 is going away: server is shutting down"));
+        assertThat(Wording.state(ConnectionState.DRAINING, goAway, Duration.ZERO, TARGET)).isEqualTo("draining: server "
+                + "127.0.0.1:7000 is going away: server is shutting down; the client reconnects when the server closes the connection");
+        assertThat(Wording.state(ConnectionState.DRAINING, null, Duration.ZERO, TARGET))
+                .startsWith("the server at 127.0.0.1:7000 is draining (go-away);");
     }
 
     @Test
