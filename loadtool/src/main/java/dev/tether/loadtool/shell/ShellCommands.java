@@ -68,7 +68,7 @@ final class ShellCommands {
 
     ShellCommands(ShellSession session) {
         this.session = session;
-        this.out = session.out();
+        this.out = session.out;
         commandLine = new CommandLine(new Shell())
                 .addSubcommand(new Connect()).addSubcommand(new Disconnect()).addSubcommand(new Status())
                 .addSubcommand(new Ping()).addSubcommand(new Request()).addSubcommand(new Send())
@@ -237,7 +237,7 @@ final class ShellCommands {
         @Override
         public Integer call() {
             if (to != null) { // a new target starts from the shell's options
-                session.open(Target.parse(to), given.overriding(session.defaults()));
+                session.open(Target.parse(to), given.overriding(session.defaults));
                 return 0;
             }
             Target target = session.target();
@@ -287,14 +287,14 @@ final class ShellCommands {
                 return;
             }
             ClientStats s = c.stats();
-            Instant now = session.clock().instant();
+            Instant now = session.clock.instant();
             row(out, "state", s.state().name().toLowerCase(Locale.ROOT)
                     + (s.state() == ConnectionState.CONNECTED ? "" : " (" + session.whatTheClientIsDoing() + ")"));
             row(out, "target", session.target() + (session.connectOptions().usesTls() ? " (TLS)" : ""));
             row(out, "session", s.sessionId() == null ? "-" : s.sessionId());
             row(out, "endpoint", s.endpoint() == null ? "-" : Wording.endpoint(s.endpoint()));
             row(out, "connected since", s.connectedSince() == null ? "-"
-                    : Wording.since(s.connectedSince(), now, session.clock().getZone()));
+                    : Wording.since(s.connectedSince(), now, session.clock.getZone()));
             row(out, "reconnects", Long.toString(s.reconnects()));
             row(out, "heartbeat rtt", s.lastHeartbeatRtt() == null ? "none yet (ping measures one now)"
                     : Wording.duration(s.lastHeartbeatRtt()));
@@ -332,7 +332,7 @@ final class ShellCommands {
             if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
                 throw new CommandFailed("--timeout must be positive: " + DurationConverter.format(timeout));
             }
-            byte[] payload = Payloads.parse(payload(words), session.baseDir());
+            byte[] payload = Payloads.parse(payload(words), session.baseDir);
             TetherClient c = session.requireConnected("request");
             long start = System.nanoTime();
             CompletableFuture<byte[]> response = timeout == null ? c.request(payload) : c.request(payload, timeout);
@@ -353,7 +353,7 @@ final class ShellCommands {
 
         @Override
         public void run() {
-            byte[] payload = Payloads.parse(payload(words), session.baseDir());
+            byte[] payload = Payloads.parse(payload(words), session.baseDir);
             TetherClient c = session.client();
             if (c == null || c.state() == ConnectionState.CLOSED || c.state() == ConnectionState.IDLE) {
                 throw new CommandFailed("cannot send: " + session.whatTheClientIsDoing());
@@ -367,7 +367,7 @@ final class ShellCommands {
             CompletableFuture<Void> queued = c.send(payload);
             queued.whenComplete((v, e) -> {
                 if (e != null) {
-                    session.notices().print("[send] a queued send of " + payload.length + " bytes failed: "
+                    session.notices.print("[send] a queued send of " + payload.length + " bytes failed: "
                             + Wording.error(e));
                 }
             });
@@ -419,7 +419,7 @@ final class ShellCommands {
             if (t == null) {
                 throw new CommandFailed("bench needs a target: connect host:port first");
             }
-            ShellBench.Handle run = session.bench().start(t, load, connection.overriding(session.connectOptions()), out);
+            ShellBench.Handle run = session.bench.start(t, load, connection.overriding(session.connectOptions()), out);
             int exit;
             try {
                 exit = session.await(run.result().copy(), null);

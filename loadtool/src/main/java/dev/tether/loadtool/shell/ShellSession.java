@@ -51,12 +51,18 @@ final class ShellSession implements AutoCloseable {
     /** How much longer than the client's own close timeout {@code disconnect} and {@code exit} wait. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
-    private final PrintWriter out;
-    private final Notices notices;
-    private final Clock clock;
-    private final Path baseDir;
-    private final ConnectionOptions defaults;
-    private final ShellBench bench;
+    /** Where command results go. */
+    final PrintWriter out;
+    /** Where pushes and state changes go. */
+    final Notices notices;
+    /** Reads "now" (and the time zone) for "connected since" and "next try in". */
+    final Clock clock;
+    /** Where relative {@code @file} payloads are found. */
+    final Path baseDir;
+    /** The shell's own auth token and TLS (its command line's), which a {@code connect} to a new target starts from. */
+    final ConnectionOptions defaults;
+    /** Runs {@code bench}. */
+    final ShellBench bench;
     private final ExecutorService events;
     private final AtomicReference<CompletableFuture<?>> running = new AtomicReference<>();
 
@@ -71,14 +77,7 @@ final class ShellSession implements AutoCloseable {
     private volatile ConnectionOptions connectOptions;
     private volatile boolean pushes = true;
 
-    /**
-     * @param defaults the auth token and TLS settings {@code connect} uses unless it is given others
-     * @param baseDir where relative {@code @file} payloads are found
-     * @param out where command results go
-     * @param notices where pushes and state changes go
-     * @param clock reads "now" (and the time zone) for "connected since" and "next try in"
-     * @param bench runs {@code bench}
-     */
+    /** A session without a connection yet; the parameters are the fields of the same names. */
     ShellSession(ConnectionOptions defaults, Path baseDir, PrintWriter out, Notices notices, Clock clock,
             ShellBench bench) {
         this.defaults = defaults;
@@ -93,31 +92,6 @@ final class ShellSession implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-    }
-
-    PrintWriter out() {
-        return out;
-    }
-
-    Notices notices() {
-        return notices;
-    }
-
-    Clock clock() {
-        return clock;
-    }
-
-    Path baseDir() {
-        return baseDir;
-    }
-
-    ShellBench bench() {
-        return bench;
-    }
-
-    /** The shell's own connect options (its command line's), which a {@code connect} to a new target starts from. */
-    ConnectionOptions defaults() {
-        return defaults;
     }
 
     /** The options of the last connect. */
@@ -136,6 +110,7 @@ final class ShellSession implements AutoCloseable {
         return c == null ? null : c.client;
     }
 
+    /** Whether pushes and state changes are printed ({@code pushes on|off}). */
     boolean pushes() {
         return pushes;
     }

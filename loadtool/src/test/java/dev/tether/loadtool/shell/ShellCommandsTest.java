@@ -209,9 +209,16 @@ class ShellCommandsTest {
         assertThat(notices.await("first", WAIT)).isEqualTo("[push news] first");
 
         assertThat(run("pushes off")).isEqualTo("pushes off" + System.lineSeparator());
+        long framesIn = session.client().stats().framesIn();
         server.broadcast(null, "hidden".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        run("request barrier"); // the push came before the response on the same connection ...
-        session.awaitEvents(WAIT); // ... and has been handled (not printed) by now
+        run("request barrier");
+        // the server's loop may answer the request before it runs the push task: wait for both frames ...
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (session.client().stats().framesIn() < framesIn + 2) {
+            assertThat(System.nanoTime()).as("the push and the response arrive").isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        session.awaitEvents(WAIT); // ... and the push has been handled (not printed) by now
         run("pushes on");
         server.broadcast(null, "shown".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(notices.await("shown", WAIT)).isEqualTo("[push] shown");
