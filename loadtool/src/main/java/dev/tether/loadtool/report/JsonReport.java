@@ -80,8 +80,11 @@ public final class JsonReport {
         root.put("histograms", histograms);
         root.put("warmup", warmup);
 
+        root.put("interrupted", r.interrupted());
+        root.put("failure", r.failure());
         List<Object> sloList = new ArrayList<>();
-        boolean passed = true;
+        // A run cut short or failed never passes, whatever its thresholds say.
+        boolean passed = !r.interrupted() && r.failure() == null;
         if (slos != null) {
             for (Slo.Result s : slos) {
                 Map<String, Object> e = new LinkedHashMap<>();

@@ -62,6 +62,8 @@ public final class RunReport {
     private final EnumMap<Metric, Histogram> warmup = new EnumMap<>(Metric.class);
     private final Timeline timeline = new Timeline();
     private int runs = 1;
+    private boolean interrupted;
+    private String failure;
 
     /**
      * Adds one interval histogram. {@code warmup} intervals are kept apart and are not the result.
@@ -125,6 +127,24 @@ public final class RunReport {
 
     public Map<String, Long> counters() {
         return Collections.unmodifiableMap(counters);
+    }
+
+    /** Whether the run was stopped before its plan ended (Ctrl-C, SIGTERM). */
+    public boolean interrupted() {
+        return interrupted;
+    }
+
+    public void interrupted(boolean value) {
+        interrupted = value;
+    }
+
+    /** Why the run could not do its job (nothing could connect, ...); {@code null} when it could. */
+    public String failure() {
+        return failure;
+    }
+
+    public void failure(String why) {
+        failure = why;
     }
 
     /** How many runs (hlog files) this report merges; 1 for a live run. */
@@ -230,6 +250,9 @@ public final class RunReport {
     /** What a reader must not miss: the generator fell short of its plan, or was the bottleneck. */
     public List<String> warnings() {
         List<String> w = new ArrayList<>();
+        if (interrupted) {
+            w.add("the run was interrupted before its plan ended: the result covers only the time it ran");
+        }
         long target = counter(CLIENTS_TARGET);
         if (target > 0 && hasCounter(CLIENTS_PEAK) && counter(CLIENTS_PEAK) < target) {
             w.add(String.format(Locale.ROOT, "only %d of %d clients were connected at the peak", counter(CLIENTS_PEAK), target));

@@ -163,8 +163,7 @@ final class ClientPool implements LoadClients {
                 metrics.result.record(Metric.CONNECT, now - start);
                 lastConnected.accumulateAndGet(now, Math::max);
             } else {
-                metrics.connectFailures.increment();
-                metrics.error(metrics.kindOf(e));
+                metrics.connectFailed(e);
             }
         });
     }

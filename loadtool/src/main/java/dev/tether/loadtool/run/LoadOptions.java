@@ -1,6 +1,7 @@
 package dev.tether.loadtool.run;
 
 import dev.tether.loadtool.ConnectionOptions;
+import dev.tether.loadtool.OutputFiles;
 import dev.tether.loadtool.report.Slo;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,8 +93,8 @@ public final class LoadOptions {
     Path html;
 
     @Option(names = "--slo", paramLabel = "THRESHOLD", converter = Slo.Converter.class,
-            description = "A threshold the run must meet, repeatable: p99<20ms, p99.9<50ms, errors<0.1%%, connect.p99<200ms, "
-                    + "push.p50<5ms, heartbeat.max<100ms, rate>900, connected>=100%%, late<1%%. Broken: exit code 3. An unknown metric: exit code 2.")
+            description = "A threshold the run must meet, repeatable (see Thresholds below). Broken: exit code 3. "
+                    + "An unknown metric: exit code 2.")
     List<Slo> slos = new ArrayList<>();
 
     /**
@@ -112,6 +113,25 @@ public final class LoadOptions {
                 .authToken(connection.authToken())
                 .serverServiceTime(serverServiceTime).pushRate(pushRate).hlog(hlog).lateThreshold(lateThreshold)
                 .drainTimeout(drainTimeout).ioThreads(ioThreads);
+    }
+
+    /**
+     * Checks, before anything runs, that the output files can be written.
+     *
+     * @throws IllegalArgumentException naming the option, the file and the operating system's reason
+     */
+    public void checkOutputs() {
+        OutputFiles.checkWritable("--json", json);
+        OutputFiles.checkWritable("--html", html);
+        OutputFiles.checkWritable("--hlog", hlog);
+    }
+
+    /** Lists the files of a finished run that the report does not list itself (the {@code .hlog}). */
+    public void listOtherFiles(java.io.PrintWriter out) {
+        if (hlog != null) {
+            out.println("  hlog        " + hlog);
+            out.flush();
+        }
     }
 
     /** The {@code --slo} thresholds, in the order given. */

@@ -1,5 +1,6 @@
 package dev.tether.loadtool.run;
 
+import dev.tether.server.Durations;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -71,10 +72,10 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
             throw new IllegalArgumentException("connect rate must be positive: " + connectRate);
         }
         if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("duration must be positive: " + duration);
+            throw new IllegalArgumentException("duration must be positive: " + Durations.format(duration));
         }
         if (warmup.isNegative()) {
-            throw new IllegalArgumentException("warmup must not be negative: " + warmup);
+            throw new IllegalArgumentException("warmup must not be negative: " + Durations.format(warmup));
         }
         if (mode.scheduled() && !(rate > 0)) {
             throw new IllegalArgumentException("rate must be positive in mode " + mode.label() + ": " + rate);
@@ -86,7 +87,19 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
             throw new IllegalArgumentException("size must not be negative: " + size);
         }
         if (heartbeat != null && (heartbeat.isNegative() || heartbeat.isZero())) {
-            throw new IllegalArgumentException("heartbeat must be positive: " + heartbeat);
+            throw new IllegalArgumentException("heartbeat must be positive: " + Durations.format(heartbeat));
+        }
+        if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("request timeout must be positive: "
+                    + (requestTimeout == null ? "none" : Durations.format(requestTimeout)));
+        }
+        if (lateThreshold == null || lateThreshold.isNegative()) {
+            throw new IllegalArgumentException("late threshold must not be negative: "
+                    + (lateThreshold == null ? "none" : Durations.format(lateThreshold)));
+        }
+        if (drainTimeout == null || drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("drain timeout must not be negative: "
+                    + (drainTimeout == null ? "none" : Durations.format(drainTimeout)));
         }
         if (serverServiceTime != null) {
             dev.tether.server.ServiceTime.parse(serverServiceTime); // throws IllegalArgumentException naming the value

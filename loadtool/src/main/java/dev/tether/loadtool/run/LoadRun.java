@@ -30,11 +30,13 @@ import org.HdrHistogram.Histogram;
  * System.out.print(TextReport.render(result.report(), List.of()));
  * }</pre>
  *
- * <p>Phases: pre-flight checks (open files, ephemeral ports); the embedded reference server when the plan
- * has no target; the ramp (clients connected at the connect rate, connect times recorded); warm-up
- * (recorded apart); the measured period; a drain in which late and outstanding operations finish.
- * One pacer thread (the caller's) walks the constant-rate schedule and one reporter thread reads the
- * histograms each second: the generator has no thread per client.
+ * <p>Phases, one method each in {@link #execute()}: pre-flight checks (open files, ephemeral ports); the server
+ * (the embedded reference server when the plan has no target); the ramp (clients connected at the connect rate,
+ * connect times recorded); drive (warm-up, recorded apart, then the measured period); a drain in which late and
+ * outstanding operations finish; the report. What differs between modes (the loop, the metric, the counters) is
+ * the mode's {@link Workload}. The caller's thread drives the load and one reporter thread reads the histograms
+ * each second: the generator has no thread per client. Time comes from a {@link RunClock}, so tests run whole
+ * runs on fake time.
  */
 public final class LoadRun {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
@@ -70,7 +72,7 @@ public final class LoadRun {
         this.plan = plan;
         this.workload = plan.mode().workload(plan);
         this.out = out;
-        this.live = new LiveLine(out, terminal);
+        this.live = LiveLine.forOutput(out, terminal);
         this.limits = limits;
         this.clock = clock;
         this.clientsFactory = clientsFactory;
@@ -124,7 +126,7 @@ public final class LoadRun {
             drain();
             return completed();
         } catch (RunFailed e) {
-            return failed(e.getMessage(), e.withReport ? report : null);
+            return failed(e.getMessage(), e.withReport ? failedReport(e.getMessage()) : null);
         } catch (RuntimeException e) {
             return failed(e.toString(), null);
         } finally {
@@ -221,8 +223,9 @@ public final class LoadRun {
         }
         if (clients.connected() == 0) {
             reporter.stop();
-            throw new RunFailed("no client could connect to " + report.info(RunReport.TARGET) + ": "
-                    + String.join(", ", metrics.errors().keySet()), true);
+            String why = String.join("; ", metrics.connectFailureReasons());
+            throw new RunFailed("no client could connect to " + report.info(RunReport.TARGET)
+                    + (why.isEmpty() ? (stopRequested ? ": stopped during the ramp" : "") : ": " + why), true);
         }
         rampNanos = clients.rampNanos();
         heapAfterRamp = heapAfterGc();
@@ -265,6 +268,7 @@ public final class LoadRun {
         report.counter(RunReport.HEAP_BASELINE_BYTES, heapBaseline);
         // Completed operations are the values in the result histogram, the source of truth of every figure.
         workload.report(report, period.measureStart);
+        report.interrupted(stopRequested);
         metrics.errors().forEach((k, v) -> report.counter(RunReport.ERRORS_PREFIX + k, v));
         if (plan.embedded()) {
             report.info("embedded", "true (CPU and heap include the server)");
@@ -273,6 +277,21 @@ public final class LoadRun {
             hlog.summary(report.info(), report.counters());
         }
         return new RunResult(RunResult.Outcome.COMPLETED, report, null);
+    }
+
+    /** What a failed run knows: the plan's clients, the connect failures by kind, and why it failed. */
+    private RunReport failedReport(String why) {
+        report.failure(why);
+        report.interrupted(stopRequested);
+        report.counter(RunReport.CLIENTS_TARGET, plan.clients());
+        report.counter(RunReport.CLIENTS_CONNECTED, clients == null ? 0 : clients.connected());
+        report.counter(RunReport.CLIENTS_PEAK, reporter == null ? 0 : reporter.peakConnected());
+        report.counter(RunReport.CONNECT_FAILURES, metrics == null ? 0 : metrics.connectFailures.sum());
+        report.counter(RunReport.TARGET_CONNECT_RATE, Math.round(plan.connectRate()));
+        if (metrics != null) {
+            metrics.errors().forEach((k, v) -> report.counter(RunReport.ERRORS_PREFIX + k, v));
+        }
+        return report;
     }
 
     private RunResult failed(String message, RunReport partial) {

@@ -1,11 +1,16 @@
 package dev.tether.loadtool.run;
 
 import dev.tether.loadtool.ConnectionOptions;
+import dev.tether.loadtool.ExitCodes;
+import dev.tether.loadtool.IoMessages;
+import dev.tether.loadtool.report.JsonReport;
 import dev.tether.loadtool.report.ReportOutput;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,7 +35,19 @@ import picocli.CommandLine.Spec;
                 "Open model (--mode rate): every request has an intended send time on a constant-rate schedule and its latency "
                         + "counts from that time, so a stalled server shows in every request it delayed (coordinated omission corrected "
                         + "like wrk2); the uncorrected send-to-response time is reported beside it as service time.",
-                "Exit codes: 0 ok, 1 the run failed, 2 usage error or the plan does not fit this machine, 3 an --slo threshold was broken."})
+                "Exit codes: 0 ok, 1 the run failed, 2 usage error or the plan does not fit this machine, 3 an --slo threshold was broken, "
+                        + "130 (Ctrl-C) or 143 (SIGTERM) the run was interrupted: its partial result is printed and written, marked interrupted."},
+        // One example a line, each shorter than 80 columns: help text wraps at '-' and '.', which would cut them apart.
+        footerHeading = "%nThresholds (--slo; quote them in a shell):%n",
+        footer = {"  p99<20ms  p99.9<50ms  connect.p99<200ms  push.p50<5ms  heartbeat.max<100ms",
+                "  errors<0.1%%  rate>900  connected>=100%%  late<1%%  reconnects<1",
+                "%nExamples:",
+                "  loadtool run",
+                "  loadtool run --clients 5000 --rate 20000 --duration 1m30s",
+                "  loadtool run --mode closed --outstanding 4 --json run.json --hlog run.hlog",
+                "  loadtool run --target 10.0.0.5:7000 --source-address 10.0.0.2-10.0.0.9",
+                "  loadtool run --target 10.0.0.5:7000 --source-address 10.0.0.2,10.0.0.3",
+                "  loadtool run --slo 'p99<20ms' --slo 'errors<0.1%%' --html run.html"})
 public final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -42,8 +59,8 @@ public final class RunCommand implements Callable<Integer> {
     List<String> targets = new ArrayList<>();
 
     @Option(names = "--source-address", paramLabel = "ADDRESSES",
-            description = "Local addresses to connect from, taken in turn: a list (10.0.0.2,10.0.0.3) or a range "
-                    + "(127.0.0.2-127.0.0.40); repeatable. Each address has its own ephemeral ports. Default: the kernel picks.")
+            description = "Local addresses to connect from, taken in turn: a list separated by commas or a range FIRST-LAST "
+                    + "(see Examples); repeatable. Each address has its own ephemeral ports. Default: the kernel picks.")
     List<String> sourceAddresses = new ArrayList<>();
 
     @Mixin
@@ -57,8 +74,15 @@ public final class RunCommand implements Callable<Integer> {
         LoadPlan plan = plan();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        try {
+            load.checkOutputs();
+        } catch (IllegalArgumentException e) {
+            err.println("loadtool run: " + e.getMessage());
+            return ExitCodes.RUN_FAILED;
+        }
         LoadRun run = LoadRun.create(plan, out, System.console() != null, ResourceLimits.current());
-        // Ctrl-C ends the run early but still prints (and writes) the result so far.
+        // Ctrl-C or SIGTERM ends the run early but still prints (and writes) the result so far, marked interrupted.
+        // A shutdown hook, the supported way to hear both; the JVM then exits with 128 + the signal's number.
         CountDownLatch reported = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             run.stop();
@@ -71,10 +95,16 @@ public final class RunCommand implements Callable<Integer> {
         boolean hooked = addHook(hook);
         try {
             RunResult result = run.execute();
-            if (result.outcome() != RunResult.Outcome.COMPLETED) {
-                return result.exitCode();
+            switch (result.outcome()) {
+                case COMPLETED:
+                    int code = ReportOutput.finish(result.report(), load.slos(), load.json(), load.html(), out, err);
+                    load.listOtherFiles(out);
+                    return result.interrupted() && code != ExitCodes.RUN_FAILED ? ExitCodes.INTERRUPTED : code;
+                case FAILED:
+                    return writeFailure(result, out, err);
+                default:
+                    return result.exitCode();
             }
-            return ReportOutput.finish(result.report(), load.slos(), load.json(), load.html(), out, err);
         } finally {
             reported.countDown();
             if (hooked) {
@@ -85,6 +115,23 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** A failed run still writes the JSON that was asked for, with the failure in it, and lists what it wrote. */
+    private int writeFailure(RunResult result, PrintWriter out, PrintWriter err) {
+        if (result.report() != null && load.json() != null) {
+            try {
+                JsonReport.write(load.json(), result.report(), List.of());
+                out.println("  json        " + load.json());
+            } catch (IOException e) {
+                err.println("loadtool run: cannot write --json " + load.json() + ": " + IoMessages.reason(e));
+            }
+        }
+        if (load.hlog() != null && Files.exists(load.hlog())) {
+            load.listOtherFiles(out);
+        }
+        out.flush();
+        return result.exitCode();
     }
 
     private static boolean addHook(Thread hook) {

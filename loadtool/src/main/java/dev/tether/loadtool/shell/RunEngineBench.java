@@ -29,6 +29,7 @@ final class RunEngineBench implements ShellBench {
     @Override
     public Handle start(Target target, LoadOptions load, ConnectionOptions connection, PrintWriter out) {
         LoadPlan plan = plan(load, connection, target);
+        load.checkOutputs();
         List<Slo> slos = load.slos();
         Path json = load.json();
         Path html = load.html();
@@ -44,7 +45,9 @@ final class RunEngineBench implements ShellBench {
                     }
                     result.complete(r.exitCode());
                 } else {
-                    result.complete(ReportOutput.finish(r.report(), slos, json, html, out, out));
+                    int code = ReportOutput.finish(r.report(), slos, json, html, out, out);
+                    load.listOtherFiles(out);
+                    result.complete(code);
                 }
             } catch (Throwable t) {
                 result.completeExceptionally(t);

@@ -115,6 +115,8 @@ class LoadRunTest {
 
         assertThat(result.outcome()).isEqualTo(RunResult.Outcome.FAILED);
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.message()).contains("no client could connect").contains("CONNECT_FAILED");
+        assertThat(result.message()).contains("no client could connect").endsWith(": Connection refused");
+        assertThat(result.report().failure()).isEqualTo(result.message());
+        assertThat(result.report().counter(RunReport.ERRORS_PREFIX + "CONNECT_FAILED")).isEqualTo(3);
     }
 }

@@ -76,5 +76,8 @@ class RunEngineBenchTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clients must be at least 1");
         assertThatThrownBy(() -> bench.start(t, load(), ConnectionOptions.of("", false, null, false), out))
                 .hasMessageContaining("--auth-token is empty");
+        // output files are checked before anything runs
+        assertThatThrownBy(() -> bench.start(t, load("--json", "/no/such/folder/r.json"), PLAIN, out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--json");
     }
 }
