@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -90,7 +89,7 @@ final class ShellCommands {
         });
         // bench's own defaults, shown by help bench; the options' other defaults are loadtool run's
         commandLine.getSubcommands().get("bench").setDefaultValueProvider(
-                option -> option instanceof OptionSpec o ? Bench.DEFAULTS.get(o.longestName()) : null);
+                option -> option instanceof OptionSpec o ? Bench.defaultOf(o.longestName()) : null);
         for (String payloadCommand : List.of("request", "send")) {
             // the first word that is not an option starts the payload: no options are looked for after it
             commandLine.getSubcommands().get(payloadCommand).setStopAtPositional(true);
@@ -400,12 +399,17 @@ final class ShellCommands {
     @Command(name = "bench", description = "a short load run against the current target with the options and "
             + "summary of loadtool run", footer = {"The target is the shell's (connect HOST:PORT changes it); the auth "
                     + "token and TLS are the shell's unless given here.",
-                    "bench's defaults are shorter than loadtool run's: " + Bench.DEFAULTS_TEXT + "."})
+                    "bench's defaults are shorter than loadtool run's: " + Bench.DEFAULTS + "."})
     final class Bench implements Runnable {
-        /** A bench is short unless told otherwise. */
-        static final Map<String, String> DEFAULTS = Map.of("--clients", "20", "--duration", "5s", "--warmup", "1s",
-                "--rate", "1000");
-        static final String DEFAULTS_TEXT = "--clients 20 --duration 5s --warmup 1s --rate 1000";
+        /** A bench is short unless told otherwise: these options' defaults, as they would be typed. */
+        static final String DEFAULTS = "--clients 20 --duration 5s --warmup 1s --rate 1000";
+
+        /** The default {@link #DEFAULTS} gives {@code option}, or null to keep {@code loadtool run}'s. */
+        static String defaultOf(String option) {
+            List<String> words = List.of(DEFAULTS.split(" "));
+            int at = words.indexOf(option);
+            return at >= 0 ? words.get(at + 1) : null;
+        }
 
         @Mixin
         LoadOptions load;
