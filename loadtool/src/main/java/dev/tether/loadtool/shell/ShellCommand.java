@@ -73,6 +73,11 @@ public final class ShellCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--target: " + e.getMessage());
         }
+        try {
+            connection.authToken(); // as loadtool run does: a token that cannot be read is a usage error at once
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         ConnectionOptions defaults = connection;
         Path baseDir = Path.of("").toAbsolutePath();
         ShellBench bench = new RunEngineBench();
