@@ -8,7 +8,6 @@ import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
 import dev.tether.protocol.Hello;
 import dev.tether.protocol.Message;
-import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Ping;
 import dev.tether.protocol.Pong;
 import dev.tether.protocol.Protocol;
@@ -72,8 +71,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
         if (ssl != null) {
             p.addBefore(ctx.name(), "tls", ssl);
         }
-        p.addBefore(ctx.name(), "frameDecoder", new FrameDecoder(client.config().maxFrameLength()));
-        p.addBefore(ctx.name(), "frameEncoder", FrameEncoder.INSTANCE);
+        // The codec counts every frame into the client's totals: nothing else in the SDK counts.
+        p.addBefore(ctx.name(), "frameDecoder", new FrameDecoder(client.config().maxFrameLength(), client.counters()));
+        p.addBefore(ctx.name(), "frameEncoder", new FrameEncoder(client.counters()));
     }
 
     /** After the welcome: heartbeats start (the connect timeout guarded the handshake until now). */
@@ -97,9 +97,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Message m = (Message) msg;
-        // A response is the common case: its size is known without the encoder's general computation.
-        client.countIn(m instanceof Response r ? Protocol.LENGTH_FIELD_SIZE + Protocol.HEADER_SIZE + r.payload().length
-                : MessageEncoder.encodedSize(m));
         switch (m.type()) {
             case WELCOME -> {
                 if (handshakeDone) {
@@ -151,7 +148,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     void closeWithError(ChannelHandlerContext ctx, ErrorCode code, String text) {
         if (ctx.channel().isActive()) {
             String t = text.length() > 200 ? text.substring(0, 200) : text;
-            client.countOut(MessageEncoder.encodedSize(new ErrorMessage(0, code, t)));
             ctx.writeAndFlush(new ErrorMessage(0, code, t)).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
@@ -207,11 +203,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     }
 
     // --- heartbeat ---
-
-    @Override
-    public void onPingSent(Ping ping) {
-        client.countOut(MessageEncoder.encodedSize(ping));
-    }
 
     @Override
     public void onDeadPeer(long timeoutMillis) {

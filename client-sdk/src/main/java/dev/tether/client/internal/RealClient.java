@@ -20,7 +20,6 @@ import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
 import dev.tether.protocol.Message;
-import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Ping;
 import dev.tether.protocol.Protocol;
 import dev.tether.protocol.Push;
@@ -41,8 +40,6 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -99,31 +96,7 @@ public final class RealClient implements TetherClient {
     private volatile Instant connectedSince;
     private volatile long reconnects;
     private volatile long lastRttNanos = -1;
-    // Hot counters: written only on the loop with release stores (no fence on the request path), read with
-    // acquire loads by stats().
-    private long framesIn;
-    private long framesOut;
-    private long bytesIn;
-    private long bytesOut;
-    private int requestsInFlight;
-    private static final VarHandle FRAMES_IN;
-    private static final VarHandle FRAMES_OUT;
-    private static final VarHandle BYTES_IN;
-    private static final VarHandle BYTES_OUT;
-    private static final VarHandle REQUESTS_IN_FLIGHT;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            FRAMES_IN = l.findVarHandle(RealClient.class, "framesIn", long.class);
-            FRAMES_OUT = l.findVarHandle(RealClient.class, "framesOut", long.class);
-            BYTES_IN = l.findVarHandle(RealClient.class, "bytesIn", long.class);
-            BYTES_OUT = l.findVarHandle(RealClient.class, "bytesOut", long.class);
-            REQUESTS_IN_FLIGHT = l.findVarHandle(RealClient.class, "requestsInFlight", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private final ClientCounters counters = new ClientCounters();
 
     // ---- loop-confined ----
     /** The connection new writes go to (connecting or connected); null when none. */
@@ -264,9 +237,8 @@ public final class RealClient implements TetherClient {
     public ClientStats stats() {
         long rtt = lastRttNanos;
         return new ClientStats(state, sessionId, connectedEndpoint, connectedSince, reconnects,
-                rtt < 0 ? null : Duration.ofNanos(rtt), (long) FRAMES_IN.getAcquire(this), (long) FRAMES_OUT.getAcquire(this),
-                (long) BYTES_IN.getAcquire(this), (long) BYTES_OUT.getAcquire(this), (int) REQUESTS_IN_FLIGHT.getAcquire(this),
-                buffer.size(), buffer.bytes());
+                rtt < 0 ? null : Duration.ofNanos(rtt), counters.framesIn(), counters.framesOut(), counters.bytesIn(),
+                counters.bytesOut(), counters.requestsInFlight(), buffer.size(), buffer.bytes());
     }
 
     @Override
@@ -592,8 +564,7 @@ public final class RealClient implements TetherClient {
         if (op instanceof RequestOp r) {
             long id = c.registry.register(r);
             r.connection = c;
-            REQUESTS_IN_FLIGHT.setRelease(this, requestsInFlight + 1);
-            countOut(r.frameSize());
+            counters.requestWritten();
             Request msg = new Request(id, r.payload);
             if (flush) {
                 c.channel.writeAndFlush(msg, c.channel.voidPromise());
@@ -602,7 +573,6 @@ public final class RealClient implements TetherClient {
             }
         } else {
             SendOp s = (SendOp) op;
-            countOut(s.frameSize());
             Send msg = new Send(s.payload);
             var promise = c.channel.newPromise().addListener(s);
             if (flush) {
@@ -615,7 +585,6 @@ public final class RealClient implements TetherClient {
 
     /** Writes a control frame (hello, pong, ping). */
     void write(Connection c, Message m, boolean flush) {
-        countOut(MessageEncoder.encodedSize(m));
         if (flush) {
             c.channel.writeAndFlush(m, c.channel.voidPromise());
         } else {
@@ -657,7 +626,7 @@ public final class RealClient implements TetherClient {
             log.debug("{}: response to unknown or timed-out request {}", this, id);
             return;
         }
-        REQUESTS_IN_FLIGHT.setRelease(this, requestsInFlight - 1);
+        counters.requestsDone(1);
         timeouts.remove(r);
         if (error == null) {
             r.future.complete(payload);
@@ -680,7 +649,7 @@ public final class RealClient implements TetherClient {
         if (r.inBuffer) {
             buffer.remove(r);
         } else if (c != null && c.registry.remove(r.id) != null) {
-            REQUESTS_IN_FLIGHT.setRelease(this, requestsInFlight - 1);
+            counters.requestsDone(1);
         }
         r.future.completeExceptionally(new RequestTimeoutException("no response to request " + r.id
                 + (c == null ? " (still in the send buffer, " + state + ")" : " from " + describe(c.endpoint))
@@ -709,7 +678,7 @@ public final class RealClient implements TetherClient {
 
     private void failInFlight(Connection c, Throwable cause) {
         List<RequestOp> ops = c.registry.drain();
-        REQUESTS_IN_FLIGHT.setRelease(this, requestsInFlight - ops.size());
+        counters.requestsDone(ops.size());
         for (RequestOp r : ops) {
             r.fail(cause);
         }
@@ -752,14 +721,9 @@ public final class RealClient implements TetherClient {
         lastRttNanos = rttNanos;
     }
 
-    void countIn(int bytes) {
-        FRAMES_IN.setRelease(this, framesIn + 1);
-        BYTES_IN.setRelease(this, bytesIn + bytes);
-    }
-
-    void countOut(int bytes) {
-        FRAMES_OUT.setRelease(this, framesOut + 1);
-        BYTES_OUT.setRelease(this, bytesOut + bytes);
+    /** What the codec of every connection counts into. */
+    ClientCounters counters() {
+        return counters;
     }
 
     // =====================================================================================
@@ -799,7 +763,7 @@ public final class RealClient implements TetherClient {
     }
 
     private void maybeCloseGracefully() {
-        if (requestsInFlight > 0) {
+        if (counters.requestsInFlightOnLoop() > 0) {
             return;
         }
         closeConnectionsAfterWrites();

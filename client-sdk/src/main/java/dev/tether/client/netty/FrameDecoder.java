@@ -19,12 +19,24 @@ import java.util.List;
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     private final int maxFrameLength;
+    private final FrameCounters counters;
     private boolean failed;
 
-    public FrameDecoder(int maxFrameLength) {
+    /**
+     * @param maxFrameLength the largest length prefix accepted
+     * @param counters told of every decoded frame and its size on the wire (length prefix included)
+     */
+    public FrameDecoder(int maxFrameLength, FrameCounters counters) {
         this.maxFrameLength = maxFrameLength;
+        this.counters = java.util.Objects.requireNonNull(counters, "counters");
     }
 
+    /** A decoder that counts nothing. */
+    public FrameDecoder(int maxFrameLength) {
+        this(maxFrameLength, FrameCounters.NONE);
+    }
+
+    /** A decoder for frames up to {@link Protocol#DEFAULT_MAX_FRAME_LENGTH} that counts nothing. */
     public FrameDecoder() {
         this(Protocol.DEFAULT_MAX_FRAME_LENGTH);
     }
@@ -55,6 +67,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 throw e;
             }
             in.readerIndex(start + Protocol.LENGTH_FIELD_SIZE + length);
+            counters.frameIn(Protocol.LENGTH_FIELD_SIZE + length);
         }
     }
 
