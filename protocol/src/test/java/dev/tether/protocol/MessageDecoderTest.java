@@ -151,7 +151,7 @@ class MessageDecoderTest {
         ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length - 4);
         direct.put(bytes, 4, bytes.length - 4).flip();
 
-        assertThat(MessageDecoder.decodeFrame(direct)).isEqualTo(m);
+        assertThat(FrameParser.parse(direct)).isEqualTo(m);
         assertThat(direct.hasRemaining()).isFalse();
     }
 
@@ -159,7 +159,7 @@ class MessageDecoderTest {
     void decodeFrameConsumesTheFrameEvenWhenItFails() {
         ByteBuffer frame = ByteBuffer.wrap(HEX.parseHex("5401030000000000000000000000000000000001ff"));
 
-        assertThatThrownBy(() -> MessageDecoder.decodeFrame(frame)).isInstanceOf(ProtocolException.class);
+        assertThatThrownBy(() -> FrameParser.parse(frame)).isInstanceOf(ProtocolException.class);
         assertThat(frame.hasRemaining()).isFalse();
     }
 
@@ -260,19 +260,19 @@ class MessageDecoderTest {
         }
         ByteBuffer f = frame.flip();
 
-        assertThat(catchProtocolException(() -> MessageDecoder.decodeFrame(f)).code())
+        assertThat(catchProtocolException(() -> FrameParser.parse(f)).code())
                 .isEqualTo(ProtocolException.Code.INVALID_FIELD);
     }
 
     @Test
     void errorMessagesNameTheOffendingValue() {
-        assertThat(catchProtocolException(() -> MessageDecoder.checkLength(0x7fffffff, 1 << 20)))
+        assertThat(catchProtocolException(() -> FrameParser.checkLength(0x7fffffff, 1 << 20)))
                 .hasMessageContaining("2147483647").hasMessageContaining("1048576");
-        assertThat(catchProtocolException(() -> MessageDecoder.checkLength(0x47455420, 1 << 20)))
+        assertThat(catchProtocolException(() -> FrameParser.checkLength(0x47455420, 1 << 20)))
                 .hasMessageContaining("HTTP");
-        assertThat(catchProtocolException(() -> MessageDecoder.checkLength(5, 1 << 20)))
+        assertThat(catchProtocolException(() -> FrameParser.checkLength(5, 1 << 20)))
                 .hasMessageContaining("5");
-        assertThat(catchProtocolException(() -> MessageDecoder.decodeFrame(
+        assertThat(catchProtocolException(() -> FrameParser.parse(
                 ByteBuffer.wrap(HEX.parseHex("540101000000000000000000" + "01000075300009" + "41")))))
                 .hasMessageContaining("HELLO").hasMessageContaining("clientId");
     }
@@ -280,8 +280,8 @@ class MessageDecoderTest {
     @Test
     void httpAndTlsAreRecognisedOnlyWhereALengthIsOutOfRange() throws Exception {
         // "GET " as a length (1195725856) is legal if someone configured a 2 GiB limit: then it is a length.
-        MessageDecoder.checkLength(0x47455420, Integer.MAX_VALUE);
-        assertThat(catchProtocolException(() -> MessageDecoder.checkLength(0x16030100, 1 << 20)).code())
+        FrameParser.checkLength(0x47455420, Integer.MAX_VALUE);
+        assertThat(catchProtocolException(() -> FrameParser.checkLength(0x16030100, 1 << 20)).code())
                 .isEqualTo(ProtocolException.Code.NOT_TETHER_TLS);
     }
 
@@ -368,10 +368,10 @@ class MessageDecoderTest {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             try {
                 int length = buf.getInt();
-                MessageDecoder.checkLength(length, 4096);
+                FrameParser.checkLength(length, 4096);
                 if (buf.remaining() >= length) {
                     buf.limit(4 + length);
-                    assertThat(MessageDecoder.decodeFrame(buf)).isNotNull();
+                    assertThat(FrameParser.parse(buf)).isNotNull();
                 }
             } catch (ProtocolException expected) {
                 ok = false;
