@@ -17,15 +17,19 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLException;
 
 /**
  * How a socket becomes a {@link Connection}: picks the next endpoint (round robin over the configured
- * ones), resolves its name at each attempt (so a DNS change is followed on reconnect), opens the socket
+ * ones), resolves its name at each attempt off the event loop ({@link NameResolver}; a DNS change is thus
+ * followed on reconnect), opens the socket
  * with the client's options, installs the pipeline (flush consolidation, TLS, the counting frame codec,
  * the connection) and connects. Whatever goes wrong on the way ends as the connection's
  * {@link Connection.Listener#onAttemptFailed}. Confined to the client's event loop.
@@ -42,6 +46,7 @@ final class Dialer {
     private final Scheduler scheduler;
     private final ClientCounters counters;
     private final OutboundQueue queue;
+    private final NameResolver resolver;
     private final SslContext sslContext;
     private final WriteBufferWaterMark waterMark;
     private final Hello hello;
@@ -49,13 +54,14 @@ final class Dialer {
     private int endpointIndex;
 
     Dialer(ClientConfig config, EventLoops loops, EventLoop loop, Scheduler scheduler, ClientCounters counters,
-           OutboundQueue queue) {
+           OutboundQueue queue, NameResolver resolver) {
         this.config = config;
         this.loops = loops;
         this.loop = loop;
         this.scheduler = scheduler;
         this.counters = counters;
         this.queue = queue;
+        this.resolver = resolver;
         this.sslContext = config.tls() == null ? null : sslContext(config.tls());
         this.waterMark = config.writeBufferLowWaterMark() == DEFAULT_WATER_MARK.low()
                 && config.writeBufferHighWaterMark() == DEFAULT_WATER_MARK.high() ? DEFAULT_WATER_MARK
@@ -76,16 +82,40 @@ final class Dialer {
     void dial(Connection c) {
         c.startHandshakeTimer(scheduler, config.connectTimeout().toNanos());
         InetSocketAddress endpoint = c.endpoint;
-        InetSocketAddress remote = endpoint;
-        if (remote.isUnresolved()) {
-            try {
-                remote = new InetSocketAddress(InetAddress.getByName(endpoint.getHostString()), endpoint.getPort());
-            } catch (UnknownHostException e) {
-                c.close(new ConnectFailedException("cannot resolve " + Connection.describe(endpoint), e));
-                return;
-            }
+        if (!endpoint.isUnresolved()) {
+            connect(c, endpoint);
+            return;
         }
-        connect(c, remote);
+        String host = endpoint.getHostString();
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+        if (literal != null) {
+            // An address written as text needs no lookup: no hop off the loop and back.
+            try {
+                connect(c, new InetSocketAddress(InetAddress.getByAddress(host, literal), endpoint.getPort()));
+            } catch (UnknownHostException e) {
+                throw new AssertionError("a parsed literal has a valid length", e);
+            }
+            return;
+        }
+        resolver.resolve(host).whenComplete((address, error) -> {
+            try {
+                loop.execute(() -> resolved(c, address, error));
+            } catch (RejectedExecutionException e) {
+                // The client's private loop is gone: the client closed while the name was looked up.
+            }
+        });
+    }
+
+    private void resolved(Connection c, InetAddress address, Throwable error) {
+        if (c.state() != Connection.State.HANDSHAKING) {
+            return; // given up while the name was looked up (closed, or the connect timeout passed)
+        }
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            c.close(new ConnectFailedException("cannot resolve " + Connection.describe(c.endpoint) + ": " + cause, cause));
+            return;
+        }
+        connect(c, new InetSocketAddress(address, c.endpoint.getPort()));
     }
 
     private void connect(Connection c, InetSocketAddress remote) {

@@ -89,12 +89,19 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
                       StateListener stateListener, Executor listenerExecutor) {
         // ThreadLocalRandom is one shared instance seeded per thread: jitter without a generator per client.
         this(config, loops, ownsLoops, pushListener, stateListener, listenerExecutor, EventLoopScheduler::new,
-                ThreadLocalRandom.current());
+                ThreadLocalRandom.current(), NameResolver.JDK);
     }
 
     RealClient(ClientConfig config, EventLoops loops, boolean ownsLoops, PushListener pushListener,
                StateListener stateListener, Executor listenerExecutor, Function<EventLoop, Scheduler> schedulerFactory,
                RandomGenerator random) {
+        this(config, loops, ownsLoops, pushListener, stateListener, listenerExecutor, schedulerFactory, random,
+                NameResolver.JDK);
+    }
+
+    RealClient(ClientConfig config, EventLoops loops, boolean ownsLoops, PushListener pushListener,
+               StateListener stateListener, Executor listenerExecutor, Function<EventLoop, Scheduler> schedulerFactory,
+               RandomGenerator random, NameResolver resolver) {
         this.config = Objects.requireNonNull(config, "config");
         if (loops.isShutdown()) {
             throw new IllegalStateException("the ClientResources are closed");
@@ -106,7 +113,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         this.events = new ClientEvents(pushListener, stateListener, listenerExecutor);
         this.random = random;
         this.queue = new OutboundQueue(this, counters, loop, this::runOnLoop, scheduler, config);
-        this.dialer = new Dialer(config, loops, loop, scheduler, counters, queue);
+        this.dialer = new Dialer(config, loops, loop, scheduler, counters, queue, resolver);
         this.reconnect = new ReconnectLoop(config.backoff(), random, scheduler, this::startAttempt);
         this.requestTimeoutNanos = config.requestTimeout().toNanos();
     }
