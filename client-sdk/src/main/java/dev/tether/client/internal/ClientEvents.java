@@ -1,6 +1,7 @@
 package dev.tether.client.internal;
 
 import dev.tether.client.PushListener;
+import dev.tether.client.ServerPush;
 import dev.tether.client.StateChange;
 import dev.tether.client.StateListener;
 import dev.tether.protocol.Push;
@@ -37,7 +38,9 @@ final class ClientEvents {
 
     void push(Push push) {
         if (pushListener != null) {
-            dispatch(() -> pushListener.onPush(push));
+            // The SDK's own type: the wire's Push may grow without changing the application's API.
+            ServerPush p = new ServerPush(push.payload(), push.topic(), push.timestampMicros(), push.sequence());
+            dispatch(() -> pushListener.onPush(p));
         }
     }
 

@@ -3,10 +3,10 @@ package dev.tether.loadtool.shell;
 import dev.tether.client.ClientConfig;
 import dev.tether.client.ClientStats;
 import dev.tether.client.ConnectionState;
+import dev.tether.client.ServerPush;
 import dev.tether.client.StateChange;
 import dev.tether.client.TetherClient;
 import dev.tether.loadtool.DurationConverter;
-import dev.tether.protocol.Push;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -463,7 +463,7 @@ final class ShellSession implements AutoCloseable {
             return client != null && client == ShellSession.this.client;
         }
 
-        void onPush(Push push) {
+        void onPush(ServerPush push) {
             if (!pushes || !current()) {
                 return;
             }
