@@ -12,7 +12,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The heartbeat in an {@link EmbeddedChannel}, whose clock the test moves: no sockets, no sleeping. */
@@ -43,20 +42,8 @@ class HeartbeatHandlerTest {
         return ch;
     }
 
-    /**
-     * Moves the channel's clock forward, running each scheduled task at its own deadline (as an event loop
-     * would) rather than all of them late at the end, so that tasks which reschedule themselves do not drift.
-     */
     private static void advance(EmbeddedChannel ch, long millis) {
-        long remaining = TimeUnit.MILLISECONDS.toNanos(millis);
-        long next = ch.runScheduledPendingTasks();
-        while (next >= 0 && next <= remaining) {
-            ch.advanceTimeBy(next, TimeUnit.NANOSECONDS);
-            remaining -= next;
-            next = ch.runScheduledPendingTasks();
-        }
-        ch.advanceTimeBy(remaining, TimeUnit.NANOSECONDS);
-        ch.runScheduledPendingTasks();
+        EmbeddedTime.advance(ch, millis);
     }
 
     @Test

@@ -65,8 +65,7 @@ final class ClientPool implements AutoCloseable {
                     .clientId("loadtool-" + i)
                     .requestTimeout(plan.requestTimeout());
             if (plan.heartbeat() != null) {
-                config.heartbeatInterval(plan.heartbeat());
-                config.deadPeerTimeout(plan.heartbeat().multipliedBy(2).plusSeconds(5));
+                config.heartbeatInterval(plan.heartbeat()); // the dead-peer timeout follows the interval in force
             }
             if (plan.authToken() != null) {
                 config.authToken(plan.authToken());
