@@ -14,7 +14,7 @@ import java.util.concurrent.Executor;
  * client. Called on the client's event loop.
  */
 final class ClientEvents {
-    private static final System.Logger log = System.getLogger(dev.tether.client.TetherClient.class.getName());
+    private static final System.Logger log = Logs.CLIENT;
 
     private final PushListener pushListener;
     private final StateListener stateListener;

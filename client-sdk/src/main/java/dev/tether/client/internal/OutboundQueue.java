@@ -27,7 +27,7 @@ import java.util.concurrent.Executor;
  * requests in flight. Confined to the client's event loop.
  */
 final class OutboundQueue {
-    private static final System.Logger log = System.getLogger(OutboundQueue.class.getName());
+    private static final System.Logger log = Logs.CLIENT;
 
     /** What the queue needs to know of, and tell, the client that owns it. */
     interface Owner {

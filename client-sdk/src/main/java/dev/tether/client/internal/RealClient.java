@@ -14,8 +14,6 @@ import dev.tether.protocol.GoAway;
 import dev.tether.protocol.Push;
 import dev.tether.protocol.Welcome;
 import io.netty.channel.EventLoop;
-import io.netty.util.internal.logging.InternalLogger;
-import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +43,7 @@ import java.util.random.RandomGenerator;
  * {@link #stats()} from any thread are volatile and written only on the loop.
  */
 public final class RealClient implements TetherClient, Connection.Listener, OutboundQueue.Owner {
-    private static final InternalLogger log = InternalLoggerFactory.getInstance(RealClient.class);
+    private static final System.Logger log = Logs.CLIENT;
     /** How long a client's private event loop may take to shut down after the close. */
     private static final long SHUTDOWN_MILLIS = 10_000;
 
@@ -211,9 +209,9 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (TimeoutException e) {
-            log.warn("close of {} did not finish in time", this);
+            log.log(System.Logger.Level.WARNING, () -> "close of " + this + " did not finish in time");
         } catch (Exception e) {
-            log.debug("close of {} failed", this, e);
+            log.log(System.Logger.Level.DEBUG, () -> "close of " + this + " failed", e);
         }
     }
 
@@ -325,7 +323,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     /** An error retrying cannot fix: stop reconnecting and surface it, once. */
     @Override
     public void onFatal(Connection c, RuntimeException cause) {
-        log.warn("{}: {}; not reconnecting", this, cause.getMessage());
+        log.log(System.Logger.Level.WARNING, () -> this + ": " + cause.getMessage() + "; not reconnecting");
         fatalCause = cause;
         beginClose(cause); // first, so that the end of c is not taken for a failure to retry
         c.close(cause); // already closed by beginClose unless a graceful close was under way
