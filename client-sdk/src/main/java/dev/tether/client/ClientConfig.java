@@ -291,8 +291,10 @@ public final class ClientConfig {
 
         /**
          * Send a ping when nothing was written for this long; the pong's round trip shows in
-         * {@link ClientStats#lastHeartbeatRtt()}. {@link Duration#ZERO} switches pings off. If the server's
-         * welcome announces a shorter interval, the shorter one is used. Millisecond resolution.
+         * {@link ClientStats#lastHeartbeatRtt()}. {@link Duration#ZERO} switches pings off. The interval the
+         * server's welcome announces is the one in force: the client pings at least that often (more often if
+         * this one is shorter), and the derived dead-peer timeout follows it. This value is sent in the hello
+         * as a wish, and used alone only when the server announces none. Millisecond resolution.
          * Default {@link #DEFAULT_HEARTBEAT_INTERVAL} (30 s).
          */
         public Builder heartbeatInterval(Duration heartbeatInterval) {
