@@ -58,7 +58,6 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     private final OutboundQueue queue;
     private final ReconnectLoop reconnect;
     private final long requestTimeoutNanos;
-    private final RandomGenerator random;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
     /** Written on the loop, read anywhere. */
@@ -109,7 +108,6 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         this.loop = loops.next();
         this.scheduler = schedulerFactory.apply(loop);
         this.events = new ClientEvents(pushListener, stateListener, listenerExecutor);
-        this.random = random;
         this.queue = new OutboundQueue(this, counters, loop, this::runOnLoop, scheduler, config);
         this.dialer = new Dialer(config, loops, loop, scheduler, counters, queue, resolver);
         this.reconnect = new ReconnectLoop(config.backoff(), random, scheduler, this::startAttempt);
@@ -274,7 +272,9 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
 
     @Override
     public void onAttemptFailed(Connection c, Throwable cause) {
-        current = null;
+        if (c == current) {
+            current = null;
+        }
         if (state == ConnectionState.CLOSED) {
             maybeFinishClose();
             return;
@@ -339,11 +339,8 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         queue.disconnected();
         draining.add(c);
         counters.disconnected();
-        // Up to 20% extra so that the many clients of a draining server do not return at the same instant.
-        long hint = g.reconnectAfterMillis();
-        Duration delay = Duration.ofMillis(hint + (hint > 0 ? random.nextLong(hint / 5 + 1) : 0));
         attemptsInSeries = 0;
-        reconnect.scheduleIn(delay);
+        Duration delay = reconnect.scheduleAfterGoAway(Duration.ofMillis(g.reconnectAfterMillis()));
         setState(ConnectionState.DRAINING, c.endpoint, 0, delay,
                 new ConnectionLostException("server " + Connection.describe(c.endpoint) + " is going away: " + g.reason()));
         if (c.registry.size() == 0) {
