@@ -89,13 +89,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
                 ThreadLocalRandom.current(), NameResolver.JDK);
     }
 
-    RealClient(ClientConfig config, EventLoops loops, boolean ownsLoops, PushListener pushListener,
-               StateListener stateListener, Executor listenerExecutor, Function<EventLoop, Scheduler> schedulerFactory,
-               RandomGenerator random) {
-        this(config, loops, ownsLoops, pushListener, stateListener, listenerExecutor, schedulerFactory, random,
-                NameResolver.JDK);
-    }
-
+    /** The seams for tests: the clock and timers, the source of jitter, the name lookups. */
     RealClient(ClientConfig config, EventLoops loops, boolean ownsLoops, PushListener pushListener,
                StateListener stateListener, Executor listenerExecutor, Function<EventLoop, Scheduler> schedulerFactory,
                RandomGenerator random, NameResolver resolver) {

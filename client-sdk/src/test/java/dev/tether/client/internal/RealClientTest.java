@@ -65,10 +65,7 @@ class RealClientTest {
     }
 
     private RealClient newClient(ClientConfig.Builder config) {
-        loops = new EventLoops(1);
-        client = new RealClient(config.build(), loops, true, null, states, null,
-                loop -> time = new FakeScheduler(loop), new SplittableRandom(42));
-        return client;
+        return newClient(config, NameResolver.JDK);
     }
 
     private RealClient newClient(ClientConfig.Builder config, NameResolver resolver) {
