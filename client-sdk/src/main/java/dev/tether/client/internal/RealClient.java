@@ -67,7 +67,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     /** The connection being dialled or in use; null when none (reconnecting, draining, closed). */
     private Connection current;
     /** Connections after a go-away, finishing their in-flight requests. */
-    private final List<Connection> draining = new ArrayList<>(0); // no array until the first go-away
+    private List<Connection> draining; // null until the first go-away: most clients never see one
     /** Attempts made since the last successful handshake (or since start): numbering for StateChange. */
     private int attemptsInSeries;
     private boolean everConnected;
@@ -294,7 +294,9 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         boolean closed = state == ConnectionState.CLOSED;
         queue.failInFlight(c, closed ? closedException() : cause instanceof ConnectionLostException ? cause
                 : new ConnectionLostException("connection to " + Connection.describe(c.endpoint) + " lost: " + cause.getMessage(), cause));
-        draining.remove(c);
+        if (draining != null) {
+            draining.remove(c);
+        }
         if (c == current) {
             current = null;
             queue.disconnected();
@@ -331,6 +333,9 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         c.startDraining();
         current = null;
         queue.disconnected();
+        if (draining == null) {
+            draining = new ArrayList<>(1);
+        }
         draining.add(c);
         counters.disconnected();
         attemptsInSeries = 0;
@@ -400,7 +405,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     }
 
     private List<Connection> connections() {
-        List<Connection> all = new ArrayList<>(draining);
+        List<Connection> all = draining == null ? new ArrayList<>(1) : new ArrayList<>(draining);
         if (current != null) {
             all.add(current);
         }
@@ -408,7 +413,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     }
 
     private void maybeFinishClose() {
-        if (closeFuture.isDone() || current != null || !draining.isEmpty()) {
+        if (closeFuture.isDone() || current != null || (draining != null && !draining.isEmpty())) {
             return; // a connection has yet to report its end
         }
         if (closeDeadline != null) {
