@@ -2,10 +2,10 @@ package dev.tether.loadtool.shell;
 
 import dev.tether.client.ClientConfig;
 import dev.tether.client.ConnectionState;
+import dev.tether.client.ServerPush;
 import dev.tether.client.StateChange;
 import dev.tether.client.TetherClient;
 import dev.tether.loadtool.ConnectionOptions;
-import dev.tether.protocol.Push;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -300,7 +300,7 @@ final class ShellSession implements AutoCloseable {
             return this == current;
         }
 
-        void onPush(Push push) {
+        void onPush(ServerPush push) {
             if (pushes && isCurrent()) {
                 notices.print(pushLine(push.topic(), push.sequence(), push.payload()));
             }
