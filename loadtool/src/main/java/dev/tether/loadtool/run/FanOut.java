@@ -87,7 +87,9 @@ final class FanOut {
         if (perProcess <= 0 || sockets <= perProcess) {
             return 1;
         }
-        return (int) Math.min(Integer.MAX_VALUE, (plan.clients() + perProcess - 1) / perProcess);
+        // Fanned out, the children hold the clients' sockets and the parent the embedded server's: at least two.
+        int needed = (int) Math.min(Integer.MAX_VALUE, (plan.clients() + perProcess - 1) / perProcess);
+        return plan.embedded() ? Math.max(2, needed) : needed;
     }
 
     /**

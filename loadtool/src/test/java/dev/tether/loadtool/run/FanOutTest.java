@@ -85,6 +85,9 @@ class FanOutTest {
         assertThat(FanOut.processesNeeded(remote, limits)).isEqualTo(6); // 19,772 sockets a process
         assertThat(FanOut.processesNeeded(remote.toBuilder().clients(19_000).build(), limits)).isEqualTo(1);
         assertThat(FanOut.processesNeeded(remote, ResourceLimits.UNKNOWN)).isEqualTo(1);
+        LoadPlan embedded = LoadPlan.builder().clients(15_000).build(); // 30,000 sockets in one process, 15,000 each fanned out
+        assertThat(FanOut.processesNeeded(embedded, limits)).isEqualTo(2);
+        assertThat(FanOut.processesNeeded(embedded.toBuilder().clients(9_000).build(), limits)).isEqualTo(1);
     }
 
     @Test
