@@ -37,8 +37,21 @@ final class NetworkNamespaces implements AutoCloseable {
             return null;
         }
         long pid = ProcessHandle.current().pid();
-        // A third octet per namespace from this process's id, so that two test JVMs do not collide.
-        int base = (int) (pid % 50) * 5;
+        // A block of third octets per test JVM: start from this process's id and skip blocks another one is using.
+        String inUse = output("ip", "-o", "-4", "addr", "show");
+        int base = -1;
+        for (int i = 0; i < 50 && base < 0; i++) {
+            int candidate = (int) ((pid + i) % 50) * 5;
+            boolean free = true;
+            for (int k = 0; k < 5; k++) {
+                free &= !inUse.contains(" 10.213." + (candidate + k) + ".");
+            }
+            base = free ? candidate : -1;
+        }
+        if (base < 0 || count > 5) {
+            unavailable = "no free 10.213.x block for " + count + " namespaces";
+            return null;
+        }
         NetworkNamespaces ns = new NetworkNamespaces(base);
         Runtime.getRuntime().addShutdownHook(ns.cleanup);
         try {
