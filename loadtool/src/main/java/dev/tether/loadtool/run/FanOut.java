@@ -33,7 +33,7 @@ import org.HdrHistogram.Histogram;
  */
 final class FanOut {
     /** How long the children get to start their JVMs before the agreed start time. */
-    static final Duration START_LEAD = Duration.ofSeconds(3);
+    static final Duration START_LEAD = Duration.ofSeconds(5);
     /** How long stopped children may take to write their results before they are killed. */
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
     /** Lines of each child's own output kept to show when it fails. */
