@@ -226,6 +226,14 @@ final class FanOut {
             report.info(ShardMerge.SHARDS, shards);
             report.info("processes", processes + (whole.embedded() ? " (and the embedded server in the parent)" : ""));
             report.interrupted(interrupted);
+            // Every child ran on this machine: its cores, not their sum; the plan's rates, not the sum of rounded shares.
+            report.counter(RunReport.CORES, Runtime.getRuntime().availableProcessors());
+            if (logs.size() == processes) {
+                report.counter(RunReport.TARGET_CONNECT_RATE, Math.round(whole.connectRate()));
+                if (whole.mode().scheduled() && report.hasCounter(RunReport.TARGET_RATE)) {
+                    report.counter(RunReport.TARGET_RATE, Math.round(whole.rate()));
+                }
+            }
             if (!failures.isEmpty()) {
                 report.failure(failures.size() + " of " + processes + " processes failed; the result holds the others");
             }

@@ -49,6 +49,8 @@ class FanOutTest {
                 .contains("PASS connected>=100%").doesNotContain("tetherProgress");
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertThat(root.at("/clients/target").asLong()).isEqualTo(40);
+        assertThat(root.at("/generator/cores").asLong()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(root.at("/throughput/targetPerSecond").asLong()).isEqualTo(200);
         assertThat(root.at("/runs").asInt()).isEqualTo(2);
         assertThat(root.at("/histograms/latency/count").asLong()).isPositive();
         assertThat(dir.resolve("run-shard-0.hlog")).isRegularFile();
