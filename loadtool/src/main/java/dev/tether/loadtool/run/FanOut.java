@@ -110,16 +110,21 @@ final class FanOut {
         return "127.0.0.2-127.0.0." + (1 + count);
     }
 
+    /**
+     * How many server processes the embedded server needs: 0 when this process holds every connection (the
+     * server runs in it), otherwise enough {@code loadtool server --reuse-port} processes for all of them.
+     */
+    int serverProcesses() {
+        if (!whole.embedded() || limits.maxOpenFiles() <= 0) {
+            return 0;
+        }
+        long perProcess = limits.maxOpenFiles() - Math.max(0, limits.openFiles()) - Preflight.FILE_MARGIN;
+        return whole.clients() <= perProcess ? 0 : ServerProcesses.needed(whole.clients(), perProcess);
+    }
+
     /** What stands in the way of running the plan in {@code processes} children; empty when it fits. */
     List<String> check() {
         List<String> problems = new ArrayList<>();
-        if (whole.embedded() && limits.maxOpenFiles() > 0
-                && whole.clients() + Math.max(0, limits.openFiles()) + Preflight.FILE_MARGIN > limits.maxOpenFiles()) {
-            problems.add(String.format(Locale.ROOT, "the embedded server in this process would hold all %d connections, but the "
-                    + "open-file limit is %d: run the server apart (loadtool server, with a higher limit) and give --target, "
-                    + "or use at most --clients %d", whole.clients(), limits.maxOpenFiles(),
-                    limits.maxOpenFiles() - Math.max(0, limits.openFiles()) - Preflight.FILE_MARGIN));
-        }
         for (int k = 0; k < processes; k++) {
             LoadPlan part = childPlan(k);
             for (String p : Preflight.check(part, limits)) {
@@ -160,10 +165,18 @@ final class FanOut {
             return new RunResult(RunResult.Outcome.REFUSED, null, String.join("\n", problems));
         }
         EmbeddedServer server = null;
+        ServerProcesses servers = null;
         Ticker ticker = null;
         try {
             List<String> args = new ArrayList<>(childArgs);
-            if (whole.embedded()) {
+            int serverProcesses = serverProcesses();
+            if (serverProcesses > 0) {
+                servers = ServerProcesses.start(whole, serverProcesses);
+                args.addAll(List.of("--target", LoadRun.hostPort(servers.address())));
+                live.message(String.format(Locale.ROOT, "No --target given, and one process may hold only %d connections: started %d "
+                        + "reference server processes sharing %s (SO_REUSEPORT).", limits.maxOpenFiles(), servers.count(),
+                        LoadRun.hostPort(servers.address())));
+            } else if (whole.embedded()) {
                 server = EmbeddedServer.start(whole);
                 args.addAll(List.of("--target", LoadRun.hostPort(server.address())));
                 live.message("No --target given: started the reference server in this process on " + LoadRun.hostPort(server.address()) + ".");
@@ -198,6 +211,9 @@ final class FanOut {
             if (server != null) {
                 server.close();
             }
+            if (servers != null) {
+                servers.close();
+            }
         }
     }
 
@@ -224,7 +240,9 @@ final class FanOut {
             String shards = ShardMerge.check(logs);
             RunReport report = HlogReader.read(logs);
             report.info(ShardMerge.SHARDS, shards);
-            report.info("processes", processes + (whole.embedded() ? " (and the embedded server in the parent)" : ""));
+            int serverProcesses = serverProcesses();
+            report.info("processes", processes + (serverProcesses > 0 ? " (and " + serverProcesses + " reference server processes)"
+                    : whole.embedded() ? " (and the embedded server in the parent)" : ""));
             report.interrupted(interrupted);
             // Every child ran on this machine: its cores, not their sum; the plan's rates, not the sum of rounded shares.
             report.counter(RunReport.CORES, Runtime.getRuntime().availableProcessors());

@@ -113,7 +113,26 @@ class FanOutTest {
         RunResult r = fan.execute();
 
         assertThat(r.outcome()).isEqualTo(RunResult.Outcome.REFUSED);
-        assertThat(live.toString(StandardCharsets.UTF_8)).contains("embedded server in this process would hold all 5000 connections")
-                .contains("process 1 of 2");
+        assertThat(live.toString(StandardCharsets.UTF_8)).contains("process 1 of 2: 2500 clients need about");
+    }
+
+    @Test
+    void whenThisProcessCannotHoldEveryConnectionTheServerRunsInSeveralProcessesOnOnePort() throws Exception {
+        // As if this process could hold only 72 sockets: 100 connections need two servers (with room for an uneven spread).
+        ResourceLimits small = new ResourceLimits(300, 100, 28_000, "32768 60999");
+        LoadPlan plan = LoadPlan.builder().clients(100).rate(200).warmup(Duration.ZERO).duration(Duration.ofSeconds(2)).ioThreads(1).build();
+        ByteArrayOutputStream live = new ByteArrayOutputStream();
+        List<String> childArgs = List.of("--clients", "100", "--rate", "200", "--warmup", "0s", "--duration", "2s", "--io-threads", "1");
+        FanOut fan = new FanOut(plan, childArgs, 2, small, new PrintWriter(live, true, StandardCharsets.UTF_8), false, dir.resolve("run"), false);
+        assertThat(fan.serverProcesses()).isEqualTo(2);
+
+        RunResult r = fan.execute();
+
+        String text = live.toString(StandardCharsets.UTF_8);
+        assertThat(r.outcome()).as(text).isEqualTo(RunResult.Outcome.COMPLETED);
+        assertThat(text).contains("started 2 reference server processes sharing 127.0.0.1:");
+        assertThat(r.report().counter(RunReport.CLIENTS_CONNECTED)).isEqualTo(100);
+        assertThat(r.report().errors()).isZero();
+        assertThat(r.report().info("processes")).isEqualTo("2 (and 2 reference server processes)");
     }
 }
