@@ -390,6 +390,7 @@ final class FanOut {
         });
         private final Histogram merged = new Histogram(MetricRecorders.SIGNIFICANT_DIGITS);
         private final long startNanos = System.nanoTime();
+        private long lastTick = startNanos;
 
         void start() {
             timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
@@ -403,7 +404,11 @@ final class FanOut {
             merged.reset();
             int connected = 0;
             long count = 0;
-            double seconds = 1;
+            // The children's seconds arrive about once a second each; a rate over the parent's own second does not jump
+            // when a child's last, short interval comes in.
+            long now = System.nanoTime();
+            double seconds = Math.max(0.001, (now - lastTick) / 1e9);
+            lastTick = now;
             long errors = 0;
             long reconnects = 0;
             String phase = "start";
@@ -426,7 +431,6 @@ final class FanOut {
                     phase = p.phase();
                     unit = p.unit();
                     metric = p.metric();
-                    seconds = Math.max(0.001, p.seconds());
                 }
             }
             boolean any = merged.getTotalCount() > 0;
