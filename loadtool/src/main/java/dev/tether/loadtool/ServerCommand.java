@@ -1,5 +1,7 @@
 package dev.tether.loadtool;
 
+import dev.tether.protocol.Protocol;
+import dev.tether.server.Durations;
 import dev.tether.server.ReferenceServer;
 import dev.tether.server.ServerStats;
 import dev.tether.server.ServiceTime;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,7 +30,7 @@ import picocli.CommandLine.Option;
  * gracefully (exit 0); a second signal exits at once (exit 1).
  */
 @Command(name = "server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false,
+        sortOptions = false, defaultValueProvider = ServerCommand.Defaults.class,
         description = {
                 "Runs the Tether reference server: echoes requests (optionally after a simulated service time or with "
                         + "simulated errors), answers pings, fans pushes out, evicts idle and misbehaving connections, "
@@ -40,43 +43,47 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = ReferenceServer.DEFAULT_HOST,
+    @Option(names = "--host", paramLabel = "HOST",
             description = "Address to listen on; 0.0.0.0 for every interface. Default: ${DEFAULT-VALUE}.")
     String host;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ReferenceServer.DEFAULT_PORT,
+    @Option(names = "--port", paramLabel = "PORT",
             description = "Port to listen on; 0 picks a free one (printed at start). Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--auth-token", paramLabel = "TOKEN", description = "Token every hello must carry; a wrong or missing one gets AUTH_FAILED. Default: none.")
+    @Option(names = "--auth-token", paramLabel = "TOKEN", description = "Token every hello must carry; a wrong or missing one gets AUTH_FAILED, after a delay that grows with "
+                    + "each failure from the same address. An empty token is refused. Default: none (no authentication).")
     String authToken;
 
     @Option(names = "--auth-token-file", paramLabel = "FILE",
-            description = "Read the token from FILE (trailing whitespace ignored), keeping it out of the process list. Default: none.")
+            description = "Read the token from FILE, keeping it out of the process list; trailing whitespace (the final newline) "
+                    + "is ignored, leading whitespace is part of the token. Default: none.")
     Path authTokenFile;
 
-    @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION",
             description = "Time a new connection has to send its hello. Default: ${DEFAULT-VALUE}.")
     Duration handshakeTimeout;
 
-    @Option(names = "--heartbeat-interval", paramLabel = "DURATION", defaultValue = "30s",
+    @Option(names = "--heartbeat-interval", paramLabel = "DURATION",
             description = "Heartbeat interval announced to clients in the welcome. Default: ${DEFAULT-VALUE}.")
     Duration heartbeatInterval;
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION",
-            description = "Evict a session that sent nothing for this long; 0 turns eviction off. Default: 3 x --heartbeat-interval (90s).")
+            description = "Evict a session that sent nothing for this long; 0 turns eviction off. Must be longer than "
+                    + "--heartbeat-interval (clients ping once an interval). Default: " + ReferenceServer.IDLE_TIMEOUT_HEARTBEATS
+                    + " x --heartbeat-interval.")
     Duration idleTimeout;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + ReferenceServer.DEFAULT_MAX_CONNECTIONS,
+    @Option(names = "--max-connections", paramLabel = "N",
             description = "Connections open at once; beyond it new ones get SERVER_FULL. Default: ${DEFAULT-VALUE}.")
     int maxConnections;
 
-    @Option(names = "--max-frame-size", defaultValue = "1048576", paramLabel = "BYTES",
-            description = "Largest frame accepted, announced in the welcome; a bigger one closes that session with FRAME_TOO_LARGE. Default: ${DEFAULT-VALUE} (1 MiB).")
+    @Option(names = "--max-frame-size", paramLabel = "BYTES",
+            description = "Largest frame accepted after the handshake, announced in the welcome; a bigger one closes that session with FRAME_TOO_LARGE. Default: ${DEFAULT-VALUE}.")
     int maxFrameSize;
 
-    @Option(names = "--max-pending-bytes", defaultValue = "" + ReferenceServer.DEFAULT_MAX_PENDING_BYTES, paramLabel = "BYTES",
-            description = "Bytes that may queue for one connection that does not read; beyond it the session is dropped with SLOW_CONSUMER. Default: ${DEFAULT-VALUE} (4 MiB).")
+    @Option(names = "--max-pending-bytes", paramLabel = "BYTES",
+            description = "Bytes that may queue for one connection that does not read; beyond it the session is dropped with SLOW_CONSUMER. Default: ${DEFAULT-VALUE}.")
     long maxPendingBytes;
 
     @Option(names = "--service-time", defaultValue = "0", converter = ServiceTimeConverter.class, paramLabel = "TIME",
@@ -94,15 +101,15 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--push-topic", paramLabel = "TOPIC", description = "Topic written in those pushes (protocol v1 has no subscriptions: every session gets them). Default: none.")
     String pushTopic;
 
-    @Option(names = "--push-size", defaultValue = "" + ReferenceServer.DEFAULT_PUSH_SIZE, paramLabel = "BYTES",
+    @Option(names = "--push-size", paramLabel = "BYTES",
             description = "Payload size of those pushes. Default: ${DEFAULT-VALUE}.")
     int pushSize;
 
-    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "30s",
+    @Option(names = "--drain-timeout", paramLabel = "DURATION",
             description = "On SIGTERM, how long to wait for requests in flight before closing everything. Default: ${DEFAULT-VALUE}.")
     Duration drainTimeout;
 
-    @Option(names = "--reconnect-after", paramLabel = "DURATION", defaultValue = "1s",
+    @Option(names = "--reconnect-after", paramLabel = "DURATION",
             description = "Reconnect-after hint sent with GO_AWAY. Default: ${DEFAULT-VALUE}.")
     Duration reconnectAfter;
 
@@ -191,15 +198,25 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
             throw new IllegalArgumentException("give --auth-token or --auth-token-file, not both");
         }
         String token = authToken;
+        if (token != null && token.isBlank()) {
+            throw new IllegalArgumentException("--auth-token is empty (an unset variable?); an empty token would turn "
+                    + "authentication off. Give a token, or leave the option out for a server without authentication");
+        }
         if (authTokenFile != null) {
             try {
-                token = Files.readString(authTokenFile, StandardCharsets.UTF_8).strip();
+                // Trailing whitespace only (the newline editors add); leading whitespace is part of the token.
+                token = Files.readString(authTokenFile, StandardCharsets.UTF_8).stripTrailing();
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read --auth-token-file " + authTokenFile + ": " + e.getMessage(), e);
             }
-            if (token.isEmpty()) {
+            if (token.isBlank()) {
                 throw new IllegalArgumentException("--auth-token-file " + authTokenFile + " is empty");
             }
+        }
+        if (idleTimeout != null && !idleTimeout.isZero() && idleTimeout.compareTo(heartbeatInterval) <= 0) {
+            throw new IllegalArgumentException("--idle-timeout " + Durations.format(idleTimeout) + " must be longer than --heartbeat-interval "
+                    + Durations.format(heartbeatInterval) + ": clients ping once an interval and would be evicted (PROTOCOL.md §7). "
+                    + "Use " + ReferenceServer.IDLE_TIMEOUT_HEARTBEATS + " intervals or more, or 0 to turn eviction off");
         }
         b.host(host).port(port).authToken(token).handshakeTimeout(handshakeTimeout).heartbeatInterval(heartbeatInterval)
                 .maxConnections(maxConnections).maxFrameLength(maxFrameSize).maxPendingBytesPerConnection(maxPendingBytes)
@@ -239,6 +256,29 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
                 stopRequested.complete(null);
                 started.join().close();
             }, "loadtool-server-drain"));
+        }
+    }
+
+    /**
+     * The defaults of the options that mirror a server setting, read from the server's own constants, so that
+     * {@code --help} and the behaviour cannot drift apart.
+     */
+    static final class Defaults implements CommandLine.IDefaultValueProvider {
+        private static final Map<String, String> VALUES = Map.ofEntries(
+                Map.entry("--host", ReferenceServer.DEFAULT_HOST),
+                Map.entry("--port", String.valueOf(ReferenceServer.DEFAULT_PORT)),
+                Map.entry("--handshake-timeout", Durations.format(ReferenceServer.DEFAULT_HANDSHAKE_TIMEOUT)),
+                Map.entry("--heartbeat-interval", Durations.format(ReferenceServer.DEFAULT_HEARTBEAT_INTERVAL)),
+                Map.entry("--max-connections", String.valueOf(ReferenceServer.DEFAULT_MAX_CONNECTIONS)),
+                Map.entry("--max-frame-size", String.valueOf(Protocol.DEFAULT_MAX_FRAME_LENGTH)),
+                Map.entry("--max-pending-bytes", String.valueOf(ReferenceServer.DEFAULT_MAX_PENDING_BYTES)),
+                Map.entry("--push-size", String.valueOf(ReferenceServer.DEFAULT_PUSH_SIZE)),
+                Map.entry("--drain-timeout", Durations.format(ReferenceServer.DEFAULT_DRAIN_TIMEOUT)),
+                Map.entry("--reconnect-after", Durations.format(ReferenceServer.DEFAULT_RECONNECT_AFTER)));
+
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            return arg instanceof CommandLine.Model.OptionSpec o ? VALUES.get(o.longestName()) : null;
         }
     }
 

@@ -10,6 +10,8 @@ import dev.tether.protocol.Message;
 import dev.tether.protocol.MessageDecoder;
 import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Welcome;
+import dev.tether.protocol.Protocol;
+import dev.tether.server.Durations;
 import dev.tether.server.ReferenceServer;
 import dev.tether.server.ServerStats;
 import java.io.InputStream;
@@ -56,7 +58,60 @@ class ServerCommandTest {
                 "--error-rate", "--push-rate", "--push-topic", "--push-size", "--drain-timeout", "--quiet", "--version"}) {
             assertThat(help).contains(option);
         }
-        assertThat(help).contains("Default: 10s").contains("Default: 7000").contains("Default: 30s").contains("90s");
+        // The defaults shown are the server's own constants.
+        assertThat(help).contains("Default: " + Durations.format(ReferenceServer.DEFAULT_HANDSHAKE_TIMEOUT))
+                .contains("Default: " + ReferenceServer.DEFAULT_PORT)
+                .contains("Default: " + Durations.format(ReferenceServer.DEFAULT_HEARTBEAT_INTERVAL))
+                .contains("Default: " + ReferenceServer.DEFAULT_MAX_PENDING_BYTES)
+                .contains("Default: " + ReferenceServer.IDLE_TIMEOUT_HEARTBEATS + " x --heartbeat-interval");
+    }
+
+    @Test
+    void theParsedDefaultsAreTheServersDefaults() {
+        CommandLine cl = commandLine();
+        cl.parseArgs("server");
+        ServerCommand cmd = cl.getSubcommands().get("server").getCommand();
+        assertThat(cmd.host).isEqualTo(ReferenceServer.DEFAULT_HOST);
+        assertThat(cmd.port).isEqualTo(ReferenceServer.DEFAULT_PORT);
+        assertThat(cmd.handshakeTimeout).isEqualTo(ReferenceServer.DEFAULT_HANDSHAKE_TIMEOUT);
+        assertThat(cmd.heartbeatInterval).isEqualTo(ReferenceServer.DEFAULT_HEARTBEAT_INTERVAL);
+        assertThat(cmd.drainTimeout).isEqualTo(ReferenceServer.DEFAULT_DRAIN_TIMEOUT);
+        assertThat(cmd.reconnectAfter).isEqualTo(ReferenceServer.DEFAULT_RECONNECT_AFTER);
+        assertThat(cmd.maxConnections).isEqualTo(ReferenceServer.DEFAULT_MAX_CONNECTIONS);
+        assertThat(cmd.maxFrameSize).isEqualTo(Protocol.DEFAULT_MAX_FRAME_LENGTH);
+        assertThat(cmd.maxPendingBytes).isEqualTo(ReferenceServer.DEFAULT_MAX_PENDING_BYTES);
+        assertThat(cmd.pushSize).isEqualTo(ReferenceServer.DEFAULT_PUSH_SIZE);
+        assertThat(cmd.idleTimeout).isNull(); // the server derives it from the heartbeat interval
+    }
+
+    @Test
+    void anEmptyAuthTokenIsRefusedAtStartup() {
+        assertThat(commandLine().execute("server", "--port", "0", "--auth-token", "")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--auth-token is empty");
+    }
+
+    @Test
+    void anIdleTimeoutNotLongerThanTheHeartbeatIsRefusedAtStartup() {
+        assertThat(commandLine().execute("server", "--port", "0", "--heartbeat-interval", "2s", "--idle-timeout", "2s"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--idle-timeout 2s must be longer than --heartbeat-interval 2s");
+    }
+
+    @Test
+    void theTokenFileLosesTrailingWhitespaceOnlyAndTheTokenIsNeverPrinted(@TempDir Path dir) {
+        Path tokenFile = dir.resolve("token");
+        CommandLine cl = commandLine();
+        cl.parseArgs("server", "--auth-token-file", tokenFile.toString());
+        ServerCommand cmd = serverCommand(cl);
+        try {
+            Files.writeString(tokenFile, "  sp4ce d \n\t\n");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        ReferenceServer.Builder recorded = org.mockito.Mockito.mock(ReferenceServer.Builder.class, org.mockito.Mockito.RETURNS_SELF);
+        cmd.configure(recorded);
+        org.mockito.Mockito.verify(recorded).authToken("  sp4ce d");
+        assertThat(out.toString() + err.toString()).doesNotContain("sp4ce");
     }
 
     @Test

@@ -92,8 +92,13 @@ public final class ReferenceServer implements AutoCloseable {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     /** Default heartbeat interval announced in the WELCOME: 30 s (the SDK's default). */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
-    /** Default idle timeout: three heartbeat intervals, 90 s with the default interval. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = DEFAULT_HEARTBEAT_INTERVAL.multipliedBy(3);
+    /**
+     * The default idle timeout is this many heartbeat intervals (of the interval in force), as PROTOCOL.md §7
+     * recommends: long enough that a client which pings every interval is never evicted.
+     */
+    public static final int IDLE_TIMEOUT_HEARTBEATS = 3;
+    /** Default idle timeout: {@value #IDLE_TIMEOUT_HEARTBEATS} heartbeat intervals, 90 s with the default interval. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = defaultIdleTimeout(DEFAULT_HEARTBEAT_INTERVAL);
     /** Default connection limit. */
     public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
     /** Default payload size of the pushes sent at {@link Builder#pushRate}: 64 bytes. */
@@ -104,6 +109,11 @@ public final class ReferenceServer implements AutoCloseable {
     public static final Duration DEFAULT_RECONNECT_AFTER = Duration.ofSeconds(1);
     /** Default bound on the bytes queued for one connection before it is dropped as a slow consumer: 4 MiB. */
     public static final long DEFAULT_MAX_PENDING_BYTES = 4L << 20;
+
+    /** The idle timeout used when none is set: {@value #IDLE_TIMEOUT_HEARTBEATS} times {@code heartbeatInterval}. */
+    public static Duration defaultIdleTimeout(Duration heartbeatInterval) {
+        return heartbeatInterval.multipliedBy(IDLE_TIMEOUT_HEARTBEATS);
+    }
 
     /** Outbound bytes queued above which a connection counts as not writable (and is not read from). */
     static final int HIGH_WATER_MARK = 64 * 1024;
@@ -492,15 +502,21 @@ public final class ReferenceServer implements AutoCloseable {
         /** The port to listen on, 0 for any free one; default {@value ReferenceServer#DEFAULT_PORT}. */
         Builder port(int port);
 
-        /** The token every hello must carry; default none (any hello is accepted). */
+        /**
+         * The token every hello must carry; default none ({@code null}: any hello is accepted). An empty or blank
+         * token is refused with {@link IllegalArgumentException}: it would look like "auth required" while an unset
+         * variable quietly produced it.
+         */
         Builder authToken(String token);
 
         /** How long a new connection has to send its hello; default 10 s. Must be positive. */
         Builder handshakeTimeout(Duration timeout);
 
         /**
-         * How long a session may send nothing before it is evicted; default three {@link #heartbeatInterval}s
-         * (90 s). {@link Duration#ZERO} turns eviction off.
+         * How long a session may send nothing before it is evicted; default {@value ReferenceServer#IDLE_TIMEOUT_HEARTBEATS}
+         * {@link #heartbeatInterval}s (90 s). {@link Duration#ZERO} turns eviction off. Otherwise it must be longer
+         * than the heartbeat interval (PROTOCOL.md §7), or clients that ping every interval would be evicted;
+         * {@link #start()} refuses a shorter one.
          */
         Builder idleTimeout(Duration timeout);
 

@@ -46,7 +46,11 @@ final class ServerBuilder implements ReferenceServer.Builder {
 
     @Override
     public ServerBuilder authToken(String authToken) {
-        this.authToken = authToken == null || authToken.isEmpty() ? null : authToken;
+        if (authToken != null && authToken.isBlank()) {
+            throw new IllegalArgumentException("authToken must not be empty or blank (an unset variable?); "
+                    + "leave it unset (null) for a server without authentication");
+        }
+        this.authToken = authToken;
         return this;
     }
 
@@ -189,7 +193,12 @@ final class ServerBuilder implements ReferenceServer.Builder {
     }
 
     ServerSettings settings() {
-        Duration idle = idleTimeout != null ? idleTimeout : heartbeatInterval.multipliedBy(3);
+        Duration idle = idleTimeout != null ? idleTimeout : ReferenceServer.defaultIdleTimeout(heartbeatInterval);
+        if (!idle.isZero() && idle.compareTo(heartbeatInterval) <= 0) {
+            throw new IllegalArgumentException("idleTimeout (" + Durations.format(idle) + ") must be longer than heartbeatInterval ("
+                    + Durations.format(heartbeatInterval) + "), or clients that ping once an interval are evicted (PROTOCOL.md §7); "
+                    + ReferenceServer.IDLE_TIMEOUT_HEARTBEATS + " intervals are recommended, 0 turns eviction off");
+        }
         if (maxPendingBytes < maxFrameLength) {
             throw new IllegalArgumentException("maxPendingBytesPerConnection (" + maxPendingBytes
                     + ") must be at least maxFrameLength (" + maxFrameLength + "), or no large frame could be sent");

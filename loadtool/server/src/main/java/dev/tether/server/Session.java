@@ -24,6 +24,8 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,23 +43,46 @@ final class Session extends ChannelInboundHandlerAdapter {
     private static final byte[] HTTP_ANSWER_BODY = ("This is a Tether server. It speaks the Tether binary protocol over TCP, not HTTP:\n"
             + "connect with the Tether client SDK or `loadtool shell`.\n").getBytes(StandardCharsets.UTF_8);
 
+    private static final VarHandle LAST_ACTIVITY_NANOS;
+    private static final VarHandle STATE_SINCE_NANOS;
+    private static final VarHandle REQUESTS;
+    private static final VarHandle SENDS;
+    private static final VarHandle PUSHES;
+    private static final VarHandle IN_FLIGHT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            LAST_ACTIVITY_NANOS = l.findVarHandle(Session.class, "lastActivityNanos", long.class);
+            STATE_SINCE_NANOS = l.findVarHandle(Session.class, "stateSinceNanos", long.class);
+            REQUESTS = l.findVarHandle(Session.class, "requests", long.class);
+            SENDS = l.findVarHandle(Session.class, "sends", long.class);
+            PUSHES = l.findVarHandle(Session.class, "pushes", long.class);
+            IN_FLIGHT = l.findVarHandle(Session.class, "inFlight", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final String id;
     private final ReferenceServer server;
     private ChannelHandlerContext ctx;
-    // Written only on the event loop; the sweeper and snapshots read them racily (see sweep()).
-    State state = State.HANDSHAKING;
-    private long connectedNanos;
+    // Written only on the event loop. The sweeper and snapshots read them from other threads: the references
+    // are volatile, and the longs are written with release and read with acquire through the VarHandles above
+    // (a plain long may be read torn, JLS 17.7), as the client's counters are.
+    volatile State state = State.HANDSHAKING;
+    private volatile String clientId = "";
+    private long connectedNanos; // written before the session is published in the registry, never again
     private long lastActivityNanos;
     private long stateSinceNanos;
-    private String clientId = "";
     private long framesIn;
     private long framesOut;
     long bytesIn;
     long bytesOut;
-    long requests;
-    long sends;
-    long pushes;
-    private int inFlight;
+    long requests; // through REQUESTS
+    long sends; // through SENDS
+    long pushes; // through PUSHES
+    private int inFlight; // through IN_FLIGHT
     private boolean admitted;
     private boolean flushPending;
     private boolean readSomething;
@@ -87,7 +112,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         long now = server.settings.ticker().nanoTime();
         connectedNanos = now;
-        lastActivityNanos = now;
+        LAST_ACTIVITY_NANOS.setRelease(this, now);
         ErrorCode refused = server.admit(this);
         if (refused == null) {
             admitted = true;
@@ -143,7 +168,7 @@ final class Session extends ChannelInboundHandlerAdapter {
                 flushPending = true;
                 break;
             case SEND:
-                sends++;
+                SENDS.setRelease(this, sends + 1);
                 break;
             case PONG:
             case ERROR:
@@ -165,7 +190,7 @@ final class Session extends ChannelInboundHandlerAdapter {
         if (readSomething) {
             // Once per read batch rather than per frame: the clock is read a few times less under load.
             readSomething = false;
-            lastActivityNanos = server.settings.ticker().nanoTime();
+            LAST_ACTIVITY_NANOS.setRelease(this, server.settings.ticker().nanoTime());
         }
         if (flushPending) {
             flushPending = false;
@@ -226,7 +251,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequest(Request r, int size) {
-        requests++;
+        REQUESTS.setRelease(this, requests + 1);
         if (state == State.DRAINING) {
             // Sent before the client read our GO_AWAY: not processed, and safe for it to retry elsewhere.
             write(new ErrorMessage(r.id(), ErrorCode.DRAINING, "server is draining; retry on the next connection"));
@@ -239,7 +264,7 @@ final class Session extends ChannelInboundHandlerAdapter {
             flushPending = true;
             return;
         }
-        inFlight++;
+        IN_FLIGHT.setRelease(this, inFlight + 1);
         long delay = serviceTime.sampleNanos(ThreadLocalRandom.current());
         long requestId = r.id();
         byte[] payload = r.payload();
@@ -247,7 +272,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     }
 
     private void answerLater(long requestId, byte[] payload, int size) {
-        inFlight--;
+        IN_FLIGHT.setRelease(this, inFlight - 1);
         if (state == State.CLOSING || !ctx.channel().isActive()) {
             return;
         }
@@ -282,7 +307,7 @@ final class Session extends ChannelInboundHandlerAdapter {
         }
         framesOut++;
         bytesOut += size;
-        pushes++;
+        PUSHES.setRelease(this, pushes + 1);
         ctx.writeAndFlush(frame, ctx.voidPromise());
         checkPendingBytes();
     }
@@ -310,7 +335,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     /** Sends a connection-level error, stops reading, and closes once it is written (or after a grace). */
     private void closeWithError(ErrorCode code, String text) {
         state = State.CLOSING;
-        stateSinceNanos = server.settings.ticker().nanoTime();
+        STATE_SINCE_NANOS.setRelease(this, server.settings.ticker().nanoTime());
         ctx.channel().config().setAutoRead(false);
         ErrorMessage error = new ErrorMessage(0, code, text);
         framesOut++;
@@ -321,7 +346,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     /** An HTTP client got the port: answer in HTTP, so curl or a browser shows what is wrong. */
     private void answerHttp() {
         state = State.CLOSING;
-        stateSinceNanos = server.settings.ticker().nanoTime();
+        STATE_SINCE_NANOS.setRelease(this, server.settings.ticker().nanoTime());
         ctx.channel().config().setAutoRead(false);
         byte[] head = ("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
                 + HTTP_ANSWER_BODY.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -382,9 +407,9 @@ final class Session extends ChannelInboundHandlerAdapter {
                 return now - connectedNanos >= s.handshakeTimeout().toNanos();
             case OPEN:
             case DRAINING:
-                return !s.idleTimeout().isZero() && now - lastActivityNanos >= s.idleTimeout().toNanos();
+                return !s.idleTimeout().isZero() && now - (long) LAST_ACTIVITY_NANOS.getAcquire(this) >= s.idleTimeout().toNanos();
             case CLOSING:
-                return now - stateSinceNanos >= CLOSE_GRACE_NANOS;
+                return now - (long) STATE_SINCE_NANOS.getAcquire(this) >= CLOSE_GRACE_NANOS;
             default:
                 return false;
         }
@@ -415,8 +440,24 @@ final class Session extends ChannelInboundHandlerAdapter {
     SessionInfo info() {
         ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
         return new SessionInfo(id, clientId, ctx.channel().remoteAddress(), state, server.toInstant(connectedNanos),
-                server.toInstant(lastActivityNanos), framesIn, framesOut, bytesIn, bytesOut, inFlight,
+                server.toInstant((long) LAST_ACTIVITY_NANOS.getAcquire(this)), framesIn, framesOut, bytesIn, bytesOut,
+                (int) IN_FLIGHT.getAcquire(this),
                 out == null ? 0 : out.totalPendingWriteBytes());
+    }
+
+    /** Requests received, read safely from any thread. */
+    long requests() {
+        return (long) REQUESTS.getAcquire(this);
+    }
+
+    /** Sends received, read safely from any thread. */
+    long sends() {
+        return (long) SENDS.getAcquire(this);
+    }
+
+    /** Pushes written, read safely from any thread. */
+    long pushes() {
+        return (long) PUSHES.getAcquire(this);
     }
 
     private static boolean tokenMatches(String expected, String given) {
