@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
         description = {
                 "Runs the Tether reference server: echoes requests (optionally after a simulated service time or with "
                         + "simulated errors), answers pings, fans pushes out, evicts idle and misbehaving connections, "
-                        + "and prints one stats line a second.",
+                        + "and prints a stats line each second in which something changed (once a minute while idle).",
                 "SIGTERM or Ctrl-C drains it: stop accepting, GO_AWAY to every session, wait for requests in flight "
                         + "(up to --drain-timeout), exit 0. A second signal exits at once."
         })
@@ -120,7 +120,7 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--nio", description = "Use Java NIO even where native epoll is available. Default: epoll when available.")
     boolean nio;
 
-    @Option(names = {"-q", "--quiet"}, description = "No stats line once a second. Default: off (one line a second).")
+    @Option(names = {"-q", "--quiet"}, description = "No stats lines. Default: off (a line each second with activity, one a minute while idle).")
     boolean quiet;
 
     /** Completed by the first SIGTERM/SIGINT (or by a test): drain and exit 0. */
@@ -163,17 +163,20 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
             });
             StatsLine line = new StatsLine(server.stats(), System.nanoTime());
             ticker.scheduleAtFixedRate(() -> {
-                out.println(line.next(server.stats(), System.nanoTime()));
-                out.flush();
+                String text = line.next(server.stats(), System.nanoTime(), LocalTime.now());
+                if (text != null) {
+                    out.println(text);
+                    out.flush();
+                }
             }, 1, 1, TimeUnit.SECONDS);
         }
         try {
             stopRequested.join();
-            out.println("draining: GO_AWAY sent to " + server.stats().connections() + " connections; waiting up to "
-                    + DurationConverter.format(drainTimeout) + " for requests in flight");
+            out.println("draining: GO_AWAY sent to " + StatsLine.count(server.stats().connections(), "connection")
+                    + "; waiting up to " + Durations.format(drainTimeout) + " for requests in flight");
             out.flush();
             server.close();
-            out.println("stopped: " + server.stats());
+            out.println("stopped: " + StatsLine.totals(server.stats()));
             out.flush();
             return ExitCodes.OK;
         } finally {
@@ -294,23 +297,35 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
         }
     }
 
-    /** The once-a-second line: rates from the difference of two snapshots. */
+    /**
+     * The stats line: rates from the difference of two snapshots, taken once a second. A line is printed when
+     * something changed since the last snapshot; while nothing does, one line every {@link #IDLE_PERIOD_NANOS}
+     * says the server is still there, instead of a screen of identical lines.
+     */
     static final class StatsLine {
+        static final long IDLE_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
         private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
         private ServerStats previous;
         private long previousNanos;
+        private long printedNanos;
 
         StatsLine(ServerStats first, long nanos) {
             this.previous = first;
             this.previousNanos = nanos;
+            this.printedNanos = nanos;
         }
 
-        String next(ServerStats now, long nanos) {
+        /** The line for snapshot {@code now} taken at {@code nanos}, or {@code null} when there is nothing to print. */
+        String next(ServerStats now, long nanos, LocalTime at) {
             double secs = Math.max(1e-9, (nanos - previousNanos) / 1e9);
             ServerStats p = previous;
             previous = now;
             previousNanos = nanos;
-            return format(LocalTime.now(), p, now, secs);
+            if (now.equals(p) && nanos - printedNanos < IDLE_PERIOD_NANOS) {
+                return null;
+            }
+            printedNanos = nanos;
+            return format(at, p, now, secs);
         }
 
         static String format(LocalTime at, ServerStats p, ServerStats n, double secs) {
@@ -320,6 +335,21 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
                     (n.requestsTotal() - p.requestsTotal()) / secs, (n.pushesTotal() - p.pushesTotal()) / secs,
                     bytes((n.bytesIn() - p.bytesIn()) / secs), bytes((n.bytesOut() - p.bytesOut()) / secs),
                     n.evictions(), n.protocolErrors());
+        }
+
+        /** The totals since start, in the stats line's {@code key=value} style (the line printed at shutdown). */
+        static String totals(ServerStats s) {
+            return String.format(Locale.ROOT,
+                    "conns=%d handshakes=%d requests=%d pushes=%d sends=%d in=%s out=%s evictions=%d protocol-errors=%d"
+                            + " auth-failures=%d rejected-full=%d handshake-timeouts=%d slow-consumers=%d application-errors=%d",
+                    s.connections(), s.handshakesTotal(), s.requestsTotal(), s.pushesTotal(), s.sendsTotal(), bytes(s.bytesIn()),
+                    bytes(s.bytesOut()), s.evictions(), s.protocolErrors(), s.authFailures(), s.rejectedFull(),
+                    s.handshakeTimeouts(), s.slowConsumers(), s.applicationErrors());
+        }
+
+        /** {@code 1 connection}, {@code 2 connections}. */
+        static String count(long n, String noun) {
+            return n + " " + noun + (n == 1 ? "" : "s");
         }
 
         static String bytes(double b) {

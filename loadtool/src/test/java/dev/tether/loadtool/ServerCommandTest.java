@@ -157,7 +157,7 @@ class ServerCommandTest {
             assertThat(got.get(1)).isInstanceOf(GoAway.class);
         }
         assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
-        assertThat(out.toString()).contains("draining").contains("stopped");
+        assertThat(out.toString()).contains("draining: GO_AWAY sent to 1 connection;").contains("stopped: conns=0 handshakes=1 ");
         assertThat(hardExits).hasValue(0);
         cmd.onSignal();
         assertThat(hardExits).hasValue(1);
@@ -201,5 +201,37 @@ class ServerCommandTest {
         String line = ServerCommand.StatsLine.format(LocalTime.of(12, 0, 1), before, after, 2.0);
         assertThat(line).isEqualTo("12:00:01 conns=12 handshakes/s=10 req/s=1000 push/s=50 in=1.0MiB/s out=2.0KiB/s"
                 + " evictions=3 protocol-errors=4");
+    }
+
+    @Test
+    void theStatsLineIsPrintedWhenSomethingChangedAndOnceAMinuteWhileIdle() {
+        ServerStats idle = new ServerStats(2, 2, 10, 0, 0, 500, 500, 0, 0, 0, 0, 0, 0, 0);
+        ServerStats busy = new ServerStats(2, 2, 11, 0, 0, 530, 530, 0, 0, 0, 0, 0, 0, 0);
+        long s = 1_000_000_000L;
+        ServerCommand.StatsLine line = new ServerCommand.StatsLine(idle, 0);
+        LocalTime at = LocalTime.of(12, 0);
+        assertThat(line.next(idle, s, at)).isNull();
+        assertThat(line.next(busy, 2 * s, at)).contains("req/s=1");
+        for (long t = 3; t < 62; t++) {
+            assertThat(line.next(busy, t * s, at)).as("second %d", t).isNull();
+        }
+        assertThat(line.next(busy, 62 * s, at)).contains("conns=2").contains("req/s=0"); // a minute after the last line
+        assertThat(line.next(busy, 63 * s, at)).isNull();
+    }
+
+    @Test
+    void theShutdownLineIsFormattedLikeTheStatsLineAndCountsAreGrammatical() {
+        ServerStats s = new ServerStats(0, 3, 1, 0, 2, 2048, 100, 0, 1, 4, 0, 0, 0, 0);
+        assertThat(ServerCommand.StatsLine.totals(s)).isEqualTo("conns=0 handshakes=3 requests=1 pushes=0 sends=2 in=2.0KiB out=100B"
+                + " evictions=0 protocol-errors=1 auth-failures=4 rejected-full=0 handshake-timeouts=0 slow-consumers=0"
+                + " application-errors=0");
+        assertThat(ServerCommand.StatsLine.count(1, "connection")).isEqualTo("1 connection");
+        assertThat(ServerCommand.StatsLine.count(0, "connection")).isEqualTo("0 connections");
+    }
+
+    @Test
+    void aHostThatIsNoAddressGetsAClearMessage() {
+        assertThat(commandLine().execute("server", "--host", "999.1.1.1", "--port", "0")).isEqualTo(ExitCodes.RUN_FAILED);
+        assertThat(err.toString()).contains("cannot listen on 999.1.1.1:0: not an IP address").doesNotContain("null");
     }
 }

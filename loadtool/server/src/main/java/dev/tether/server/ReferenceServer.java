@@ -163,6 +163,11 @@ public final class ReferenceServer implements AutoCloseable {
         this.startNanos = settings.ticker().nanoTime();
         this.startInstant = settings.clock().instant();
         this.pushPayload = new byte[settings.pushSize()];
+        InetSocketAddress bindAddress = new InetSocketAddress(settings.host(), settings.port());
+        if (bindAddress.isUnresolved()) {
+            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port()
+                    + ": not an IP address, nor a name that resolves to one", new java.net.UnknownHostException(settings.host()));
+        }
         this.nativeTransport = settings.nativeTransport() && Epoll.isAvailable();
         IoHandlerFactory io = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = nativeTransport ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -182,11 +187,12 @@ public final class ReferenceServer implements AutoCloseable {
                     }
                 });
         try {
-            this.serverChannel = bootstrap.bind(settings.host(), settings.port()).syncUninterruptibly().channel();
+            this.serverChannel = bootstrap.bind(bindAddress).syncUninterruptibly().channel();
         } catch (Exception e) { // Netty rethrows the bind failure (an IOException) unchecked
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(),
+            String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + reason,
                     e instanceof IOException io2 ? io2 : new IOException(e));
         }
         this.address = (InetSocketAddress) serverChannel.localAddress();
