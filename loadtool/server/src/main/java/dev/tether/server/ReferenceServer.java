@@ -128,6 +128,7 @@ public final class ReferenceServer implements AutoCloseable {
 
     final ServerSettings settings;
     final ServerCounters counters = new ServerCounters();
+    final AuthThrottle authThrottle;
     private final ConcurrentHashMap<String, Session> registry = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong nextSessionId = new AtomicLong();
@@ -163,6 +164,8 @@ public final class ReferenceServer implements AutoCloseable {
         this.startNanos = settings.ticker().nanoTime();
         this.startInstant = settings.clock().instant();
         this.pushPayload = new byte[settings.pushSize()];
+        this.authThrottle = new AuthThrottle(settings.ticker()::nanoTime, settings.authFailureDelayStep(),
+                settings.maxAuthFailureDelay(), AuthThrottle.FORGET_AFTER, AuthThrottle.DEFAULT_MAX_SOURCES);
         InetSocketAddress bindAddress = new InetSocketAddress(settings.host(), settings.port());
         if (bindAddress.isUnresolved()) {
             throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port()

@@ -26,6 +26,8 @@ final class ServerBuilder implements ReferenceServer.Builder {
     private long maxPendingBytes = ReferenceServer.DEFAULT_MAX_PENDING_BYTES;
     private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
     private boolean nativeTransport = true;
+    private Duration authFailureDelayStep = AuthThrottle.DEFAULT_STEP;
+    private Duration maxAuthFailureDelay = AuthThrottle.DEFAULT_MAX;
     private Ticker ticker = Ticker.systemTicker();
     private Clock clock = Clock.systemUTC();
 
@@ -180,6 +182,13 @@ final class ServerBuilder implements ReferenceServer.Builder {
         return this;
     }
 
+    /** Test seam: the waits before repeated AUTH_FAILED answers (see {@link AuthThrottle}). */
+    ServerBuilder authFailureDelays(Duration step, Duration max) {
+        this.authFailureDelayStep = Objects.requireNonNull(step, "step");
+        this.maxAuthFailureDelay = Objects.requireNonNull(max, "max");
+        return this;
+    }
+
     /** Test seam: the monotonic time source of the handshake timeout and idle eviction. */
     ServerBuilder ticker(Ticker ticker) {
         this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -205,7 +214,7 @@ final class ServerBuilder implements ReferenceServer.Builder {
         }
         return new ServerSettings(host, port, authToken, handshakeTimeout, idle, heartbeatInterval, maxConnections,
                 maxFrameLength, serviceTime, errorRate, pushRate, pushTopic, pushSize, drainTimeout, reconnectAfter,
-                maxPendingBytes, eventLoopThreads, nativeTransport, ticker, clock);
+                maxPendingBytes, eventLoopThreads, nativeTransport, authFailureDelayStep, maxAuthFailureDelay, ticker, clock);
     }
 
     @Override

@@ -26,6 +26,8 @@ import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.concurrent.ThreadLocalRandom;
@@ -233,10 +235,28 @@ final class Session extends ChannelInboundHandlerAdapter {
 
     private void onHello(Hello h) {
         String expected = server.settings.authToken();
-        if (expected != null && !tokenMatches(expected, h.authToken())) {
-            server.counters.authFailures.increment();
-            closeWithError(ErrorCode.AUTH_FAILED, h.authToken() == null ? "this server requires an auth token" : "auth token rejected");
-            return;
+        if (expected != null) {
+            InetAddress source = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+            if (!tokenMatches(expected, h.authToken())) {
+                server.counters.authFailures.increment();
+                String text = h.authToken() == null || h.authToken().isEmpty() ? "this server requires an auth token" : "auth token rejected";
+                long delay = server.authThrottle.failed(source);
+                if (delay == 0) {
+                    closeWithError(ErrorCode.AUTH_FAILED, text);
+                } else {
+                    // Read nothing more, answer later; the close grace counts from the answer.
+                    state = State.CLOSING;
+                    STATE_SINCE_NANOS.setRelease(this, server.settings.ticker().nanoTime() + delay);
+                    ctx.channel().config().setAutoRead(false);
+                    ctx.executor().schedule(() -> {
+                        if (ctx.channel().isActive()) {
+                            closeWithError(ErrorCode.AUTH_FAILED, text);
+                        }
+                    }, delay, TimeUnit.NANOSECONDS);
+                }
+                return;
+            }
+            server.authThrottle.succeeded(source);
         }
         if (server.isDraining()) {
             closeWithError(ErrorCode.DRAINING, "server is draining; connect to another instance");

@@ -262,4 +262,35 @@ class HostileClientsTest {
             assertHealthy(f, witness);
         }
     }
+
+    @Test
+    void repeatedWrongTokensAreAnsweredLaterAndLaterWithoutSlowingTheRightOne() throws IOException {
+        long step = 3_000;
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder().authToken("s3cret")
+                .authFailureDelays(Duration.ofMillis(step), Duration.ofSeconds(10)))) {
+            RawClient first = f.raw();
+            first.send(new Hello(30_000, "guess-1", "guess"));
+            assertThat(first.readErrorAndClose().errorCode()).isEqualTo(ErrorCode.AUTH_FAILED);
+
+            // The second failure from this address waits `step` before its answer ...
+            RawClient second = f.raw();
+            long sent = System.nanoTime();
+            second.send(new Hello(30_000, "guess-2", "guess"));
+            Await.until(Duration.ofSeconds(5), () -> f.server.stats().authFailures() == 2, () -> "" + f.server.stats());
+
+            // ... while a client from the same address with the right token is welcomed meanwhile.
+            RawClient good = f.raw();
+            good.send(new Hello(30_000, "good", "s3cret"));
+            good.read(Welcome.class);
+            long waitedMillis = (System.nanoTime() - sent) / 1_000_000;
+            if (waitedMillis < step) { // always, unless the machine stalled for seconds: then the order proves nothing
+                assertThat(second.socket().getInputStream().available()).isZero();
+            }
+
+            assertThat(second.readErrorAndClose().errorCode()).isEqualTo(ErrorCode.AUTH_FAILED);
+            assertThat((System.nanoTime() - sent) / 1_000_000).isGreaterThanOrEqualTo(step);
+            good.send(new Request(1, new byte[] {1}));
+            assertThat(good.read()).isEqualTo(new Response(1, new byte[] {1}));
+        }
+    }
 }
