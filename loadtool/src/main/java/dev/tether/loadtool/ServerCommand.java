@@ -86,6 +86,16 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
             description = "Bytes that may queue for one connection that does not read; beyond it the session is dropped with SLOW_CONSUMER. Default: ${DEFAULT-VALUE}.")
     long maxPendingBytes;
 
+    @Option(names = "--memory-budget", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+            description = "Bytes the server may hold for all connections together: partial frames received, bytes "
+                    + "queued for clients, requests waiting for --service-time, and about 2 KiB of state per connection. "
+                    + "At half of it the connections holding the most stop being read; at 90%% the worst are closed with "
+                    + "SLOW_CONSUMER (connections stuck in their handshake first, oldest first); when it is full new "
+                    + "connections get SERVER_FULL. Accepts 64MiB, 512m, 1g or bytes. "
+                    + "Default: a quarter of the smaller of the JVM's max heap and max direct memory, at least 16MiB "
+                    + "(here ${DEFAULT-VALUE}).")
+    long memoryBudget;
+
     @Option(names = "--service-time", defaultValue = "0", converter = ServiceTimeConverter.class, paramLabel = "TIME",
             description = "Simulated work per request, scheduled without blocking: 2ms (fixed), exp:2ms (exponential, mean 2ms), uniform:1ms-5ms. Default: ${DEFAULT-VALUE} (answer at once).")
     ServiceTime serviceTime;
@@ -147,8 +157,8 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
             err.flush();
             return ExitCodes.RUN_FAILED;
         }
-        out.printf("loadtool server listening on %s:%d (%s, %s)%n", server.address().getAddress().getHostAddress(), server.port(),
-                server.nativeTransport() ? "epoll" : "nio", describe());
+        out.printf("loadtool server listening on %s:%d (%s, %s, memory budget %s)%n", server.address().getAddress().getHostAddress(),
+                server.port(), server.nativeTransport() ? "epoll" : "nio", describe(), StatsLine.bytes(server.memoryBudget()));
         out.flush();
         if (installSignalHandlers) {
             installSignalHandlers();
@@ -224,7 +234,7 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
         b.host(host).port(port).authToken(token).handshakeTimeout(handshakeTimeout).heartbeatInterval(heartbeatInterval)
                 .maxConnections(maxConnections).maxFrameLength(maxFrameSize).maxPendingBytesPerConnection(maxPendingBytes)
                 .serviceTime(serviceTime).errorRate(errorRate).pushRate(pushRate).pushTopic(pushTopic).pushSize(pushSize)
-                .drainTimeout(drainTimeout).reconnectAfter(reconnectAfter).nativeTransport(!nio);
+                .drainTimeout(drainTimeout).reconnectAfter(reconnectAfter).memoryBudget(memoryBudget).nativeTransport(!nio);
         if (idleTimeout != null) {
             b.idleTimeout(idleTimeout);
         }
@@ -277,11 +287,49 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
                 Map.entry("--max-pending-bytes", String.valueOf(ReferenceServer.DEFAULT_MAX_PENDING_BYTES)),
                 Map.entry("--push-size", String.valueOf(ReferenceServer.DEFAULT_PUSH_SIZE)),
                 Map.entry("--drain-timeout", Durations.format(ReferenceServer.DEFAULT_DRAIN_TIMEOUT)),
-                Map.entry("--reconnect-after", Durations.format(ReferenceServer.DEFAULT_RECONNECT_AFTER)));
+                Map.entry("--reconnect-after", Durations.format(ReferenceServer.DEFAULT_RECONNECT_AFTER)),
+                Map.entry("--memory-budget", ByteSizeConverter.format(ReferenceServer.defaultMemoryBudget())));
 
         @Override
         public String defaultValue(CommandLine.Model.ArgSpec arg) {
             return arg instanceof CommandLine.Model.OptionSpec o ? VALUES.get(o.longestName()) : null;
+        }
+    }
+
+    /** Reads a size in bytes: {@code 65536}, {@code 64k}, {@code 64KiB}, {@code 512m}, {@code 512MiB}, {@code 1g}, {@code 1GiB}. */
+    static final class ByteSizeConverter implements CommandLine.ITypeConverter<Long> {
+        private static final java.util.regex.Pattern SIZE =
+                java.util.regex.Pattern.compile("(\\d{1,15})\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+        @Override
+        public Long convert(String value) {
+            java.util.regex.Matcher m = SIZE.matcher(value.trim());
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a size: give bytes, or a number with "
+                        + "k/KiB, m/MiB or g/GiB (powers of 1024), e.g. 64MiB");
+            }
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+            int shift = switch (unit.charAt(0)) {
+                case 'k' -> 10;
+                case 'm' -> 20;
+                case 'g' -> 30;
+                default -> 0;
+            };
+            if (n > Long.MAX_VALUE >> shift) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is too large");
+            }
+            return n << shift;
+        }
+
+        /** The shortest exact form: {@code 64MiB}, {@code 1536KiB}, or bytes. */
+        static String format(long bytes) {
+            for (int shift : new int[] {30, 20, 10}) {
+                if (bytes >= 1L << shift && bytes % (1L << shift) == 0) {
+                    return (bytes >> shift) + (shift == 30 ? "GiB" : shift == 20 ? "MiB" : "KiB");
+                }
+            }
+            return Long.toString(bytes);
         }
     }
 

@@ -234,4 +234,25 @@ class ServerCommandTest {
         assertThat(commandLine().execute("server", "--host", "999.1.1.1", "--port", "0")).isEqualTo(ExitCodes.RUN_FAILED);
         assertThat(err.toString()).contains("cannot listen on 999.1.1.1:0: not an IP address").doesNotContain("null");
     }
+
+    @Test
+    void theMemoryBudgetTakesSizesAndDefaultsToTheServersDerivedBudget() {
+        ServerCommand.ByteSizeConverter sizes = new ServerCommand.ByteSizeConverter();
+        assertThat(sizes.convert("65536")).isEqualTo(65536L);
+        assertThat(sizes.convert("64MiB")).isEqualTo(64L << 20);
+        assertThat(sizes.convert("512m")).isEqualTo(512L << 20);
+        assertThat(sizes.convert("1g")).isEqualTo(1L << 30);
+        assertThat(ServerCommand.ByteSizeConverter.format(64L << 20)).isEqualTo("64MiB");
+        assertThat(ServerCommand.ByteSizeConverter.format(1536L << 10)).isEqualTo("1536KiB");
+        assertThat(commandLine().execute("server", "--memory-budget", "lots")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("'lots' is not a size");
+
+        CommandLine cl = commandLine();
+        cl.parseArgs("server");
+        ServerCommand cmd = cl.getSubcommands().get("server").getCommand();
+        assertThat(cmd.memoryBudget).isEqualTo(ReferenceServer.defaultMemoryBudget());
+        assertThat(commandLine().execute("server", "--help")).isZero();
+        assertThat(out.toString()).contains("--memory-budget").contains("here " + ServerCommand.ByteSizeConverter.format(
+                ReferenceServer.defaultMemoryBudget()));
+    }
 }

@@ -2,6 +2,7 @@ package dev.tether.server;
 
 import dev.tether.client.netty.FrameDecoder;
 import dev.tether.client.netty.FrameEncoder;
+import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Push;
 import io.netty.bootstrap.ServerBootstrap;
@@ -23,6 +24,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -109,11 +111,33 @@ public final class ReferenceServer implements AutoCloseable {
     public static final Duration DEFAULT_RECONNECT_AFTER = Duration.ofSeconds(1);
     /** Default bound on the bytes queued for one connection before it is dropped as a slow consumer: 4 MiB. */
     public static final long DEFAULT_MAX_PENDING_BYTES = 4L << 20;
+    /** The smallest default memory budget: 16 MiB. */
+    public static final long MIN_DEFAULT_MEMORY_BUDGET = 16L << 20;
+    /**
+     * The largest frame accepted before the handshake: 4 KiB. A HELLO needs a few hundred bytes (a client id
+     * and a token of up to about 1.5 KiB each still fit); the full {@link Builder#maxFrameLength} applies
+     * once the WELCOME is sent, so a peer that has not authenticated cannot make the server buffer a large frame.
+     */
+    public static final int MAX_HANDSHAKE_FRAME_LENGTH = 4096;
 
     /** The idle timeout used when none is set: {@value #IDLE_TIMEOUT_HEARTBEATS} times {@code heartbeatInterval}. */
     public static Duration defaultIdleTimeout(Duration heartbeatInterval) {
         return heartbeatInterval.multipliedBy(IDLE_TIMEOUT_HEARTBEATS);
     }
+
+    /**
+     * The default memory budget: a quarter of the smaller of the JVM's maximum heap and maximum direct memory
+     * (what Netty may allocate for buffers), at least {@value #MIN_DEFAULT_MEMORY_BUDGET} bytes. 64 MiB with
+     * {@code -Xmx256m} and no {@code -XX:MaxDirectMemorySize} (direct memory then defaults to the heap size).
+     * The rest is headroom for the allocator's pooling, decoded messages in transit and the JVM itself.
+     */
+    public static long defaultMemoryBudget() {
+        return MemoryBudget.defaultLimit(Runtime.getRuntime().maxMemory(), PlatformDependent.maxDirectMemory(),
+                MIN_DEFAULT_MEMORY_BUDGET);
+    }
+
+    /** How long a connection may wait for its handshake before memory pressure may shed it first. */
+    static final Duration SHED_UNAUTHENTICATED_AFTER = Duration.ofSeconds(1);
 
     /** Outbound bytes queued above which a connection counts as not writable (and is not read from). */
     static final int HIGH_WATER_MARK = 64 * 1024;
@@ -129,6 +153,8 @@ public final class ReferenceServer implements AutoCloseable {
     final ServerSettings settings;
     final ServerCounters counters = new ServerCounters();
     final AuthThrottle authThrottle;
+    final MemoryBudget budget;
+    private final AtomicBoolean shedScheduled = new AtomicBoolean();
     private final ConcurrentHashMap<String, Session> registry = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong nextSessionId = new AtomicLong();
@@ -164,6 +190,7 @@ public final class ReferenceServer implements AutoCloseable {
         this.startNanos = settings.ticker().nanoTime();
         this.startInstant = settings.clock().instant();
         this.pushPayload = new byte[settings.pushSize()];
+        this.budget = new MemoryBudget(settings.memoryBudget());
         this.authThrottle = new AuthThrottle(settings.ticker()::nanoTime, settings.authFailureDelayStep(),
                 settings.maxAuthFailureDelay(), AuthThrottle.FORGET_AFTER, AuthThrottle.DEFAULT_MAX_SOURCES);
         InetSocketAddress bindAddress = new InetSocketAddress(settings.host(), settings.port());
@@ -206,10 +233,17 @@ public final class ReferenceServer implements AutoCloseable {
         }
     }
 
-    /** Installs the session pipeline: the SDK's frame codec, then one {@link Session} handler. */
+    /**
+     * Installs the session pipeline: a meter of the bytes that reach the decoder, the SDK's frame codec (the
+     * decoder with the {@linkplain #MAX_HANDSHAKE_FRAME_LENGTH small limit} until the handshake is done), then
+     * one {@link Session} handler.
+     */
     void initSessionPipeline(Channel ch) {
-        ch.pipeline().addLast(new FrameDecoder(settings.maxFrameLength()), FrameEncoder.INSTANCE,
-                new Session(this, sessionIdPrefix + Long.toString(nextSessionId.incrementAndGet(), 36)));
+        Session session = new Session(this, sessionIdPrefix + Long.toString(nextSessionId.incrementAndGet(), 36));
+        ch.pipeline().addLast(Session.METER, session.inboundMeter())
+                .addLast(Session.DECODER, new FrameDecoder(Math.min(MAX_HANDSHAKE_FRAME_LENGTH, settings.maxFrameLength())))
+                .addLast(FrameEncoder.INSTANCE)
+                .addLast(session);
     }
 
     /** The port the server listens on (the chosen one when built with port 0). */
@@ -225,6 +259,16 @@ public final class ReferenceServer implements AutoCloseable {
     /** Whether the server runs on Linux's native epoll transport (otherwise Java NIO). */
     public boolean nativeTransport() {
         return nativeTransport;
+    }
+
+    /** The memory budget in force, in bytes (see {@link Builder#memoryBudget}). */
+    public long memoryBudget() {
+        return budget.limit;
+    }
+
+    /** The bytes the server holds for its connections right now, as counted against {@link #memoryBudget()}. */
+    public long memoryInUse() {
+        return budget.used();
     }
 
     /** A snapshot of the server's counters; cheap enough to take every second. */
@@ -330,16 +374,27 @@ public final class ReferenceServer implements AutoCloseable {
 
     // ---- called by sessions (on their event loop) ----
 
+    /** Why a connection was refused: the error sent before the close. */
+    record Refusal(ErrorCode code, String text) {
+    }
+
     /** Admits a newly accepted connection into the registry, or says why it is refused. */
-    dev.tether.protocol.ErrorCode admit(Session s) {
+    Refusal admit(Session s) {
         if (draining) {
-            return dev.tether.protocol.ErrorCode.DRAINING;
+            return new Refusal(ErrorCode.DRAINING, "server is draining; connect to another instance");
+        }
+        if (budget.exhausted()) {
+            counters.rejectedFull.increment();
+            shedSoon();
+            return new Refusal(ErrorCode.SERVER_FULL, "server is short of memory (memory budget " + budget.limit
+                    + " bytes in use); retry later");
         }
         for (;;) {
             int n = open.get();
             if (n >= settings.maxConnections()) {
                 counters.rejectedFull.increment();
-                return dev.tether.protocol.ErrorCode.SERVER_FULL;
+                return new Refusal(ErrorCode.SERVER_FULL, "server is full: " + settings.maxConnections()
+                        + " connections open (maxConnections); retry later");
             }
             if (open.compareAndSet(n, n + 1)) {
                 break;
@@ -362,6 +417,53 @@ public final class ReferenceServer implements AutoCloseable {
         }
     }
 
+    /** Schedules one shedding pass on the sweeper's thread, unless one is already due. */
+    void shedSoon() {
+        if (shedScheduled.compareAndSet(false, true)) {
+            try {
+                boss.next().execute(this::shed);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                shedScheduled.set(false); // shutting down: nothing left to protect
+            }
+        }
+    }
+
+    /**
+     * Closes the worst offenders until the budget is back at its shed target: connections still in their
+     * handshake after {@link #SHED_UNAUTHENTICATED_AFTER}, oldest first, then the sessions holding more than a
+     * fair share, biggest first. Well-behaved sessions hold less than a fair share and are never picked.
+     */
+    private void shed() {
+        shedScheduled.set(false);
+        long excess = budget.used() - budget.shedTarget();
+        if (excess <= 0) {
+            return;
+        }
+        long now = settings.ticker().nanoTime();
+        long fairShare = budget.fairShare(open.get());
+        List<Session> unauthenticated = new ArrayList<>();
+        List<Session> heavy = new ArrayList<>();
+        for (Session s : registry.values()) {
+            SessionInfo.State st = s.state;
+            if (st == SessionInfo.State.HANDSHAKING && now - s.connectedNanos() >= SHED_UNAUTHENTICATED_AFTER.toNanos()) {
+                unauthenticated.add(s);
+            } else if (st != SessionInfo.State.CLOSING && s.heldBytes() > fairShare) {
+                heavy.add(s);
+            }
+        }
+        unauthenticated.sort(java.util.Comparator.comparingLong(Session::connectedNanos));
+        heavy.sort(java.util.Comparator.comparingLong(Session::heldBytes).reversed());
+        for (List<Session> group : List.of(unauthenticated, heavy)) {
+            for (Session s : group) {
+                if (excess <= 0) {
+                    return;
+                }
+                excess -= s.heldBytes();
+                s.executor().execute(s::shed);
+            }
+        }
+    }
+
     private boolean onOwnThread() {
         for (EventExecutor e : workers) {
             if (e.inEventLoop()) {
@@ -369,6 +471,10 @@ public final class ReferenceServer implements AutoCloseable {
             }
         }
         return boss.next().inEventLoop();
+    }
+
+    int openConnections() {
+        return open.get();
     }
 
     boolean isDraining() {
@@ -564,6 +670,18 @@ public final class ReferenceServer implements AutoCloseable {
          * 4 MiB, at least the max frame length.
          */
         Builder maxPendingBytesPerConnection(long bytes);
+
+        /**
+         * The most bytes the server holds for all its connections together: bytes received and not yet decoded,
+         * bytes queued for peers, payloads of requests waiting for their service time, and
+         * {@value MemoryBudget#SESSION_STATE_BYTES} bytes of state per connection. Default
+         * {@link ReferenceServer#defaultMemoryBudget()}; at least {@link #maxPendingBytesPerConnection}.
+         * With half of it in use the server stops reading from the connections that hold more than a fair share;
+         * at 90 % it closes the worst offenders with {@code SLOW_CONSUMER} (connections stuck in their handshake
+         * first, oldest first, then the biggest holders); at 100 % it refuses new connections with
+         * {@code SERVER_FULL}. Well-behaved clients keep being served throughout.
+         */
+        Builder memoryBudget(long bytes);
 
         /** I/O threads serving the connections; default the number of processors. */
         Builder eventLoopThreads(int threads);

@@ -24,6 +24,7 @@ final class ServerBuilder implements ReferenceServer.Builder {
     private Duration drainTimeout = ReferenceServer.DEFAULT_DRAIN_TIMEOUT;
     private Duration reconnectAfter = ReferenceServer.DEFAULT_RECONNECT_AFTER;
     private long maxPendingBytes = ReferenceServer.DEFAULT_MAX_PENDING_BYTES;
+    private long memoryBudget; // 0: the default, derived when the settings are made
     private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
     private boolean nativeTransport = true;
     private Duration authFailureDelayStep = AuthThrottle.DEFAULT_STEP;
@@ -168,6 +169,15 @@ final class ServerBuilder implements ReferenceServer.Builder {
     }
 
     @Override
+    public ServerBuilder memoryBudget(long bytes) {
+        if (bytes < 1 << 20) {
+            throw new IllegalArgumentException("memoryBudget must be at least 1 MiB (1048576 bytes): " + bytes);
+        }
+        this.memoryBudget = bytes;
+        return this;
+    }
+
+    @Override
     public ServerBuilder eventLoopThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("eventLoopThreads must be positive: " + threads);
@@ -212,9 +222,14 @@ final class ServerBuilder implements ReferenceServer.Builder {
             throw new IllegalArgumentException("maxPendingBytesPerConnection (" + maxPendingBytes
                     + ") must be at least maxFrameLength (" + maxFrameLength + "), or no large frame could be sent");
         }
+        long budget = memoryBudget != 0 ? memoryBudget : ReferenceServer.defaultMemoryBudget();
+        if (budget < maxPendingBytes) {
+            throw new IllegalArgumentException("memoryBudget (" + budget + (memoryBudget == 0 ? ", the default for this JVM's memory" : "")
+                    + ") must be at least maxPendingBytesPerConnection (" + maxPendingBytes + ")");
+        }
         return new ServerSettings(host, port, authToken, handshakeTimeout, idle, heartbeatInterval, maxConnections,
                 maxFrameLength, serviceTime, errorRate, pushRate, pushTopic, pushSize, drainTimeout, reconnectAfter,
-                maxPendingBytes, eventLoopThreads, nativeTransport, authFailureDelayStep, maxAuthFailureDelay, ticker, clock);
+                maxPendingBytes, budget, eventLoopThreads, nativeTransport, authFailureDelayStep, maxAuthFailureDelay, ticker, clock);
     }
 
     @Override

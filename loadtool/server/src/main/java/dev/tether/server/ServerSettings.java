@@ -8,7 +8,7 @@ import java.time.Duration;
 record ServerSettings(String host, int port, String authToken, Duration handshakeTimeout, Duration idleTimeout,
                       Duration heartbeatInterval, int maxConnections, int maxFrameLength, ServiceTime serviceTime,
                       double errorRate, double pushRate, String pushTopic, int pushSize, Duration drainTimeout,
-                      Duration reconnectAfter, long maxPendingBytesPerConnection, int eventLoopThreads,
+                      Duration reconnectAfter, long maxPendingBytesPerConnection, long memoryBudget, int eventLoopThreads,
                       boolean nativeTransport, Duration authFailureDelayStep, Duration maxAuthFailureDelay,
                       Ticker ticker, Clock clock) {
 

@@ -1,5 +1,6 @@
 package dev.tether.server;
 
+import dev.tether.client.netty.FrameDecoder;
 import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
@@ -20,6 +21,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
@@ -39,6 +41,10 @@ import java.util.concurrent.TimeUnit;
  * the connection's event loop; those two read the fields racily and act only through the event loop.
  */
 final class Session extends ChannelInboundHandlerAdapter {
+    /** Pipeline names of the byte meter and the frame decoder (replaced after the handshake). */
+    static final String METER = "meter";
+    static final String DECODER = "decoder";
+
     /** How long an error frame may take to reach the peer before the connection is closed regardless. */
     static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -51,6 +57,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     private static final VarHandle SENDS;
     private static final VarHandle PUSHES;
     private static final VarHandle IN_FLIGHT;
+    private static final VarHandle HELD;
 
     static {
         try {
@@ -61,6 +68,7 @@ final class Session extends ChannelInboundHandlerAdapter {
             SENDS = l.findVarHandle(Session.class, "sends", long.class);
             PUSHES = l.findVarHandle(Session.class, "pushes", long.class);
             IN_FLIGHT = l.findVarHandle(Session.class, "inFlight", int.class);
+            HELD = l.findVarHandle(Session.class, "held", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -85,6 +93,14 @@ final class Session extends ChannelInboundHandlerAdapter {
     long sends; // through SENDS
     long pushes; // through PUSHES
     private int inFlight; // through IN_FLIGHT
+    // Memory accounting (see MemoryBudget): bytes that reached the decoder, bytes it turned into messages (the
+    // difference is what it buffers), payload bytes waiting for their service time, and what this session has
+    // added to the budget (through HELD; the shedding pass reads it).
+    private long inboundArrived;
+    private long inboundDecoded;
+    private long inFlightBytes;
+    private long held;
+    private volatile boolean pausedByBudget;
     private boolean admitted;
     private boolean flushPending;
     private boolean readSomething;
@@ -103,6 +119,28 @@ final class Session extends ChannelInboundHandlerAdapter {
         return ctx.executor();
     }
 
+    long connectedNanos() {
+        return connectedNanos;
+    }
+
+    /** What this session holds against the memory budget, as of its last update; safe from any thread. */
+    long heldBytes() {
+        return (long) HELD.getAcquire(this);
+    }
+
+    /** The handler in front of the decoder that counts the bytes reaching it (see {@link #refreshMemory}). */
+    ChannelInboundHandlerAdapter inboundMeter() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof ByteBuf buf) {
+                    inboundArrived += buf.readableBytes();
+                }
+                ctx.fireChannelRead(msg);
+            }
+        };
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
@@ -115,20 +153,20 @@ final class Session extends ChannelInboundHandlerAdapter {
         long now = server.settings.ticker().nanoTime();
         connectedNanos = now;
         LAST_ACTIVITY_NANOS.setRelease(this, now);
-        ErrorCode refused = server.admit(this);
+        ReferenceServer.Refusal refused = server.admit(this);
+        refreshMemory();
         if (refused == null) {
             admitted = true;
             return;
         }
-        String text = refused == ErrorCode.SERVER_FULL
-                ? "server is full: " + server.settings.maxConnections() + " connections open (maxConnections); retry later"
-                : "server is draining; connect to another instance";
-        closeWithError(refused, text);
+        closeWithError(refused.code(), refused.text());
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSING;
+        server.budget.add(-held);
+        HELD.setRelease(this, 0L);
         if (admitted) {
             server.remove(this);
         }
@@ -143,11 +181,12 @@ final class Session extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        Message m = (Message) msg;
+        inboundDecoded += MessageEncoder.encodedSize(m); // for the memory budget, like inboundArrived
         State st = state;
         if (st == State.CLOSING) {
             return; // an error was sent; nothing more from this peer is served
         }
-        Message m = (Message) msg;
         readSomething = true;
         int size = MessageEncoder.encodedSize(m);
         framesIn++;
@@ -173,8 +212,13 @@ final class Session extends ChannelInboundHandlerAdapter {
                 SENDS.setRelease(this, sends + 1);
                 break;
             case PONG:
+                break; // answers nothing we asked (we send no pings): not an error, nothing to do
             case ERROR:
-                // A pong answers nothing we asked; an error from a client announces its close. Neither needs an answer.
+                if (((ErrorMessage) m).id() == 0) {
+                    // Connection-level: the client is closing this connection (PROTOCOL.md §8), so stop serving it.
+                    closeNow();
+                }
+                // With a request id, a client's ERROR answers nothing a v1 server asks: legal, and ignored.
                 break;
             case HELLO:
                 server.counters.protocolErrors.increment();
@@ -199,15 +243,77 @@ final class Session extends ChannelInboundHandlerAdapter {
             ctx.flush();
             checkPendingBytes();
         }
+        refreshMemory();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // Stop reading from a peer that does not read its answers: it then cannot make us queue more of them.
-        if (state != State.CLOSING) {
-            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-        }
+        updateAutoRead();
+        refreshMemory();
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Reads while the peer takes what we send and the memory budget does not ask this session to wait. */
+    private void updateAutoRead() {
+        if (state != State.CLOSING) {
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !pausedByBudget);
+        }
+    }
+
+    /**
+     * Brings this session's share of the memory budget up to date, and acts on the budget: under pressure a
+     * session holding more than its fair share stops being read (until the pressure or its holding falls);
+     * past the shed level the server is asked to shed the worst offenders.
+     */
+    void refreshMemory() {
+        if (!ctx.channel().isActive()) {
+            return; // channelInactive gives everything back
+        }
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        long buffered = (inboundArrived - inboundDecoded) + (out == null ? 0 : out.totalPendingWriteBytes()) + inFlightBytes;
+        long now = MemoryBudget.SESSION_STATE_BYTES + buffered;
+        long delta = now - held;
+        MemoryBudget budget = server.budget;
+        if (delta != 0) {
+            HELD.setRelease(this, now);
+            budget.add(delta);
+        }
+        if (state == State.CLOSING) {
+            return;
+        }
+        boolean pause = budget.underPressure() && buffered > budget.fairShare(server.openConnections());
+        if (pause != pausedByBudget) {
+            if (pause) {
+                server.counters.memoryPauses.increment();
+            }
+            pausedByBudget = pause;
+            updateAutoRead();
+        }
+        if (delta > 0 && budget.overShedLevel()) {
+            server.shedSoon();
+        }
+    }
+
+    /** Closes this session to give its memory back, at the server's request (on the event loop). */
+    void shed() {
+        if (state == State.CLOSING || !ctx.channel().isActive()) {
+            return;
+        }
+        server.counters.slowConsumers.increment();
+        server.counters.memoryShed.increment();
+        if (state == State.HANDSHAKING) {
+            closeWithError(ErrorCode.SLOW_CONSUMER, "server is short of memory and closes connections that have not "
+                    + "completed their handshake first; retry later");
+            return;
+        }
+        // What it holds is the problem: close now, so that it is freed now. The error is sent on a best-effort
+        // basis: a peer that does not read will not see it (PROTOCOL.md §11.2).
+        state = State.CLOSING;
+        write(new ErrorMessage(0, ErrorCode.SLOW_CONSUMER, "server is short of memory and this connection holds "
+                + heldBytes() + " bytes (more than its share); read faster or send less"));
+        ctx.flush();
+        ctx.close();
     }
 
     @Override
@@ -219,6 +325,9 @@ final class Session extends ChannelInboundHandlerAdapter {
             server.counters.protocolErrors.increment();
             if (pe.code() == ProtocolException.Code.NOT_TETHER_HTTP) {
                 answerHttp();
+            } else if (state == State.HANDSHAKING && pe.code() == ProtocolException.Code.FRAME_TOO_LARGE) {
+                closeWithError(pe.errorCode(), "a frame before the handshake may be at most "
+                        + ReferenceServer.MAX_HANDSHAKE_FRAME_LENGTH + " bytes (a HELLO needs a few hundred): " + pe.getMessage());
             } else {
                 closeWithError(pe.errorCode(), pe.getMessage());
             }
@@ -262,6 +371,10 @@ final class Session extends ChannelInboundHandlerAdapter {
             closeWithError(ErrorCode.DRAINING, "server is draining; connect to another instance");
             return;
         }
+        if (server.settings.maxFrameLength() > ReferenceServer.MAX_HANDSHAKE_FRAME_LENGTH) {
+            // Past the handshake: the full frame limit. Bytes the old decoder holds pass on to the new one.
+            ctx.pipeline().replace(DECODER, DECODER, new FrameDecoder(server.settings.maxFrameLength()));
+        }
         clientId = h.clientId();
         state = State.OPEN;
         int version = Math.min(h.maxVersion(), Protocol.VERSION);
@@ -285,6 +398,7 @@ final class Session extends ChannelInboundHandlerAdapter {
             return;
         }
         IN_FLIGHT.setRelease(this, inFlight + 1);
+        inFlightBytes += size;
         long delay = serviceTime.sampleNanos(ThreadLocalRandom.current());
         long requestId = r.id();
         byte[] payload = r.payload();
@@ -293,6 +407,7 @@ final class Session extends ChannelInboundHandlerAdapter {
 
     private void answerLater(long requestId, byte[] payload, int size) {
         IN_FLIGHT.setRelease(this, inFlight - 1);
+        inFlightBytes -= size;
         if (state == State.CLOSING || !ctx.channel().isActive()) {
             return;
         }
@@ -349,18 +464,30 @@ final class Session extends ChannelInboundHandlerAdapter {
                     + " bytes queued for this connection; read faster"));
             ctx.flush();
             ctx.close();
+            return;
         }
+        refreshMemory();
     }
 
-    /** Sends a connection-level error, stops reading, and closes once it is written (or after a grace). */
+    /**
+     * Sends a connection-level error and closes cleanly: the error, then FIN, then whatever the peer still sends
+     * is read and discarded until it closes too (or {@link #CLOSE_GRACE_NANOS} passes). Closing with unread
+     * bytes in the socket would send a reset, which can destroy the error before the peer reads it.
+     */
     private void closeWithError(ErrorCode code, String text) {
         state = State.CLOSING;
         STATE_SINCE_NANOS.setRelease(this, server.settings.ticker().nanoTime());
-        ctx.channel().config().setAutoRead(false);
+        ctx.channel().config().setAutoRead(true);
         ErrorMessage error = new ErrorMessage(0, code, text);
         framesOut++;
         bytesOut += MessageEncoder.encodedSize(error);
-        ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(error).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess() && f.channel() instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            } else {
+                f.channel().close();
+            }
+        });
     }
 
     /** An HTTP client got the port: answer in HTTP, so curl or a browser shows what is wrong. */
@@ -417,6 +544,9 @@ final class Session extends ChannelInboundHandlerAdapter {
     void sweep(long now) {
         if (isDue(now)) {
             ctx.executor().execute(() -> expire(now));
+        } else if (pausedByBudget || heldBytes() > MemoryBudget.SESSION_STATE_BYTES) {
+            // Its queue may have drained or the pressure eased without an event that says so.
+            ctx.executor().execute(this::refreshMemory);
         }
     }
 
