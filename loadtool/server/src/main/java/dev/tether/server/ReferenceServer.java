@@ -8,6 +8,7 @@ import dev.tether.protocol.Push;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -142,6 +143,9 @@ public final class ReferenceServer implements AutoCloseable {
     /** Outbound bytes queued above which a connection counts as not writable (and is not read from). */
     static final int HIGH_WATER_MARK = 64 * 1024;
     static final int LOW_WATER_MARK = 32 * 1024;
+    /** The largest buffer one socket read fills, and the most one read batch takes from a connection. */
+    static final int READ_BUFFER_MAX = 64 * 1024;
+    static final int READ_BATCH_BYTES = 128 * 1024;
     /**
      * After GO_AWAY, how long a session stays open at least, so that requests the client wrote before it
      * read the go-away get a DRAINING answer rather than a reset connection.
@@ -210,6 +214,10 @@ public final class ReferenceServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
+                // At most READ_BATCH_BYTES per read batch: the memory budget is consulted between batches, so this
+                // bounds how far one connection can get ahead of it (Netty's default allows 16 x 64 KiB).
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, READ_BUFFER_MAX)
+                        .maxMessagesPerRead(READ_BATCH_BYTES / READ_BUFFER_MAX))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -133,8 +133,8 @@ final class Session extends ChannelInboundHandlerAdapter {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                if (msg instanceof ByteBuf buf) {
-                    inboundArrived += buf.readableBytes();
+                if (msg instanceof ByteBuf buf && state != State.CLOSING) {
+                    inboundArrived += buf.readableBytes(); // while closing, the bytes are dropped at once
                 }
                 ctx.fireChannelRead(msg);
             }
@@ -477,6 +477,12 @@ final class Session extends ChannelInboundHandlerAdapter {
     private void closeWithError(ErrorCode code, String text) {
         state = State.CLOSING;
         STATE_SINCE_NANOS.setRelease(this, server.settings.ticker().nanoTime());
+        // Nothing more is decoded: without the decoder, what still arrives (and what it held) reaches
+        // channelRead as bytes, which drops them, so draining the input costs no memory.
+        if (ctx.pipeline().get(DECODER) != null) {
+            ctx.pipeline().remove(DECODER);
+        }
+        inboundArrived = inboundDecoded;
         ctx.channel().config().setAutoRead(true);
         ErrorMessage error = new ErrorMessage(0, code, text);
         framesOut++;

@@ -293,4 +293,29 @@ class HostileClientsTest {
             assertThat(good.read()).isEqualTo(new Response(1, new byte[] {1}));
         }
     }
+
+    @Test
+    void aServerOnlyTypeAsTheFirstFrameGetsNotReady() throws IOException {
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder())) {
+            RawClient witness = f.session();
+            RawClient confused = f.raw();
+            confused.send(new Welcome(1, 30_000, 1 << 20, "s", null));
+            assertThat(confused.readErrorAndClose().errorCode()).isEqualTo(ErrorCode.NOT_READY);
+            assertHealthy(f, witness);
+        }
+    }
+
+    @Test
+    void aClientErrorWithARequestIdIsIgnoredButAConnectionLevelOneClosesTheConnection() throws IOException {
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder())) {
+            RawClient c = f.session();
+            c.send(new ErrorMessage(5, ErrorCode.APPLICATION_ERROR.code(), "answers nothing"), new Request(1, new byte[] {1}));
+            assertThat(c.read()).isEqualTo(new Response(1, new byte[] {1}));
+            assertThat(f.server.stats().protocolErrors()).isZero();
+
+            c.send(new ErrorMessage(0, ErrorCode.PROTOCOL_ERROR.code(), "client is leaving"), new Request(2, new byte[] {2}));
+            assertThat(c.readUntilClosed()).isEmpty(); // closed, and the request after the error was not served
+            assertThat(f.server.stats().requestsTotal()).isEqualTo(1);
+        }
+    }
 }

@@ -61,7 +61,10 @@ class MemoryBudgetTest {
             RawClient hostile = f.raw();
             ByteBuffer prefix = ByteBuffer.allocate(4 + 1000).putInt((1 << 20) - 1); // a 1 MiB "hello", first bytes
             hostile.sendBytes(prefix.array());
+            // The rest of the "hello" keeps coming; the server reads and drops it while it closes, holding nothing.
+            hostile.sendBytes(new byte[300_000]);
             ErrorMessage e = hostile.readErrorAndClose();
+            assertThat(f.server.memoryInUse()).isLessThanOrEqualTo(2 * MemoryBudget.SESSION_STATE_BYTES);
             assertThat(e.errorCode()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
             assertThat(e.text()).contains("before the handshake may be at most 4096 bytes");
 
