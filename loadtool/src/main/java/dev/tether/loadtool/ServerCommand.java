@@ -35,6 +35,13 @@ import picocli.CommandLine.Option;
                 "Runs the Tether reference server: echoes requests (optionally after a simulated service time or with "
                         + "simulated errors), answers pings, fans pushes out, evicts idle and misbehaving connections, "
                         + "and prints a stats line each second in which something changed (once a minute while idle).",
+                "Limits: a frame before the handshake may be at most " + ReferenceServer.MAX_HANDSHAKE_FRAME_LENGTH
+                        + " bytes, after it --max-frame-size; at most --max-pending-bytes may queue for one client; "
+                        + "everything the server holds for all clients together is bounded by --memory-budget (see there). "
+                        + "A client that breaks a limit or the protocol is closed with an error; no other client is affected.",
+                "Auth: with --auth-token or --auth-token-file every hello must carry the token (an empty one is refused "
+                        + "at startup; the token is never printed). Each further wrong token from the same address is "
+                        + "answered later than the one before (up to a few seconds); other clients are not slowed.",
                 "SIGTERM or Ctrl-C drains it: stop accepting, GO_AWAY to every session, wait for requests in flight "
                         + "(up to --drain-timeout), exit 0. A second signal exits at once."
         })
