@@ -58,10 +58,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>What a connection goes through</h2>
  * <ol>
- *   <li>Accepted, unless {@link Builder#maxConnections} are open (then ERROR {@code SERVER_FULL} and close).</li>
- *   <li>The first frame must be a HELLO, within {@link Builder#handshakeTimeout}; anything else gets
- *       ERROR {@code NOT_READY}, silence gets {@code HANDSHAKE_TIMEOUT}, a wrong token {@code AUTH_FAILED};
- *       each closes the connection and nothing the peer sent is served.</li>
+ *   <li>Accepted, unless {@link Builder#maxConnections} are open or the {@link Builder#memoryBudget} is
+ *       full (then ERROR {@code SERVER_FULL} and close).</li>
+ *   <li>The first frame must be a HELLO of at most {@value #MAX_HANDSHAKE_FRAME_LENGTH} bytes, within
+ *       {@link Builder#handshakeTimeout}; anything else gets ERROR {@code NOT_READY}, a larger frame
+ *       {@code FRAME_TOO_LARGE}, silence {@code HANDSHAKE_TIMEOUT}, a wrong token {@code AUTH_FAILED} (later
+ *       and later for repeated failures from one address); each closes the connection and nothing the peer
+ *       sent is served.</li>
  *   <li>WELCOME: the protocol version (the lower of the client's maximum and 1), the session id, the
  *       heartbeat interval and the maximum frame length.</li>
  *   <li>Requests are echoed (or answered with a simulated error, see {@link Builder#errorRate}), pings are
@@ -73,12 +76,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>A session that sends nothing for {@link Builder#idleTimeout} is evicted (ERROR {@code IDLE_TIMEOUT});
  *       one that stops reading while more than {@link Builder#maxPendingBytesPerConnection} bytes queue up
  *       for it is dropped ({@code SLOW_CONSUMER}); one that breaks the protocol gets {@code PROTOCOL_ERROR}
- *       or {@code FRAME_TOO_LARGE}. Only that connection is affected.</li>
+ *       or {@code FRAME_TOO_LARGE}; one whose client sends ERROR with id 0 is closed. Only that connection
+ *       is affected. An error close sends the ERROR, then FIN, and drops what still arrives until the peer
+ *       closes (at most two seconds), so that a reset cannot destroy the error.</li>
  * </ol>
  *
  * <p>While a connection cannot take more bytes (its outbound buffer passed the high-water mark) the server
  * stops reading from it, so a client that writes requests and never reads the answers cannot make the
- * server buffer without bound.
+ * server buffer without bound. Everything the server holds for its connections together is bounded by the
+ * {@linkplain Builder#memoryBudget memory budget}, which pauses and then sheds the connections that hold
+ * the most, so that well-behaved clients keep being served under attack.
  *
  * <p>Timeouts are checked by one sweep over the registry (a tenth of the shortest timeout apart,
  * between 10 ms and 1 s) instead of a timer per connection: an idle connection costs no scheduled task.

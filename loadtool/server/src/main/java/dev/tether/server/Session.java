@@ -181,12 +181,12 @@ final class Session extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        Message m = (Message) msg;
-        inboundDecoded += MessageEncoder.encodedSize(m); // for the memory budget, like inboundArrived
         State st = state;
         if (st == State.CLOSING) {
-            return; // an error was sent; nothing more from this peer is served
+            return; // an error was sent; nothing more from this peer is served (nor counted: see closeWithError)
         }
+        Message m = (Message) msg;
+        inboundDecoded += MessageEncoder.encodedSize(m); // for the memory budget, like inboundArrived
         readSomething = true;
         int size = MessageEncoder.encodedSize(m);
         framesIn++;
@@ -271,7 +271,7 @@ final class Session extends ChannelInboundHandlerAdapter {
             return; // channelInactive gives everything back
         }
         ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
-        long buffered = (inboundArrived - inboundDecoded) + (out == null ? 0 : out.totalPendingWriteBytes()) + inFlightBytes;
+        long buffered = Math.max(0, inboundArrived - inboundDecoded) + (out == null ? 0 : out.totalPendingWriteBytes()) + inFlightBytes;
         long now = MemoryBudget.SESSION_STATE_BYTES + buffered;
         long delta = now - held;
         MemoryBudget budget = server.budget;
