@@ -408,8 +408,9 @@ public final class ReferenceServer implements AutoCloseable {
             int n = open.get();
             if (n >= settings.maxConnections()) {
                 counters.rejectedFull.increment();
-                return new Refusal(ErrorCode.SERVER_FULL, "server is full: " + settings.maxConnections()
-                        + " connections open (maxConnections); retry later");
+                int max = settings.maxConnections();
+                return new Refusal(ErrorCode.SERVER_FULL, "server is full: " + max + (max == 1 ? " connection" : " connections")
+                        + " open (maxConnections); retry later");
             }
             if (open.compareAndSet(n, n + 1)) {
                 break;

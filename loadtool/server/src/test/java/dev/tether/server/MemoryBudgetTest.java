@@ -102,6 +102,29 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void aPausedConnectionIsReadAgainOnceThePressureFalls() throws IOException {
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder().memoryBudget(MIB).maxPendingBytesPerConnection(MIB))) {
+            SocketChannel big = handshake(f.server, 4096);
+            ByteBuffer bigFrame = ByteBuffer.wrap(MessageEncoder.toBytes(new Request(1, new byte[900 * 1024])));
+            bigFrame.limit(600 * 1024);
+            writeFor(big, bigFrame, Duration.ofSeconds(5));
+            Await.until(Duration.ofSeconds(5), () -> f.server.counters.memoryPauses.sum() >= 1, () -> "in use " + f.server.memoryInUse());
+
+            // A second client's 300 KiB request is more than its share while the first holds 600 KiB: it waits.
+            RawClient second = f.session();
+            byte[] payload = new byte[300 * 1024];
+            payload[payload.length - 1] = 42;
+            second.send(new Request(7, payload));
+            Await.until(Duration.ofSeconds(5), () -> f.server.counters.memoryPauses.sum() >= 2, () -> "in use " + f.server.memoryInUse());
+
+            big.close();
+            Await.until(Duration.ofSeconds(5), () -> !f.server.budget.underPressure(), () -> "in use " + f.server.memoryInUse());
+            f.server.sweepNow().orTimeout(5, TimeUnit.SECONDS).join(); // the sweep notices the pressure is gone
+            assertThat(second.read()).isEqualTo(new Response(7, payload));
+        }
+    }
+
+    @Test
     void clientsThatFloodRequestsAndNeverReadAreShedWhileAWellBehavedClientIsServed() throws IOException {
         try (ServerFixture f = new ServerFixture(ServerFixture.builder().memoryBudget(MIB).maxPendingBytesPerConnection(MIB)
                 .maxFrameLength(64 * 1024))) {
@@ -172,6 +195,30 @@ class MemoryBudgetTest {
             RawClient firstShed = old.stream().filter(c -> !registered.contains(c.socket().getLocalPort())).findFirst().orElseThrow();
             assertThat(firstShed.readErrorAndClose().errorCode()).isEqualTo(ErrorCode.SLOW_CONSUMER);
             witness.send(new Request(1, new byte[] {1}));
+            assertThat(witness.read()).isEqualTo(new Response(1, new byte[] {1}));
+        }
+    }
+
+    @Test
+    void whenTheBudgetIsFullAndNothingMayBeShedNewConnectionsGetServerFull() throws IOException {
+        MockTicker ticker = Ticker.newMockTicker(); // never advanced: no handshake is old enough to be shed
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder().ticker(ticker).memoryBudget(MIB).maxPendingBytesPerConnection(MIB))) {
+            RawClient witness = f.session();
+            byte[] partial = ByteBuffer.allocate(3000).putInt(4000).array();
+            List<RawClient> young = new ArrayList<>();
+            for (int i = 0; i < 400 && f.server.memoryInUse() < MIB; i++) {
+                young.add(f.raw().sendBytes(partial));
+                if (i % 50 == 49) {
+                    int expected = i + 2;
+                    Await.until(Duration.ofSeconds(10), () -> f.server.stats().connections() >= expected, () -> "" + f.server.stats());
+                }
+            }
+            Await.until(Duration.ofSeconds(10), () -> f.server.memoryInUse() >= MIB, () -> "in use " + f.server.memoryInUse());
+            ErrorMessage refused = f.raw().readErrorAndClose();
+            assertThat(refused.errorCode()).isEqualTo(ErrorCode.SERVER_FULL);
+            assertThat(refused.text()).contains("short of memory");
+            assertThat(f.server.counters.memoryShed.sum()).isZero();
+            witness.send(new Request(1, new byte[] {1})); // those already in are still served
             assertThat(witness.read()).isEqualTo(new Response(1, new byte[] {1}));
         }
     }
