@@ -97,8 +97,8 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
             description = "Bytes the server may hold for all connections together: partial frames received, bytes "
                     + "queued for clients, requests waiting for --service-time, and about 2 KiB of state per connection. "
                     + "At half of it the connections holding the most stop being read; at 90%% the worst are closed with "
-                    + "SLOW_CONSUMER (connections stuck in their handshake first, oldest first); when it is full new "
-                    + "connections get SERVER_FULL. Accepts 64MiB, 512m, 1g or bytes. "
+                    + "SLOW_CONSUMER (connections stuck in their handshake first, oldest first); when it is full and nobody is left to shed, "
+                    + "new connections get SERVER_FULL. Accepts 64MiB, 512m, 1g or bytes. "
                     + "Default: a quarter of the smaller of the JVM's max heap and max direct memory, at least 16MiB "
                     + "(here ${DEFAULT-VALUE}).")
     long memoryBudget;

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@linkplain #overShedLevel() shedding} (90 %): the server closes the worst offenders with
  *       {@code SLOW_CONSUMER} (connections that have not completed their handshake for a while, oldest
  *       first, then the biggest holders) until the use is back at {@linkplain #shedTarget() 75 %};</li>
- *   <li>{@linkplain #exhausted() exhausted} (100 %): new connections are refused with {@code SERVER_FULL}
- *       until shedding has made room.</li>
+ *   <li>{@linkplain #exhausted() exhausted} (100 %) with nobody left to shed: new connections are refused
+ *       with {@code SERVER_FULL} until memory is given back.</li>
  * </ul>
  */
 final class MemoryBudget {

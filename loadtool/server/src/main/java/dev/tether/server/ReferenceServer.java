@@ -166,6 +166,8 @@ public final class ReferenceServer implements AutoCloseable {
     final AuthThrottle authThrottle;
     final MemoryBudget budget;
     private final AtomicBoolean shedScheduled = new AtomicBoolean();
+    /** Whether the last shedding pass found nobody to shed: then a full budget refuses new connections. */
+    private volatile boolean nothingToShed;
     private final ConcurrentHashMap<String, Session> registry = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong nextSessionId = new AtomicLong();
@@ -399,8 +401,11 @@ public final class ReferenceServer implements AutoCloseable {
             return new Refusal(ErrorCode.DRAINING, "server is draining; connect to another instance");
         }
         if (budget.exhausted()) {
-            counters.rejectedFull.increment();
             shedSoon();
+        }
+        if (budget.exhausted() && nothingToShed) {
+            // Shedding cannot make room (only well-behaved sessions, or handshakes too young to judge): refuse.
+            counters.rejectedFull.increment();
             return new Refusal(ErrorCode.SERVER_FULL, "server is short of memory (memory budget " + budget.limit
                     + " bytes in use); retry later");
         }
@@ -467,6 +472,7 @@ public final class ReferenceServer implements AutoCloseable {
                 heavy.add(s);
             }
         }
+        nothingToShed = unauthenticated.isEmpty() && heavy.isEmpty();
         unauthenticated.sort(java.util.Comparator.comparingLong(Session::connectedNanos));
         heavy.sort(java.util.Comparator.comparingLong(Session::heldBytes).reversed());
         for (List<Session> group : List.of(unauthenticated, heavy)) {
@@ -694,8 +700,8 @@ public final class ReferenceServer implements AutoCloseable {
          * {@link ReferenceServer#defaultMemoryBudget()}; at least {@link #maxPendingBytesPerConnection}.
          * With half of it in use the server stops reading from the connections that hold more than a fair share;
          * at 90 % it closes the worst offenders with {@code SLOW_CONSUMER} (connections stuck in their handshake
-         * first, oldest first, then the biggest holders); at 100 % it refuses new connections with
-         * {@code SERVER_FULL}. Well-behaved clients keep being served throughout.
+         * first, oldest first, then the biggest holders); when it is full and there is nobody left to
+         * shed, it refuses new connections with {@code SERVER_FULL}. Well-behaved clients keep being served throughout.
          */
         Builder memoryBudget(long bytes);
 

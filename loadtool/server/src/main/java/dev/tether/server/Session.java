@@ -160,6 +160,10 @@ final class Session extends ChannelInboundHandlerAdapter {
             return;
         }
         closeWithError(refused.code(), refused.text());
+        // Not in the registry, so the sweeper will not end the close grace: a timer does, for this rare case.
+        ctx.executor().schedule(() -> {
+            ctx.close();
+        }, CLOSE_GRACE_NANOS, TimeUnit.NANOSECONDS);
     }
 
     @Override

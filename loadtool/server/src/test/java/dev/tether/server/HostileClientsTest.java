@@ -193,7 +193,8 @@ class HostileClientsTest {
                     selector.selectedKeys().clear();
                 }
             }
-            assertThat(written).as("the server kept reading a client that never reads").isLessThan(256L << 20);
+            assertThat(written).as("the server kept reading a client that never reads: %s %s", f.server.stats(), f.server.sessions())
+                    .isLessThan(256L << 20);
 
             List<SessionInfo> sessions = f.server.sessions();
             SessionInfo flooder = sessions.stream().filter(s -> s.clientId().equals("flood")).findFirst().orElseThrow();
