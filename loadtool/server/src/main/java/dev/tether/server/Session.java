@@ -45,6 +45,9 @@ final class Session extends ChannelInboundHandlerAdapter {
     static final String METER = "meter";
     static final String DECODER = "decoder";
 
+    /** The most bytes read and dropped after an error close began, before the connection is closed regardless. */
+    static final long MAX_DISCARD_WHILE_CLOSING = 256 * 1024;
+
     /** How long an error frame may take to reach the peer before the connection is closed regardless. */
     static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -101,6 +104,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     private long inFlightBytes;
     private long held;
     private volatile boolean pausedByBudget;
+    private long discardedWhileClosing;
     private boolean admitted;
     private boolean flushPending;
     private boolean readSomething;
@@ -182,6 +186,11 @@ final class Session extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof Message)) {
+            // Bytes while closing (the decoder is gone): dropped. A peer that keeps sending far more than a
+            // client's last words after our error is not waiting for it: reset rather than read on.
+            if (msg instanceof ByteBuf buf && (discardedWhileClosing += buf.readableBytes()) > MAX_DISCARD_WHILE_CLOSING) {
+                ctx.close();
+            }
             ReferenceCountUtil.release(msg);
             return;
         }

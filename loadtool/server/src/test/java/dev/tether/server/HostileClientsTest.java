@@ -183,7 +183,9 @@ class HostileClientsTest {
             try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
                 flood.register(selector, java.nio.channels.SelectionKey.OP_WRITE);
                 while (written < (256L << 20)) {
-                    chunk.rewind();
+                    if (!chunk.hasRemaining()) {
+                        chunk.rewind(); // only whole chunks: a partial write continues where it stopped
+                    }
                     int n = flood.write(chunk);
                     written += n;
                     // Not writable for a whole second: the server has stopped reading from us.
@@ -317,6 +319,22 @@ class HostileClientsTest {
             c.send(new ErrorMessage(0, ErrorCode.PROTOCOL_ERROR.code(), "client is leaving"), new Request(2, new byte[] {2}));
             assertThat(c.readUntilClosed()).isEmpty(); // closed, and the request after the error was not served
             assertThat(f.server.stats().requestsTotal()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aClientThatKeepsSendingAfterAnErrorIsCutOffAfterABoundedAmount() throws IOException {
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder())) {
+            RawClient witness = f.session();
+            RawClient rude = f.raw();
+            rude.send(new Ping(1)); // NOT_READY: the server starts closing and drains what still comes
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                for (int i = 0; i < 256; i++) { // 16 MiB at most
+                    rude.sendBytes(chunk);
+                }
+            }).isInstanceOf(IOException.class); // reset once more than MAX_DISCARD_WHILE_CLOSING was dropped
+            assertHealthy(f, witness);
         }
     }
 }
