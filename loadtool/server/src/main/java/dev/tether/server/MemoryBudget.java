@@ -1,6 +1,10 @@
 package dev.tether.server;
 
+import io.netty.util.internal.PlatformDependent;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The server-wide bound on what the server holds for its connections: bytes received and not yet decoded
@@ -20,6 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@linkplain #exhausted() exhausted} (100 %) with nobody left to shed: new connections are refused
  *       with {@code SERVER_FULL} until memory is given back.</li>
  * </ul>
+ *
+ * <p>What the sessions count is what they hold; the buffers' true cost can be higher (a decoder's
+ * buffer grows by doubling, the allocator keeps chunks that are partly free). So the levels also look at
+ * the direct memory the JVM has actually handed out (where an {@code OutOfMemoryError} would come from),
+ * as a fraction of its limit, doubled: with half the JVM's direct memory in use the budget counts as full,
+ * whatever the sessions counted.
  */
 final class MemoryBudget {
     /** What one connection's own state costs, counted while it is open (about 1.8 KiB measured, rounded up). */
@@ -29,9 +39,37 @@ final class MemoryBudget {
 
     final long limit;
     private final AtomicLong used = new AtomicLong();
+    private final LongSupplier directUsed;
+    private final long directLimit;
 
     MemoryBudget(long limit) {
+        this(limit, MemoryBudget::jvmDirectMemoryUsed, PlatformDependent.maxDirectMemory());
+    }
+
+    /** Test seam: {@code directUsed} and {@code directLimit} stand for the JVM's direct memory. */
+    MemoryBudget(long limit, LongSupplier directUsed, long directLimit) {
         this.limit = limit;
+        this.directUsed = directUsed;
+        this.directLimit = Math.max(1, directLimit);
+    }
+
+    /** Direct memory handed out, by the JDK (ByteBuffer.allocateDirect) or by Netty's own counter, whichever is more. */
+    static long jvmDirectMemoryUsed() {
+        long jdk = 0;
+        for (BufferPoolMXBean pool : DIRECT_POOLS) {
+            jdk = Math.max(jdk, pool.getMemoryUsed());
+        }
+        return Math.max(jdk, PlatformDependent.usedDirectMemory());
+    }
+
+    private static final java.util.List<BufferPoolMXBean> DIRECT_POOLS = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)
+            .stream().filter(p -> p.getName().equals("direct")).toList();
+
+    /** What the levels compare: the sessions' count, or the JVM's direct memory in budget terms if that is more. */
+    long level() {
+        long direct = directUsed.getAsLong();
+        long directLevel = direct <= 0 ? 0 : (long) ((double) direct * 2 / directLimit * limit);
+        return Math.max(used.get(), directLevel);
     }
 
     /** The default budget: a quarter of the smaller of the two limits, at least {@code floor}. */
@@ -48,15 +86,15 @@ final class MemoryBudget {
     }
 
     boolean underPressure() {
-        return used.get() >= limit / 2;
+        return level() >= limit / 2;
     }
 
     boolean overShedLevel() {
-        return used.get() >= limit - limit / 10;
+        return level() >= limit - limit / 10;
     }
 
     boolean exhausted() {
-        return used.get() >= limit;
+        return level() >= limit;
     }
 
     long shedTarget() {

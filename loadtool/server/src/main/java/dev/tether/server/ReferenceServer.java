@@ -456,7 +456,7 @@ public final class ReferenceServer implements AutoCloseable {
      */
     private void shed() {
         shedScheduled.set(false);
-        long excess = budget.used() - budget.shedTarget();
+        long excess = budget.level() - budget.shedTarget();
         if (excess <= 0) {
             return;
         }

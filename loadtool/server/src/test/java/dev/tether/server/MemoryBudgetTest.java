@@ -33,8 +33,8 @@ class MemoryBudgetTest {
     private static final long MIB = 1 << 20;
 
     @Test
-    void theLevelsAreFractionsOfTheLimitAndTheDefaultFollowsTheSmallerJvmLimit() {
-        MemoryBudget b = new MemoryBudget(1000 * 1024);
+    void theLevelsAreFractionsOfTheLimitAlsoOfTheJvmsDirectMemoryAndTheDefaultFollowsTheSmallerJvmLimit() {
+        MemoryBudget b = new MemoryBudget(1000 * 1024, () -> 0, 1 << 30);
         assertThat(b.underPressure()).isFalse();
         b.add(500 * 1024);
         assertThat(b.underPressure()).isTrue();
@@ -47,6 +47,17 @@ class MemoryBudgetTest {
         assertThat(b.shedTarget()).isEqualTo(750 * 1024);
         assertThat(b.fairShare(1)).isEqualTo(500 * 1024);
         assertThat(b.fairShare(100_000)).isEqualTo(MemoryBudget.MIN_FAIR_SHARE);
+
+        long[] direct = {0};
+        MemoryBudget withDirect = new MemoryBudget(MIB, () -> direct[0], 100 * MIB);
+        direct[0] = 24 * MIB;
+        assertThat(withDirect.underPressure()).isFalse();
+        direct[0] = 25 * MIB; // a quarter of the JVM's direct memory: pressure, though the sessions counted nothing
+        assertThat(withDirect.underPressure()).isTrue();
+        assertThat(withDirect.exhausted()).isFalse();
+        direct[0] = 50 * MIB;
+        assertThat(withDirect.exhausted()).isTrue();
+        assertThat(MemoryBudget.jvmDirectMemoryUsed()).isNotNegative();
 
         assertThat(MemoryBudget.defaultLimit(256 * MIB, 256 * MIB, 16 * MIB)).isEqualTo(64 * MIB);
         assertThat(MemoryBudget.defaultLimit(4096 * MIB, 512 * MIB, 16 * MIB)).isEqualTo(128 * MIB);
