@@ -95,7 +95,8 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
 
     @Option(names = "--memory-budget", paramLabel = "SIZE", converter = ByteSizeConverter.class,
             description = "Bytes the server may hold for all connections together: partial frames received, bytes "
-                    + "queued for clients, requests waiting for --service-time, and about 2 KiB of state per connection. "
+                    + "queued for clients, requests waiting for --service-time, and about 2 KiB of state per connection; with half "
+                    + "of the JVM's direct memory in use it counts as full whatever the connections hold. "
                     + "At half of it the connections holding the most stop being read; at 90%% the worst are closed with "
                     + "SLOW_CONSUMER (connections stuck in their handshake first, oldest first); when it is full and nobody is left to shed, "
                     + "new connections get SERVER_FULL. Accepts 64MiB, 512m, 1g or bytes. "
