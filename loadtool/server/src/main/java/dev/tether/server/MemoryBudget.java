@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li>{@linkplain #underPressure() pressure} (half the budget in use): sessions that hold more than their
  *       {@linkplain #fairShare fair share} stop being read (TCP pushes back on their senders) until the
- *       pressure or their holding falls;</li>
+ *       pressure or their holding falls (past the shed level the share shrinks to {@link #MIN_FAIR_SHARE});</li>
  *   <li>{@linkplain #overShedLevel() shedding} (90 %): the server closes the worst offenders with
  *       {@code SLOW_CONSUMER} (connections that have not completed their handshake for a while, oldest
  *       first, then the biggest holders) until the use is back at {@linkplain #shedTarget() 75 %};</li>

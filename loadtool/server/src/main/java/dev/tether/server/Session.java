@@ -295,7 +295,10 @@ final class Session extends ChannelInboundHandlerAdapter {
         if (state == State.CLOSING) {
             return;
         }
-        boolean pause = budget.underPressure() && buffered > budget.fairShare(server.openConnections());
+        // Near the shed level, the share shrinks to its minimum: only connections that hold almost nothing
+        // (clients that read their answers and send modest frames) are still read.
+        long share = budget.overShedLevel() ? MemoryBudget.MIN_FAIR_SHARE : budget.fairShare(server.openConnections());
+        boolean pause = budget.underPressure() && buffered > share;
         if (pause != pausedByBudget) {
             if (pause) {
                 server.counters.memoryPauses.increment();
