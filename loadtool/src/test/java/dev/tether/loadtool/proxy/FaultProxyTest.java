@@ -298,4 +298,26 @@ class FaultProxyTest {
                 .isInstanceOf(java.io.UncheckedIOException.class)
                 .hasMessageContaining("cannot listen on " + FaultProxy.hostPort(proxy.address()));
     }
+
+    @Test
+    void whatAStallHoldsIsReleasedWhenACutOrTheCloseComes() throws Exception {
+        start("stall 1m at 1s, cut at 2s");
+        Socket first = connect();
+        exchange(first, "a");
+        clock.advance(Duration.ofSeconds(1));
+        byte[] chunk = new byte[64 * 1024];
+        first.getOutputStream().write(chunk);
+        target.sendToAll(chunk);
+        await(() -> proxy.stats().bytesToTarget() == 1 + chunk.length && proxy.stats().bytesFromTarget() == 1 + chunk.length,
+                "the proxy read and held both directions");
+        clock.advance(Duration.ofSeconds(1)); // the cut drops what was held
+        await(() -> proxy.stats().open() == 0, "the cut closed the connection");
+
+        Socket second = connect(); // still stalled: held until the close
+        second.getOutputStream().write(chunk);
+        await(() -> proxy.stats().bytesToTarget() == 1 + 2L * chunk.length, "the proxy read and held the new bytes");
+        proxy.close();
+
+        assertThat(dev.tether.testing.LeakDetectionExtension.collectLeaks()).isEmpty();
+    }
 }
