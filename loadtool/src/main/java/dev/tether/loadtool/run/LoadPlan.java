@@ -36,12 +36,14 @@ import java.util.Objects;
  * @param lateThreshold   an operation sent later than this after its intended time counts as late
  * @param drainTimeout    after the measured period, how long to wait for late and outstanding operations
  * @param ioThreads       event-loop threads of the shared ClientResources; 0 = the SDK's default
+ * @param faultProxy      faults injected by a proxy the run starts in front of each target; {@code null} = no proxy
  */
 public record LoadPlan(List<InetSocketAddress> targets, int clients, double connectRate, Duration duration,
                        Duration warmup, Mode mode, double rate, int outstanding, int size, Duration heartbeat,
                        Duration requestTimeout, List<InetAddress> sourceAddresses, Tls tls, String authToken,
                        String serverServiceTime, double pushRate, Path hlog, Duration lateThreshold,
-                       Duration drainTimeout, int ioThreads) {
+                       Duration drainTimeout, int ioThreads,
+                       dev.tether.loadtool.proxy.FaultSpec faultProxy) {
 
     public static final int DEFAULT_CLIENTS = 200;
     public static final double DEFAULT_CONNECT_RATE = 2_000;
@@ -117,7 +119,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
                 + ", heartbeat=" + heartbeat + ", requestTimeout=" + requestTimeout + ", sourceAddresses=" + sourceAddresses
                 + ", tls=" + tls + ", authToken=" + (authToken == null ? "none" : "(set)") + ", serverServiceTime=" + serverServiceTime
                 + ", pushRate=" + pushRate + ", hlog=" + hlog + ", lateThreshold=" + lateThreshold + ", drainTimeout=" + drainTimeout
-                + ", ioThreads=" + ioThreads + "]";
+                + ", ioThreads=" + ioThreads + ", faultProxy=" + faultProxy + "]";
     }
 
     /** Whether the run starts its own reference server. */
@@ -151,6 +153,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         b.lateThreshold = lateThreshold;
         b.drainTimeout = drainTimeout;
         b.ioThreads = ioThreads;
+        b.faultProxy = faultProxy;
         return b;
     }
 
@@ -176,6 +179,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         private Duration lateThreshold = DEFAULT_LATE_THRESHOLD;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private int ioThreads;
+        private dev.tether.loadtool.proxy.FaultSpec faultProxy;
 
         private Builder() {
         }
@@ -200,11 +204,12 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         public Builder lateThreshold(Duration v) { lateThreshold = v; return this; }
         public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
         public Builder ioThreads(int v) { ioThreads = v; return this; }
+        public Builder faultProxy(dev.tether.loadtool.proxy.FaultSpec v) { faultProxy = v; return this; }
 
         public LoadPlan build() {
             return new LoadPlan(targets, clients, connectRate, duration, warmup, mode, rate, outstanding, size, heartbeat,
                     requestTimeout, sourceAddresses, tls, authToken, serverServiceTime, pushRate, hlog, lateThreshold,
-                    drainTimeout, ioThreads);
+                    drainTimeout, ioThreads, faultProxy);
         }
     }
 }
