@@ -84,7 +84,7 @@ public final class FaultProxy implements AutoCloseable {
     private final Fault.Target connections = new Connections();
     private volatile long latencyNanos;
     private volatile long jitterNanos;
-    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private FaultProxy(Builder b) {
         this.target = Objects.requireNonNull(b.target, "target");
@@ -150,10 +150,9 @@ public final class FaultProxy implements AutoCloseable {
     /** Stops listening, closes every connection and the proxy's threads; no more faults strike. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
+        if (closed.getAndSet(true)) {
             return;
         }
-        closed = true;
         server.close().syncUninterruptibly();
         for (Link l : links) {
             l.execute(() -> l.closeBoth(false));
@@ -168,7 +167,7 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private void strike(FaultSpec.Rule rule, long atNanos) {
-        if (closed) {
+        if (closed.get()) {
             return;
         }
         String what = rule.fault().inject(connections);
@@ -210,7 +209,7 @@ public final class FaultProxy implements AutoCloseable {
         }
 
         private void endStall(long atNanos) {
-            if (stallDepth.decrementAndGet() == 0 && !closed) {
+            if (stallDepth.decrementAndGet() == 0 && !closed.get()) {
                 for (Link l : links) {
                     l.execute(l::resume);
                 }
@@ -228,7 +227,7 @@ public final class FaultProxy implements AutoCloseable {
     // ---- the relay ----
 
     private void accept(SocketChannel client) {
-        if (closed) {
+        if (closed.get()) {
             client.close();
             return;
         }
