@@ -147,6 +147,18 @@ public final class FaultProxy implements AutoCloseable {
                 faults, connectionsCut.sum());
     }
 
+    /** Sides of connected links that are not being read now (backpressure or too much held); for tests. */
+    int sidesNotReading() {
+        int n = 0;
+        for (Link l : links) {
+            Channel upstream = l.upstream;
+            if (upstream != null) {
+                n += (l.client.config().isAutoRead() ? 0 : 1) + (upstream.config().isAutoRead() ? 0 : 1);
+            }
+        }
+        return n;
+    }
+
     /** Stops listening, closes every connection and the proxy's threads; no more faults strike. Idempotent. */
     @Override
     public void close() {
@@ -255,7 +267,7 @@ public final class FaultProxy implements AutoCloseable {
     /** One client connection and its connection to the target; all of it runs on the client's event loop. */
     private final class Link {
         final Channel client;
-        Channel upstream;
+        volatile Channel upstream;
         final Pipe up = new Pipe(bytesToTarget);
         final Pipe down = new Pipe(bytesFromTarget);
 

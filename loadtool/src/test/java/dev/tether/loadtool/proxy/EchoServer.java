@@ -30,6 +30,7 @@ final class EchoServer implements AutoCloseable {
     final AtomicInteger accepted = new AtomicInteger();
     final AtomicLong received = new AtomicLong();
     final AtomicInteger resets = new AtomicInteger();
+    private volatile boolean reading = true;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     EchoServer() {
@@ -39,6 +40,7 @@ final class EchoServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         accepted.incrementAndGet();
                         open.add(ch);
+                        ch.config().setAutoRead(reading);
                         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -61,6 +63,12 @@ final class EchoServer implements AutoCloseable {
 
     InetSocketAddress address() {
         return (InetSocketAddress) server.localAddress();
+    }
+
+    /** Stops reading new and open connections (they fill up), or reads them again. */
+    void reading(boolean on) {
+        reading = on;
+        open.forEach(ch -> ch.config().setAutoRead(on));
     }
 
     /** Writes {@code bytes} to every open connection, unasked. */

@@ -139,6 +139,36 @@ class FaultProxyTest {
     }
 
     @Test
+    void aTargetThatStopsReadingStopsTheProxyReadingTheClientInsteadOfFillingTheHeap() throws Exception {
+        start("");
+        target.reading(false);
+        Socket s = connect();
+        s.getOutputStream().write('x');
+        int size = 32 * 1024 * 1024;
+        byte[] data = new byte[size];
+        new Random(7).nextBytes(data);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                s.getOutputStream().write(data);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        // Kernel buffers fill, then Netty's towards the target: the proxy stops reading the client.
+        await(() -> proxy.sidesNotReading() == 1, "the proxy stopped reading the client");
+        assertThat(proxy.stats().bytesToTarget()).isLessThan(size / 2);
+        assertThat(writer).isNotDone();
+
+        target.reading(true); // everything flows again, intact, and the echo comes back
+        byte[] back = readFully(s, 1 + size);
+        assertThat(back[0]).isEqualTo((byte) 'x');
+        assertThat(java.util.Arrays.copyOfRange(back, 1, back.length)).isEqualTo(data);
+        writer.get(15, TimeUnit.SECONDS);
+        assertThat(target.received.get()).isEqualTo(1 + size);
+        assertThat(proxy.sidesNotReading()).isZero();
+    }
+
+    @Test
     void aClientThatClosesClosesItsUpstreamToo() throws Exception {
         start("");
         Socket s = connect();
