@@ -84,6 +84,8 @@ final class Session extends ChannelInboundHandlerAdapter {
     private long stateSinceNanos;
     /** Frames and bytes (counted by the codec), requests, sends and pushes; readable from any thread. */
     final ServerCounters.SessionCounters counters = new ServerCounters.SessionCounters();
+    /** Whether {@link ServerCounters#retire} has taken this session's counts (guarded by that object's lock). */
+    boolean retired;
     private int inFlight; // through IN_FLIGHT
     // Memory accounting (see MemoryBudget): bytes that reached the decoder, bytes it turned into messages (the
     // difference is what it buffers), payload bytes waiting for their service time, and what this session has
@@ -164,10 +166,11 @@ final class Session extends ChannelInboundHandlerAdapter {
         state = State.CLOSING;
         server.budget.add(-held);
         HELD.setRelease(this, 0L);
+        // Retired before it leaves the registry: a snapshot in between skips it as retired (see retire).
+        server.counters.retire(this);
         if (admitted) {
             server.remove(this);
         }
-        server.counters.retire(this);
     }
 
     // ---- inbound ----
