@@ -3,8 +3,7 @@ package dev.tether.client.internal;
 import dev.tether.client.ClientConfig;
 import dev.tether.client.ConnectFailedException;
 import dev.tether.client.TlsOptions;
-import dev.tether.client.netty.FrameDecoder;
-import dev.tether.client.netty.FrameEncoder;
+import dev.tether.client.netty.FrameCodec;
 import dev.tether.protocol.Hello;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -37,6 +36,8 @@ import javax.net.ssl.SSLException;
 final class Dialer {
     /** The name of the {@link Connection} handler in the pipeline. */
     static final String CONNECTION_HANDLER = "connection";
+    /** The name of the frame codec in the pipeline. */
+    static final String CODEC_HANDLER = "frameCodec";
     private static final WriteBufferWaterMark DEFAULT_WATER_MARK = new WriteBufferWaterMark(
             ClientConfig.DEFAULT_WRITE_BUFFER_LOW_WATER_MARK, ClientConfig.DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK);
 
@@ -138,9 +139,9 @@ final class Dialer {
         if (sslContext != null) {
             p.addLast("tls", sslContext.newHandler(ch.alloc(), endpoint.getHostString(), endpoint.getPort()));
         }
-        // The codec counts every frame into the client's totals: nothing else in the SDK counts.
-        p.addLast("frameDecoder", new FrameDecoder(config.maxFrameLength(), counters));
-        p.addLast("frameEncoder", new FrameEncoder(counters));
+        // The codec counts every frame into the client's totals: nothing else in the SDK counts. One handler for
+        // both directions: one pipeline entry per idle connection instead of two.
+        p.addLast(CODEC_HANDLER, new FrameCodec(config.maxFrameLength(), counters));
         p.addLast(CONNECTION_HANDLER, c);
         c.attach(ch);
         loop.register(ch).addListener((ChannelFutureListener) reg -> {

@@ -1,7 +1,6 @@
 package dev.tether.server;
 
-import dev.tether.client.netty.FrameDecoder;
-import dev.tether.client.netty.FrameEncoder;
+import dev.tether.client.netty.FrameCodec;
 import dev.tether.client.netty.Transport;
 import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Push;
@@ -186,8 +185,7 @@ public final class ReferenceServer implements AutoCloseable {
     /** Installs the session pipeline: the SDK's frame codec, counting into the session, then the {@link Session}. */
     void initSessionPipeline(Channel ch) {
         Session session = new Session(this, sessionIdPrefix + Long.toString(nextSessionId.incrementAndGet(), 36));
-        ch.pipeline().addLast(new FrameDecoder(settings.maxFrameLength(), session.counters),
-                new FrameEncoder(session.counters), session);
+        ch.pipeline().addLast(new FrameCodec(settings.maxFrameLength(), session.counters), session);
     }
 
     /** The port the server listens on (the chosen one when built with port 0). */
