@@ -4,7 +4,6 @@ import dev.tether.client.ClientConfig;
 import dev.tether.client.ConnectFailedException;
 import dev.tether.client.TlsOptions;
 import dev.tether.client.netty.FrameCodec;
-import dev.tether.protocol.Hello;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
@@ -50,8 +49,6 @@ final class Dialer {
     private final NameResolver resolver;
     private final SslContext sslContext;
     private final WriteBufferWaterMark waterMark;
-    private final Hello hello;
-    private final HeartbeatSettings heartbeat;
     private int endpointIndex;
 
     Dialer(ClientConfig config, EventLoops loops, EventLoop loop, Scheduler scheduler, ClientCounters counters,
@@ -67,8 +64,6 @@ final class Dialer {
         this.waterMark = config.writeBufferLowWaterMark() == DEFAULT_WATER_MARK.low()
                 && config.writeBufferHighWaterMark() == DEFAULT_WATER_MARK.high() ? DEFAULT_WATER_MARK
                 : new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark());
-        this.hello = new Hello(config.heartbeatInterval().toMillis(), config.clientId(), config.authToken());
-        this.heartbeat = new HeartbeatSettings(config);
     }
 
     /** A connection to the next endpoint in turn; {@link #dial} starts it. */
@@ -76,7 +71,7 @@ final class Dialer {
         List<InetSocketAddress> endpoints = config.endpoints();
         InetSocketAddress endpoint = endpoints.get(endpointIndex);
         endpointIndex = (endpointIndex + 1) % endpoints.size();
-        return new Connection(endpoint, listener, queue, hello, heartbeat);
+        return new Connection(endpoint, listener, queue, config);
     }
 
     /** Resolves, opens and connects {@code c}'s socket, within the connect timeout. */
