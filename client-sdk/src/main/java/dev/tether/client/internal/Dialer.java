@@ -48,7 +48,6 @@ final class Dialer {
     private final OutboundQueue queue;
     private final NameResolver resolver;
     private final SslContext sslContext;
-    private final WriteBufferWaterMark waterMark;
     private int endpointIndex;
 
     Dialer(ClientConfig config, EventLoops loops, EventLoop loop, Scheduler scheduler, ClientCounters counters,
@@ -61,9 +60,6 @@ final class Dialer {
         this.queue = queue;
         this.resolver = resolver;
         this.sslContext = config.tls() == null ? null : sslContext(config.tls());
-        this.waterMark = config.writeBufferLowWaterMark() == DEFAULT_WATER_MARK.low()
-                && config.writeBufferHighWaterMark() == DEFAULT_WATER_MARK.high() ? DEFAULT_WATER_MARK
-                : new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark());
     }
 
     /** A connection to the next endpoint in turn; {@link #dial} starts it. */
@@ -125,7 +121,7 @@ final class Dialer {
         }
         ch.config().setOption(ChannelOption.TCP_NODELAY, true);
         ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
-        ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
+        ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(config));
         ChannelPipeline p = ch.pipeline();
         // Requests issued from a response callback (on this loop, while a read is in progress) are flushed
         // once at the end of the read instead of one system call each.
@@ -152,6 +148,13 @@ final class Dialer {
                 }
             });
         });
+    }
+
+    /** The shared default, or (rarely) the client's own marks: made per connection, not kept per idle client. */
+    private static WriteBufferWaterMark waterMark(ClientConfig config) {
+        return config.writeBufferLowWaterMark() == DEFAULT_WATER_MARK.low()
+                && config.writeBufferHighWaterMark() == DEFAULT_WATER_MARK.high() ? DEFAULT_WATER_MARK
+                : new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark());
     }
 
     private static SslContext sslContext(TlsOptions tls) {

@@ -97,7 +97,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     public RealClient(ClientConfig config, EventLoops loops, boolean ownsLoops, PushListener pushListener,
                       StateListener stateListener, Executor listenerExecutor) {
         // ThreadLocalRandom is one shared instance seeded per thread: jitter without a generator per client.
-        this(config, loops, ownsLoops, pushListener, stateListener, listenerExecutor, EventLoopScheduler::new,
+        this(config, loops, ownsLoops, pushListener, stateListener, listenerExecutor, loops::scheduler,
                 ThreadLocalRandom.current(), NameResolver.JDK);
     }
 
