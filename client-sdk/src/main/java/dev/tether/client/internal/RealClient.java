@@ -23,11 +23,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -36,23 +33,21 @@ import java.util.random.RandomGenerator;
  * ones ({@link Connection}s). This class is the lifecycle state machine (IDLE, CONNECTING, CONNECTED,
  * RECONNECTING, DRAINING, CLOSED, see {@link ConnectionState}); its collaborators do the rest: the
  * {@link Dialer} turns an endpoint into a connection, the {@link OutboundQueue} buffers, writes and answers
- * requests and sends, the {@link ReconnectLoop} waits between attempts, and {@link ClientCounters} keeps the
- * totals.
+ * requests and sends, the {@link ReconnectLoop} waits between attempts, {@link ClientCounters} keeps the
+ * totals, and a {@link ClientClose}, made by the first close, carries the close out.
  *
  * <p>Threading: a client is pinned to one event loop of its {@link EventLoops}. Every field below the
  * "loop-confined" line is read and written only on that thread, so there are no locks; public methods
  * called from other threads hand their work to the loop. The few fields read by {@link #state()} and
  * {@link #stats()} from any thread are volatile and written only on the loop.
  */
-public final class RealClient implements TetherClient, Connection.Listener, OutboundQueue.Owner {
+public final class RealClient implements TetherClient, Connection.Listener, OutboundQueue.Owner, ClientClose.Owner {
     private static final System.Logger log = Logs.CLIENT;
-    /** How long a client's private event loop may take to shut down after the close. */
-    private static final long SHUTDOWN_MILLIS = 10_000;
-    private static final VarHandle CLOSE_FUTURE;
+    private static final VarHandle CLOSE;
 
     static {
         try {
-            CLOSE_FUTURE = MethodHandles.lookup().findVarHandle(RealClient.class, "closeFuture", CompletableFuture.class);
+            CLOSE = MethodHandles.lookup().findVarHandle(RealClient.class, "clientClose", ClientClose.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -69,8 +64,8 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     private final OutboundQueue queue;
     private final ReconnectLoop reconnect;
     private final long requestTimeoutNanos;
-    /** Completes when the close has finished; made by the first close (most clients live as long as the process). */
-    private volatile CompletableFuture<Void> closeFuture;
+    /** The close under way or over; made by the first close (most clients live as long as the process). */
+    private volatile ClientClose clientClose;
 
     /** Written on the loop, read anywhere. */
     private volatile ConnectionState state = ConnectionState.IDLE;
@@ -83,10 +78,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     /** Attempts made since the last successful handshake (or since start): numbering for StateChange. */
     private int attemptsInSeries;
     private boolean everConnected;
-    private List<CompletableFuture<Void>> connectWaiters;
-    /** Why the client closed itself, for an error no retry can fix; null after close(). */
-    private Throwable fatalCause;
-    private Future<?> closeDeadline;
+    private ConnectWaiters connectWaiters; // null when no connect() call waits
 
     /**
      * Builds a client; called by {@code TetherClient.builder().build()}.
@@ -198,26 +190,18 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
 
     @Override
     public CompletableFuture<Void> closeAsync() {
-        CompletableFuture<Void> done = closeFuture();
+        CompletableFuture<Void> done = closing().future();
         runOnLoop(() -> beginClose(null));
         return done.copy();
     }
 
     @Override
     public void close() {
-        CompletableFuture<Void> f = closeAsync();
+        closeAsync();
         if (loop.inEventLoop()) {
             return; // blocking here would deadlock: the close finishes on this very thread
         }
-        try {
-            f.get(config.closeTimeout().toMillis() + 10_000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (TimeoutException e) {
-            log.log(System.Logger.Level.WARNING, () -> "close of " + this + " did not finish in time");
-        } catch (Exception e) {
-            log.log(System.Logger.Level.DEBUG, () -> "close of " + this + " failed", e);
-        }
+        closing().awaitQuietly(config.closeTimeout(), this);
     }
 
     @Override
@@ -238,7 +222,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
             case CONNECTED -> result.complete(null);
             default -> {
                 if (connectWaiters == null) {
-                    connectWaiters = new ArrayList<>(1);
+                    connectWaiters = new ConnectWaiters();
                 }
                 connectWaiters.add(result);
                 if (state == ConnectionState.IDLE) {
@@ -283,7 +267,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
             current = null;
         }
         if (state == ConnectionState.CLOSED) {
-            maybeFinishClose();
+            closing().finishIfOver();
             return;
         }
         if (!everConnected && !config.retryFirstConnect()) {
@@ -320,7 +304,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
             }
         }
         if (closed) {
-            maybeFinishClose();
+            closing().finishIfOver();
         }
     }
 
@@ -333,7 +317,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     @Override
     public void onFatal(Connection c, RuntimeException cause) {
         log.log(System.Logger.Level.WARNING, () -> this + ": " + cause.getMessage() + "; not reconnecting");
-        fatalCause = cause;
+        closing().fatal(cause);
         beginClose(cause); // first, so that the end of c is not taken for a failure to retry
         c.close(cause); // already closed by beginClose unless a graceful close was under way
     }
@@ -384,40 +368,19 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         setState(ConnectionState.CLOSED, ep, 0, null, cause);
         completeConnectWaiters(cause != null ? cause : closedException());
         if (cause != null) {
-            closeNow();
-            return;
-        }
-        // Graceful: write what is buffered if there is a connection to write it to, let in-flight requests
-        // (also those on a connection draining after a go-away) finish, all within the close timeout.
-        closeDeadline = scheduler.schedule(this::closeNow, config.closeTimeout().toNanos());
-        Connection c = current;
-        if (c != null && !c.isOpen()) {
-            c.close(closedException()); // still handshaking: nothing of ours is on it yet
-        }
-        queue.writeAllBuffered();
-        if (queue.inFlight() == 0) {
-            onLastRequestDone();
+            closing().closeNow();
+        } else {
+            closing().beginGraceful(scheduler, config.closeTimeout().toNanos(), current);
         }
     }
 
     @Override
     public void onLastRequestDone() {
-        for (Connection c : connections()) {
-            c.closeAfterWrites();
-        }
-        maybeFinishClose();
+        closing().lastRequestDone();
     }
 
-    private void closeNow() {
-        closeDeadline = null;
-        queue.failBuffered(closedException());
-        for (Connection c : connections()) {
-            c.close(closedException());
-        }
-        maybeFinishClose();
-    }
-
-    private List<Connection> connections() {
+    @Override
+    public List<Connection> connections() {
         List<Connection> all = draining == null ? new ArrayList<>(1) : new ArrayList<>(draining);
         if (current != null) {
             all.add(current);
@@ -425,57 +388,32 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         return all;
     }
 
-    private void maybeFinishClose() {
-        CompletableFuture<Void> done = closeFuture();
-        if (done.isDone() || current != null || (draining != null && !draining.isEmpty())) {
-            return; // a connection has yet to report its end
-        }
-        if (closeDeadline != null) {
-            closeDeadline.cancel(false);
-            closeDeadline = null;
-        }
-        queue.close(closedException());
-        if (ownsLoops) {
-            loops.shutdownAsync(SHUTDOWN_MILLIS, () -> done.complete(null));
-        } else {
-            done.complete(null);
-        }
-    }
-
+    /** Asked only once the client is CLOSED, when its close exists already. */
     @Override
     public ClientClosedException closedException() {
-        return fatalCause == null ? new ClientClosedException("client closed")
-                : new ClientClosedException("client closed: " + fatalCause.getMessage(), fatalCause);
+        return closing().closedException();
     }
 
     // ---- Helpers ----
 
-    /** The close future, made on first use by whichever thread comes first (closeAsync, or the loop closing). */
-    @SuppressWarnings("unchecked")
-    private CompletableFuture<Void> closeFuture() {
-        CompletableFuture<Void> f = closeFuture;
-        if (f == null) {
-            CompletableFuture<Void> made = new CompletableFuture<>();
-            f = (CompletableFuture<Void>) CLOSE_FUTURE.compareAndExchange(this, null, made);
-            if (f == null) {
-                f = made;
+    /** The close, made on first use by whichever thread comes first (closeAsync, or the loop closing). */
+    private ClientClose closing() {
+        ClientClose c = clientClose;
+        if (c == null) {
+            ClientClose made = new ClientClose(this, queue, ownsLoops ? loops : null);
+            c = (ClientClose) CLOSE.compareAndExchange(this, null, made);
+            if (c == null) {
+                c = made;
             }
         }
-        return f;
+        return c;
     }
 
     private void completeConnectWaiters(Throwable failure) {
-        List<CompletableFuture<Void>> waiters = connectWaiters;
+        ConnectWaiters waiters = connectWaiters;
         connectWaiters = null;
-        if (waiters == null) {
-            return;
-        }
-        for (CompletableFuture<Void> f : waiters) {
-            if (failure == null) {
-                f.complete(null);
-            } else {
-                f.completeExceptionally(failure);
-            }
+        if (waiters != null) {
+            waiters.completeAll(failure);
         }
     }
 
