@@ -421,6 +421,18 @@ class RealClientTest {
         assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
     }
 
+    @Test
+    void gracefulCloseDoesNotWaitForACancelledRequest() throws Exception {
+        server.policy(SocketPolicy.NO_RESPONSE);
+        connected(config());
+        var r = client.request(new byte[] {4});
+        server.takeFrame(Request.class);
+        var closed = client.closeAsync();
+        r.cancel(false);
+        closed.get(5, SECONDS); // the fake clock stands still: only the cancel can end the wait for it
+        assertThat(client.stats().requestsInFlight()).isZero();
+    }
+
     /** Bounded wait for a condition that a real socket event makes true (never a fixed sleep). */
     static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + SECONDS.toNanos(5);
