@@ -303,7 +303,8 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
             counters.disconnected();
             if (!closed) {
                 attemptsInSeries = 0;
-                scheduleReconnect(c.endpoint, cause);
+                Duration delay = reconnect.scheduleAfterLoss();
+                setState(ConnectionState.RECONNECTING, c.endpoint, 1, delay, cause);
             }
         }
         if (closed) {

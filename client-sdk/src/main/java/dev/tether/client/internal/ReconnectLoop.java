@@ -30,6 +30,18 @@ final class ReconnectLoop {
         this.attempt = attempt;
     }
 
+    /**
+     * An established connection was lost: schedules the first reconnect after the backoff's
+     * {@link Backoff#firstReconnectDelay} (spread wide, so that the clients of a server that died do not all
+     * return at once); it counts as the first retry. Returns the delay.
+     */
+    Duration scheduleAfterLoss() {
+        retries = 1;
+        Duration delay = backoff.firstReconnectDelay(random);
+        scheduleIn(delay);
+        return delay;
+    }
+
     /** Schedules the next attempt after the backoff delay for one more retry; returns that delay. */
     Duration scheduleRetry() {
         retries++;

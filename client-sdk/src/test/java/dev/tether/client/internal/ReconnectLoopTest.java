@@ -70,4 +70,21 @@ class ReconnectLoopTest {
         scheduler.forward(Duration.ofSeconds(1));
         assertThat(attempts).hasValue(1);
     }
+
+    @Test
+    void theFirstReconnectAfterALossIsSpreadOverTheWindowAndCountsAsTheFirstRetry() throws Exception {
+        Duration first = loop.scheduleAfterLoss();
+        assertThat(first).isBetween(Duration.ZERO, Backoff.DEFAULT_FIRST_RECONNECT_WINDOW);
+        assertThat(loop.retries()).isEqualTo(1);
+        scheduler.forward(first);
+        assertThat(attempts).hasValue(1);
+        assertThat(loop.scheduleRetry()).isBetween(Duration.ofMillis(1280), Duration.ofMillis(1920)); // attempt 2
+    }
+
+    @Test
+    void theRandomSourceIsTheInjectedOne() {
+        ReconnectLoop a = new ReconnectLoop(Backoff.defaults(), new SplittableRandom(9), scheduler, () -> { });
+        ReconnectLoop b = new ReconnectLoop(Backoff.defaults(), new SplittableRandom(9), scheduler, () -> { });
+        assertThat(a.scheduleAfterLoss()).isEqualTo(b.scheduleAfterLoss());
+    }
 }
