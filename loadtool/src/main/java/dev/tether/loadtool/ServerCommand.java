@@ -71,6 +71,12 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
             description = "Connections open at once; beyond it new ones get SERVER_FULL. Default: ${DEFAULT-VALUE}.")
     int maxConnections;
 
+    @Option(names = "--max-handshake-rate", paramLabel = "PER_SECOND", defaultValue = "0",
+            description = "Handshakes welcomed per second at most (bursts of a tenth of that); a hello over it gets GO_AWAY "
+                    + "with a retry-after slot, then SERVER_BUSY, so a reconnect storm returns at this rate. 0 is off: "
+                    + "set it to the ramp rate this machine sustains. Default: ${DEFAULT-VALUE} (off).")
+    double maxHandshakeRate;
+
     @Option(names = "--max-frame-size", defaultValue = "1048576", paramLabel = "BYTES",
             description = "Largest frame accepted, announced in the welcome; a bigger one closes that session with FRAME_TOO_LARGE. Default: ${DEFAULT-VALUE} (1 MiB).")
     int maxFrameSize;
@@ -208,6 +214,7 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
         if (idleTimeout != null) {
             b.idleTimeout(idleTimeout);
         }
+        b.maxHandshakeRate(maxHandshakeRate);
         if (ioThreads != null) {
             b.eventLoopThreads(ioThreads);
         }
@@ -224,6 +231,10 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
         }
         if (pushRate > 0) {
             sb.append(", ").append(pushRate).append(" pushes/s of ").append(pushSize).append(" B");
+        }
+        if (maxHandshakeRate > 0) {
+            sb.append(", at most ").append(maxHandshakeRate == Math.rint(maxHandshakeRate) ? String.valueOf((long) maxHandshakeRate)
+                    : String.valueOf(maxHandshakeRate)).append(" handshakes/s");
         }
         return sb.toString();
     }

@@ -273,6 +273,13 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
             maybeFinishClose();
             return;
         }
+        long busyHint = c.busyRetryAfterMillis();
+        if (busyHint > 0) {
+            // The server is up and said when to come back (also on a first connect: the address is right).
+            Duration delay = reconnect.scheduleAfterHint(Duration.ofMillis(busyHint));
+            setState(ConnectionState.RECONNECTING, c.endpoint, attemptsInSeries + 1, delay, cause);
+            return;
+        }
         if (!everConnected && !config.retryFirstConnect()) {
             if (attemptsInSeries < config.endpoints().size()) {
                 startAttempt(); // the first connect tries each endpoint once
@@ -340,7 +347,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         draining.add(c);
         counters.disconnected();
         attemptsInSeries = 0;
-        Duration delay = reconnect.scheduleAfterGoAway(Duration.ofMillis(g.reconnectAfterMillis()));
+        Duration delay = reconnect.scheduleAfterHint(Duration.ofMillis(g.reconnectAfterMillis()));
         setState(ConnectionState.DRAINING, c.endpoint, 0, delay,
                 new ConnectionLostException("server " + Connection.describe(c.endpoint) + " is going away: " + g.reason()));
         if (c.registry.size() == 0) {

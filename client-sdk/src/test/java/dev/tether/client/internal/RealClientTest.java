@@ -377,6 +377,39 @@ class RealClientTest {
     }
 
     @Test
+    void aBusyServerIsRetriedAfterItsHintPlusJitterEvenOnAFirstConnect() throws Exception {
+        server.busyRetryAfter(Duration.ofSeconds(5)).enqueuePolicy(SocketPolicy.BUSY);
+        newClient(config());
+        var connect = client.connect();
+        StateChange c = states.awaitState(ConnectionState.RECONNECTING);
+        assertThat(c.delay()).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(6)); // the hint + up to 20 %, not 1 s backoff
+        assertThat(c.cause()).isInstanceOf(ConnectFailedException.class).hasMessageContaining("is busy")
+                .hasMessageContaining("retry after 5000 ms");
+        assertThat(connect).isNotDone(); // a busy server is not a wrong address: the first connect waits
+
+        time.forward(c.delay().minusMillis(1));
+        assertThat(server.acceptedCount()).isEqualTo(1);
+        time.forward(Duration.ofMillis(1));
+        connect.get(5, SECONDS);
+        assertThat(server.acceptedCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aBusyRefusalDoesNotCountForBackoff() throws Exception {
+        connected(config());
+        server.busyRetryAfter(Duration.ofMillis(300)).enqueuePolicy(SocketPolicy.BUSY);
+        server.disconnectAll();
+        StateChange lost = states.awaitState(ConnectionState.RECONNECTING);
+        time.forward(lost.delay()); // the spread first reconnect: refused as busy
+        StateChange busy = states.awaitState(ConnectionState.RECONNECTING);
+        assertThat(busy.delay()).isBetween(Duration.ofMillis(300), Duration.ofMillis(360));
+        server.stop();
+        time.forward(busy.delay()); // refused: the backoff goes on at attempt 2, as if the busy answer never was
+        StateChange refused = states.awaitState(ConnectionState.RECONNECTING);
+        assertThat(refused.delay()).isBetween(Duration.ofMillis(1280), Duration.ofMillis(1920));
+    }
+
+    @Test
     void handshakeThatNeverCompletesTimesOutAfterTheConnectTimeout() throws Exception {
         server.enqueuePolicy(SocketPolicy.NO_HANDSHAKE);
         newClient(config().connectTimeout(Duration.ofSeconds(2)).retryFirstConnect(true));

@@ -87,4 +87,16 @@ class ReconnectLoopTest {
         ReconnectLoop b = new ReconnectLoop(Backoff.defaults(), new SplittableRandom(9), scheduler, () -> { });
         assertThat(a.scheduleAfterLoss()).isEqualTo(b.scheduleAfterLoss());
     }
+
+    @Test
+    void clientsToldTheSameHintDoNotReturnAtTheSameInstant() {
+        java.util.Set<Duration> delays = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            Duration d = loop.scheduleAfterHint(Duration.ofSeconds(2));
+            assertThat(d).isBetween(Duration.ofSeconds(2), Duration.ofMillis(2400));
+            delays.add(d);
+        }
+        assertThat(delays).hasSizeGreaterThan(300); // 1 ms resolution over a 400 ms window
+        assertThat(loop.retries()).as("a hint is not a failed attempt").isZero();
+    }
 }

@@ -100,6 +100,13 @@ public final class ReferenceServer implements AutoCloseable {
     public static final Duration DEFAULT_RECONNECT_AFTER = Duration.ofSeconds(1);
     /** Default bound on the bytes queued for one connection before it is dropped as a slow consumer: 4 MiB. */
     public static final long DEFAULT_MAX_PENDING_BYTES = 4L << 20;
+    /**
+     * Default handshake-rate limit: 0, none. The rate a server can welcome depends on its cores, on TLS and
+     * on what else it serves (from about a thousand to tens of thousands a second): a fixed default would
+     * either slow down every recovery of a big server or protect a small one too little. The SDK spreads its
+     * reconnects by itself; set the limit to the steady rate measured with {@code loadtool run}.
+     */
+    public static final double DEFAULT_MAX_HANDSHAKE_RATE = 0;
 
     /** Outbound bytes queued above which a connection counts as not writable (and is not read from). */
     static final int HIGH_WATER_MARK = 64 * 1024;
@@ -114,6 +121,7 @@ public final class ReferenceServer implements AutoCloseable {
 
     final ServerSettings settings;
     final ServerCounters counters = new ServerCounters();
+    final HandshakeAdmission admission;
     private final ConcurrentHashMap<String, Session> registry = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong nextSessionId = new AtomicLong();
@@ -145,6 +153,7 @@ public final class ReferenceServer implements AutoCloseable {
 
     private ReferenceServer(ServerSettings settings) {
         this.settings = settings;
+        this.admission = new HandshakeAdmission(settings.maxHandshakeRate(), settings.ticker());
         this.sessionIdPrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)) + "-";
         this.startNanos = settings.ticker().nanoTime();
         this.startInstant = settings.clock().instant();
@@ -541,6 +550,14 @@ public final class ReferenceServer implements AutoCloseable {
          * 4 MiB, at least the max frame length.
          */
         Builder maxPendingBytesPerConnection(long bytes);
+
+        /**
+         * The most handshakes welcomed per second, in bursts of at most a tenth of that; a hello over it is
+         * answered {@code GO_AWAY(retry-after)} + ERROR {@code SERVER_BUSY} and closed, the hints spreading the
+         * refused clients over the following seconds at this rate (PROTOCOL.md §6). Default
+         * {@link ReferenceServer#DEFAULT_MAX_HANDSHAKE_RATE} (0: no limit).
+         */
+        Builder maxHandshakeRate(double handshakesPerSecond);
 
         /** I/O threads serving the connections; default the number of processors. */
         Builder eventLoopThreads(int threads);

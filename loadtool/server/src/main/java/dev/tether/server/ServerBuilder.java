@@ -28,6 +28,7 @@ final class ServerBuilder implements ReferenceServer.Builder {
     private boolean nativeTransport = true;
     private Ticker ticker = Ticker.systemTicker();
     private Clock clock = Clock.systemUTC();
+    private double maxHandshakeRate = ReferenceServer.DEFAULT_MAX_HANDSHAKE_RATE;
 
     @Override
     public ServerBuilder host(String host) {
@@ -176,6 +177,15 @@ final class ServerBuilder implements ReferenceServer.Builder {
         return this;
     }
 
+    @Override
+    public ServerBuilder maxHandshakeRate(double handshakesPerSecond) {
+        if (!(handshakesPerSecond >= 0 && handshakesPerSecond <= 1_000_000)) {
+            throw new IllegalArgumentException("maxHandshakeRate must be in [0, 1000000] handshakes/s: " + handshakesPerSecond);
+        }
+        this.maxHandshakeRate = handshakesPerSecond;
+        return this;
+    }
+
     /** Test seam: the monotonic time source of the handshake timeout and idle eviction. */
     ServerBuilder ticker(Ticker ticker) {
         this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -196,7 +206,7 @@ final class ServerBuilder implements ReferenceServer.Builder {
         }
         return new ServerSettings(host, port, authToken, handshakeTimeout, idle, heartbeatInterval, maxConnections,
                 maxFrameLength, serviceTime, errorRate, pushRate, pushTopic, pushSize, drainTimeout, reconnectAfter,
-                maxPendingBytes, eventLoopThreads, nativeTransport, ticker, clock);
+                maxPendingBytes, eventLoopThreads, nativeTransport, ticker, clock, maxHandshakeRate);
     }
 
     @Override

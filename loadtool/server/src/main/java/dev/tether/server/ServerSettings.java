@@ -9,7 +9,7 @@ record ServerSettings(String host, int port, String authToken, Duration handshak
                       Duration heartbeatInterval, int maxConnections, int maxFrameLength, ServiceTime serviceTime,
                       double errorRate, double pushRate, String pushTopic, int pushSize, Duration drainTimeout,
                       Duration reconnectAfter, long maxPendingBytesPerConnection, int eventLoopThreads,
-                      boolean nativeTransport, Ticker ticker, Clock clock) {
+                      boolean nativeTransport, Ticker ticker, Clock clock, double maxHandshakeRate) {
 
     /** How often timeouts are checked: a tenth of the shortest timeout, between 10 ms and 1 s. */
     long sweepIntervalNanos() {

@@ -208,12 +208,25 @@ final class Session extends ChannelInboundHandlerAdapter {
             closeWithError(ErrorCode.DRAINING, "server is draining; connect to another instance");
             return;
         }
+        long retryAfterMillis = server.admission.admit();
+        if (retryAfterMillis != HandshakeAdmission.ADMITTED) {
+            refuseBusy(retryAfterMillis);
+            return;
+        }
         clientId = h.clientId();
         state = State.OPEN;
         int version = Math.min(h.maxVersion(), Protocol.VERSION);
         write(new Welcome(version, server.settings.heartbeatInterval().toMillis(), server.settings.maxFrameLength(), id, null));
         flushPending = true;
         server.counters.handshakes.increment();
+    }
+
+    /** Over the handshake-rate limit: when to come back (GO_AWAY), then why (ERROR), then close (PROTOCOL.md §6). */
+    private void refuseBusy(long retryAfterMillis) {
+        server.counters.rejectedBusy.increment();
+        write(new GoAway(retryAfterMillis, "handshake rate limit"));
+        closeWithError(ErrorCode.SERVER_BUSY, "server busy: over its limit of " + server.settings.maxHandshakeRate()
+                + " handshakes/s; retry after " + retryAfterMillis + " ms");
     }
 
     private void onRequest(Request r) {
