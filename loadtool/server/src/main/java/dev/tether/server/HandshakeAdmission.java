@@ -18,8 +18,6 @@ import io.netty.util.concurrent.Ticker;
  * frames of a connection, so one lock is cheap enough.
  */
 final class HandshakeAdmission {
-    /** Admission without a limit. */
-    static final HandshakeAdmission UNLIMITED = new HandshakeAdmission(0, Ticker.systemTicker());
     /** The longest retry-after a refused client is told: beyond it the slots are not worth promising. */
     static final long MAX_HINT_MILLIS = 30_000;
     /** What {@link #admit} returns for an admitted hello. */
