@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jline.utils.Signals;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -281,12 +282,17 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
         return sb.toString();
     }
 
+    /**
+     * SIGTERM and SIGINT start a drain; a second one exits at once. A shutdown hook cannot do that (the JVM is already
+     * exiting when it runs, and ignores a second signal), so the handlers go through JLine's {@link Signals}, which
+     * reaches the JDK's signal API reflectively and says (with {@code null}) where there is none.
+     */
     private void installSignalHandlers() {
-        try {
-            for (String name : new String[] {"TERM", "INT"}) {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> onSignal());
-            }
-        } catch (RuntimeException | LinkageError e) {
+        boolean installed = true;
+        for (String name : new String[] {"TERM", "INT"}) {
+            installed &= Signals.register(name, this::onSignal) != null;
+        }
+        if (!installed) {
             // No signal API here: fall back to a shutdown hook (drains, but the exit code is the JVM's).
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stopRequested.complete(null);
