@@ -332,7 +332,10 @@ public final class ClientConfig {
             return this;
         }
 
-        /** The reconnect policy. Default {@link Backoff#defaults()} (1 s, x1.6, ±20%, cap 120 s). */
+        /**
+         * The reconnect policy. Default {@link Backoff#defaults()} (1 s, x1.6, ±20%, cap 120 s; the first
+         * reconnect after losing an established connection drawn uniformly from [0, 3 s]).
+         */
         public Builder backoff(Backoff backoff) {
             this.backoff = Objects.requireNonNull(backoff, "backoff");
             return this;

@@ -22,8 +22,11 @@ import java.time.Instant;
  * @param requestsInFlight requests written and not yet answered
  * @param bufferedSends sends and requests waiting in the send buffer
  * @param bufferedBytes the payload bytes waiting in the send buffer
+ * @param answersDropped answers ({@code RESPONSE} or {@code ERROR}) that matched no request in flight, because
+ *     the request had timed out or its future was cancelled, and were dropped
  */
 public record ClientStats(ConnectionState state, String sessionId, InetSocketAddress endpoint, Instant connectedSince,
                           long reconnects, Duration lastHeartbeatRtt, long framesIn, long framesOut, long bytesIn,
-                          long bytesOut, int requestsInFlight, int bufferedSends, long bufferedBytes) {
+                          long bytesOut, int requestsInFlight, int bufferedSends, long bufferedBytes,
+                          long answersDropped) {
 }

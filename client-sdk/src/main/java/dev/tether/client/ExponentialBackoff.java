@@ -7,16 +7,19 @@ import java.util.random.RandomGenerator;
 /** See {@link Backoff#exponential}. */
 final class ExponentialBackoff implements Backoff {
     static final ExponentialBackoff DEFAULTS =
-            new ExponentialBackoff(DEFAULT_INITIAL, DEFAULT_MAX, DEFAULT_MULTIPLIER, DEFAULT_JITTER);
+            new ExponentialBackoff(DEFAULT_INITIAL, DEFAULT_MAX, DEFAULT_MULTIPLIER, DEFAULT_JITTER,
+                    DEFAULT_FIRST_RECONNECT_WINDOW);
 
     private final long initialNanos;
     private final long maxNanos;
     private final double multiplier;
     private final double jitter;
+    private final long firstWindowNanos;
 
-    ExponentialBackoff(Duration initial, Duration max, double multiplier, double jitter) {
+    ExponentialBackoff(Duration initial, Duration max, double multiplier, double jitter, Duration firstReconnectWindow) {
         Objects.requireNonNull(initial, "initial");
         Objects.requireNonNull(max, "max");
+        Objects.requireNonNull(firstReconnectWindow, "firstReconnectWindow");
         if (initial.isNegative() || initial.isZero()) {
             throw new IllegalArgumentException("initial must be positive: " + initial);
         }
@@ -29,6 +32,13 @@ final class ExponentialBackoff implements Backoff {
         if (!(jitter >= 0.0 && jitter <= 1.0)) {
             throw new IllegalArgumentException("jitter must be in [0, 1]: " + jitter);
         }
+        if (firstReconnectWindow.isNegative()) {
+            throw new IllegalArgumentException("firstReconnectWindow must not be negative: " + firstReconnectWindow);
+        }
+        if (firstReconnectWindow.compareTo(max) > 0) {
+            throw new IllegalArgumentException("firstReconnectWindow must be <= max (" + max + "): " + firstReconnectWindow);
+        }
+        this.firstWindowNanos = firstReconnectWindow.toNanos();
         this.initialNanos = initial.toNanos();
         this.maxNanos = max.toNanos();
         this.multiplier = multiplier;
@@ -46,9 +56,16 @@ final class ExponentialBackoff implements Backoff {
         return Duration.ofNanos((long) Math.max(0.0, Math.min(jittered, maxNanos)));
     }
 
+    /** Full jitter over the window: every instant of it equally likely, so a fleet spreads evenly across it. */
+    @Override
+    public Duration firstReconnectDelay(RandomGenerator random) {
+        return firstWindowNanos == 0 ? delay(1, random) : Duration.ofNanos(random.nextLong(firstWindowNanos + 1));
+    }
+
     @Override
     public String toString() {
         return "Backoff.exponential(initial=" + Duration.ofNanos(initialNanos) + ", max=" + Duration.ofNanos(maxNanos)
-                + ", multiplier=" + multiplier + ", jitter=" + jitter + ")";
+                + ", multiplier=" + multiplier + ", jitter=" + jitter + ", firstReconnectWindow="
+                + Duration.ofNanos(firstWindowNanos) + ")";
     }
 }

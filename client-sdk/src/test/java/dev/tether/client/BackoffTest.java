@@ -86,4 +86,61 @@ class BackoffTest {
         assertThatThrownBy(() -> Backoff.constant(Duration.ofSeconds(-1))).hasMessageContaining("PT-1S");
         assertThatThrownBy(() -> Backoff.defaults().delay(0, new SplittableRandom())).hasMessageContaining("attempt");
     }
+
+    @Test
+    void theFirstReconnectOfTheDefaultsIsDrawnUniformlyFromTheWindow() {
+        Backoff b = Backoff.defaults();
+        SplittableRandom random = new SplittableRandom(11);
+        int[] tenths = new int[10];
+        int n = 100_000;
+        for (int i = 0; i < n; i++) {
+            Duration d = b.firstReconnectDelay(random);
+            assertThat(d).isBetween(Duration.ZERO, Backoff.DEFAULT_FIRST_RECONNECT_WINDOW);
+            tenths[(int) Math.min(9, d.toNanos() * 10 / Backoff.DEFAULT_FIRST_RECONNECT_WINDOW.toNanos())]++;
+        }
+        for (int count : tenths) { // each tenth of the window gets its tenth of the clients (±5 %)
+            assertThat(count).isBetween(n / 10 * 95 / 100, n / 10 * 105 / 100);
+        }
+    }
+
+    @Test
+    void tenThousandClientsThatLostOneServerNoLongerReturnAsOneWave() {
+        SplittableRandom random = new SplittableRandom(5);
+        int[] spread = perHundredMillis(Backoff.defaults(), true, random);
+        int[] gRpcAlone = perHundredMillis(Backoff.exponential(Backoff.DEFAULT_INITIAL, Backoff.DEFAULT_MAX,
+                Backoff.DEFAULT_MULTIPLIER, Backoff.DEFAULT_JITTER), true, random);
+        // before: every first retry within 0.8-1.2 s, 2,500 per 100 ms; now about 333 per 100 ms over 3 s
+        assertThat(java.util.Arrays.stream(gRpcAlone).max().getAsInt()).isGreaterThan(2_000);
+        assertThat(java.util.Arrays.stream(spread).max().getAsInt()).isLessThan(400);
+        assertThat(java.util.Arrays.stream(spread).filter(c -> c > 0).count()).isGreaterThanOrEqualTo(30);
+    }
+
+    private static int[] perHundredMillis(Backoff b, boolean afterLoss, SplittableRandom random) {
+        int[] bins = new int[100];
+        for (int i = 0; i < 10_000; i++) {
+            Duration d = afterLoss ? b.firstReconnectDelay(random) : b.delay(1, random);
+            bins[(int) Math.min(99, d.toMillis() / 100)]++;
+        }
+        return bins;
+    }
+
+    @Test
+    void theFirstReconnectWindowIsAChoiceOfTheFactory() {
+        SplittableRandom random = new SplittableRandom(2);
+        Backoff wide = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(30), 2.0, 0.2, Duration.ofSeconds(10));
+        long max = 0;
+        for (int i = 0; i < 1000; i++) {
+            Duration d = wide.firstReconnectDelay(random);
+            assertThat(d).isBetween(Duration.ZERO, Duration.ofSeconds(10));
+            max = Math.max(max, d.toMillis());
+        }
+        assertThat(max).isGreaterThan(9_000);
+        Backoff off = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(30), 2.0, 0.2, Duration.ZERO);
+        assertThat(off.firstReconnectDelay(random)).isBetween(Duration.ofMillis(80), Duration.ofMillis(120));
+        assertThat(Backoff.constant(Duration.ofSeconds(5)).firstReconnectDelay(random)).isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(2), 2, 0.1, Duration.ofSeconds(-1)))
+                .hasMessageContaining("firstReconnectWindow must not be negative: PT-1S");
+        assertThatThrownBy(() -> Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(2), 2, 0.1, Duration.ofSeconds(3)))
+                .hasMessageContaining("firstReconnectWindow must be <= max (PT2S): PT3S");
+    }
 }

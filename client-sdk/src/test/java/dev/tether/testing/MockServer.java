@@ -76,7 +76,12 @@ public final class MockServer implements AutoCloseable {
         /** Answer the hello with ERROR AUTH_FAILED and close. */
         REFUSE_AUTH,
         /** Answer the hello with ERROR UNSUPPORTED_VERSION and close. */
-        UNSUPPORTED_VERSION
+        UNSUPPORTED_VERSION,
+        /**
+         * Answer the hello as a server over its handshake-rate limit: GO_AWAY with the hint of
+         * {@link #busyRetryAfter}, then ERROR SERVER_BUSY, then close.
+         */
+        BUSY
     }
 
     /** A frame received, with the number of the connection (0-based, in accept order) it came on. */
@@ -95,6 +100,7 @@ public final class MockServer implements AutoCloseable {
     private volatile String requiredToken;
     private volatile Function<Request, Message> requestHandler = r -> new Response(r.id(), r.payload());
     private volatile long responseDelayMillis;
+    private volatile long busyRetryAfterMillis = 1500;
     private volatile long welcomeHeartbeatMillis = Protocol.DEFAULT_HEARTBEAT_INTERVAL_MILLIS;
     private volatile SslContext sslContext;
     private volatile Channel serverChannel;
@@ -180,6 +186,12 @@ public final class MockServer implements AutoCloseable {
     /** Delay every answer to a request by this much (real time). Default 0. */
     public MockServer responseDelay(Duration delay) {
         this.responseDelayMillis = delay.toMillis();
+        return this;
+    }
+
+    /** The retry-after hint of the {@link SocketPolicy#BUSY} answer. Default 1.5 s. */
+    public MockServer busyRetryAfter(Duration hint) {
+        this.busyRetryAfterMillis = hint.toMillis();
         return this;
     }
 
@@ -402,6 +414,10 @@ public final class MockServer implements AutoCloseable {
                 case DISCONNECT_AFTER_HELLO -> ctx.close();
                 case REFUSE_AUTH -> refuse(ctx, ErrorCode.AUTH_FAILED, "token refused");
                 case UNSUPPORTED_VERSION -> refuse(ctx, ErrorCode.UNSUPPORTED_VERSION, "no common version");
+                case BUSY -> {
+                    ctx.write(new GoAway(busyRetryAfterMillis, "handshake rate limit"));
+                    refuse(ctx, ErrorCode.SERVER_BUSY, "server busy");
+                }
                 default -> {
                     if (requiredToken != null && !requiredToken.equals(h.authToken())) {
                         refuse(ctx, ErrorCode.AUTH_FAILED, "token refused");

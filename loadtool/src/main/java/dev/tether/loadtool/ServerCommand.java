@@ -86,6 +86,12 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
             description = "Connections open at once; beyond it new ones get SERVER_FULL. Default: ${DEFAULT-VALUE}.")
     int maxConnections;
 
+    @Option(names = "--max-handshake-rate", paramLabel = "PER_SECOND",
+            description = "Handshakes welcomed per second at most (bursts of a tenth of that); a hello over it gets GO_AWAY "
+                    + "with a retry-after slot, then SERVER_BUSY, so a reconnect storm returns at this rate. 0 is off: "
+                    + "set it to the ramp rate this machine sustains. Default: ${DEFAULT-VALUE} (off).")
+    double maxHandshakeRate;
+
     @Option(names = "--max-frame-size", paramLabel = "BYTES",
             description = "Largest frame accepted after the handshake, announced in the welcome; a bigger one closes that session with FRAME_TOO_LARGE. Default: ${DEFAULT-VALUE}.")
     int maxFrameSize;
@@ -252,6 +258,7 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
         if (idleTimeout != null) {
             b.idleTimeout(idleTimeout);
         }
+        b.maxHandshakeRate(maxHandshakeRate);
         if (ioThreads != null) {
             b.eventLoopThreads(ioThreads);
         }
@@ -268,6 +275,9 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
         }
         if (pushRate > 0) {
             sb.append(", ").append(pushRate).append(" pushes/s of ").append(pushSize).append(" B");
+        }
+        if (maxHandshakeRate > 0) {
+            sb.append(", at most ").append(Defaults.format(maxHandshakeRate)).append(" handshakes/s");
         }
         return sb.toString();
     }
@@ -302,6 +312,7 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
                 Map.entry("--handshake-timeout", Durations.format(ReferenceServer.DEFAULT_HANDSHAKE_TIMEOUT)),
                 Map.entry("--heartbeat-interval", Durations.format(ReferenceServer.DEFAULT_HEARTBEAT_INTERVAL)),
                 Map.entry("--max-connections", String.valueOf(ReferenceServer.DEFAULT_MAX_CONNECTIONS)),
+                Map.entry("--max-handshake-rate", format(ReferenceServer.DEFAULT_MAX_HANDSHAKE_RATE)),
                 Map.entry("--max-frame-size", String.valueOf(Protocol.DEFAULT_MAX_FRAME_LENGTH)),
                 Map.entry("--max-pending-bytes", String.valueOf(ReferenceServer.DEFAULT_MAX_PENDING_BYTES)),
                 Map.entry("--push-size", String.valueOf(ReferenceServer.DEFAULT_PUSH_SIZE)),
@@ -312,6 +323,11 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
         @Override
         public String defaultValue(CommandLine.Model.ArgSpec arg) {
             return arg instanceof CommandLine.Model.OptionSpec o ? VALUES.get(o.longestName()) : null;
+        }
+
+        /** A rate as typed: {@code 2500}, not {@code 2500.0}. */
+        static String format(double rate) {
+            return rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate);
         }
     }
 

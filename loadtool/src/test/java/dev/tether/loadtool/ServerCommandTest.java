@@ -55,7 +55,8 @@ class ServerCommandTest {
         String help = out.toString();
         for (String option : new String[] {"--host", "--port", "--auth-token", "--auth-token-file", "--handshake-timeout",
                 "--idle-timeout", "--heartbeat-interval", "--max-connections", "--max-frame-size", "--service-time",
-                "--error-rate", "--push-rate", "--push-topic", "--push-size", "--drain-timeout", "--quiet", "--version"}) {
+                "--error-rate", "--push-rate", "--push-topic", "--push-size", "--drain-timeout", "--max-handshake-rate", "--quiet",
+                "--version"}) {
             assertThat(help).contains(option);
         }
         // The defaults shown are the server's own constants.
@@ -121,6 +122,41 @@ class ServerCommandTest {
         assertThat(commandLine().execute("server", "--error-rate", "2", "--port", "0")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("errorRate");
         assertThat(commandLine().execute("server", "--handshake-timeout", "later")).isEqualTo(ExitCodes.USAGE);
+        assertThat(commandLine().execute("server", "--max-handshake-rate", "-5", "--port", "0")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("maxHandshakeRate must be in [0, 1000000] handshakes/s: -5.0");
+    }
+
+    @Test
+    void aHandshakeRateLimitIsAnnouncedAtStartAndRefusesTheExcessAsBusy() throws Exception {
+        CommandLine cl = commandLine();
+        ServerCommand cmd = serverCommand(cl);
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                () -> cl.execute("server", "--port", "0", "--quiet", "--max-handshake-rate", "0.01", "--drain-timeout", "1s"));
+        ReferenceServer server = cmd.started.get(10, TimeUnit.SECONDS);
+        assertThat(out.toString()).contains("at most 0.01 handshakes/s");
+        List<Message> first = handshake(server.port());
+        List<Message> second = handshake(server.port()); // within 100 s: over a limit of 0.01/s, burst 1
+        assertThat(first.get(0)).isInstanceOf(Welcome.class);
+        assertThat(second.get(0)).isInstanceOf(GoAway.class);
+        assertThat(((ErrorMessage) second.get(1)).errorCode()).isEqualTo(ErrorCode.SERVER_BUSY);
+        cmd.onSignal();
+        assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
+    }
+
+    /** Says hello and reads until the server closes, or until a WELCOME. */
+    private static List<Message> handshake(int port) throws Exception {
+        List<Message> got = new ArrayList<>();
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(MessageEncoder.toBytes(new Hello(30_000, "cli", null)));
+            MessageDecoder decoder = new MessageDecoder();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            for (int n; !(got.size() == 1 && got.get(0) instanceof Welcome) && (n = in.read(buf)) >= 0; ) {
+                decoder.decode(ByteBuffer.wrap(buf, 0, n), got::add);
+            }
+        }
+        return got;
     }
 
     @Test

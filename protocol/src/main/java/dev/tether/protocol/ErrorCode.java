@@ -29,7 +29,12 @@ public enum ErrorCode {
     /** The server is draining and no longer serves new requests on this connection. */
     DRAINING(10, false),
     /** The connection was idle for longer than the server allows; the connection closes. */
-    IDLE_TIMEOUT(11, false);
+    IDLE_TIMEOUT(11, false),
+    /**
+     * The server refuses the hello for now (over its handshake-rate limit), after a {@code GO_AWAY} whose
+     * {@code reconnectAfterMillis} says when to come back; the connection closes. Retry after that hint.
+     */
+    SERVER_BUSY(12, false);
 
     private final int code;
     private final boolean fatal;

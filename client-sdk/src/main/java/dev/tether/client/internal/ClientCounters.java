@@ -35,6 +35,7 @@ final class ClientCounters extends SingleWriterFrameCounters {
     private volatile long connectedSinceEpochNanos = NOT_CONNECTED;
     private volatile long reconnects;
     private volatile long lastRttNanos = -1;
+    private volatile long answersDropped;
 
     /** A request was written and now waits for its answer (loop only). */
     void requestWritten() {
@@ -44,6 +45,11 @@ final class ClientCounters extends SingleWriterFrameCounters {
     /** {@code n} requests in flight were answered, timed out or failed (loop only). */
     void requestsDone(int n) {
         REQUESTS_IN_FLIGHT.setRelease(this, requestsInFlight - n);
+    }
+
+    /** An answer matched no request in flight (timed out, cancelled or unknown) and was dropped (loop only). */
+    void answerDropped() {
+        answersDropped = answersDropped + 1;
     }
 
     /** Requests written and not yet answered; safe from any thread. */
@@ -89,6 +95,6 @@ final class ClientCounters extends SingleWriterFrameCounters {
         Instant connectedSince = since == NOT_CONNECTED ? null : Instant.ofEpochSecond(0, since);
         return new ClientStats(state, sessionId, connectedEndpoint, connectedSince, reconnects,
                 rtt < 0 ? null : Duration.ofNanos(rtt), framesIn(), framesOut(), bytesIn(), bytesOut(), requestsInFlight(),
-                bufferedSends, bufferedBytes);
+                bufferedSends, bufferedBytes, answersDropped);
     }
 }

@@ -90,6 +90,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     private Throwable closeCause;
     /** The server's limit on frames we send, from its welcome. */
     private long serverMaxFrameLength = Long.MAX_VALUE;
+    /** The server's retry-after hint when it answered our hello with GO_AWAY (busy), in ms; -1 if it did not. */
+    private long busyRetryAfterMillis = -1;
     /** Pending explicit pings, oldest first. */
     private ArrayDeque<PendingPing> pings;
 
@@ -132,6 +134,14 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
 
     State state() {
         return state;
+    }
+
+    /**
+     * When the server refused our hello for now (GO_AWAY before WELCOME): the milliseconds it asked us to wait
+     * before the next attempt; -1 if it did not.
+     */
+    long busyRetryAfterMillis() {
+        return busyRetryAfterMillis;
     }
 
     boolean isOpen() {
@@ -234,7 +244,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
             }
             case GO_AWAY -> {
                 if (state == State.HANDSHAKING) {
-                    protocolError(ctx, "GO_AWAY before WELCOME");
+                    // The server is busy (PROTOCOL.md §6, client rule 5): ERROR SERVER_BUSY and the close follow.
+                    busyRetryAfterMillis = ((GoAway) m).reconnectAfterMillis();
                 } else {
                     listener.onGoAway(this, (GoAway) m);
                 }
@@ -276,6 +287,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
                     + Protocol.VERSION + ": " + e.text()));
         } else {
             ServerErrorException cause = new ServerErrorException(e.code(), e.text());
+            if (state == State.HANDSHAKING && busyRetryAfterMillis >= 0) {
+                close(new ConnectFailedException(server + " is busy: " + cause.getMessage() + "; it asked for a retry after "
+                        + busyRetryAfterMillis + " ms", cause));
+                return;
+            }
             close(state == State.HANDSHAKING
                     ? new ConnectFailedException(server + " refused the connection: " + cause.getMessage(), cause)
                     : new ConnectionLostException(server + " closed the connection: " + cause.getMessage(), cause));

@@ -98,6 +98,9 @@ final class OutboundQueue {
     }
 
     private void startRequest(RequestOp op) {
+        if (op.isDone()) {
+            return; // cancelled before it reached the loop
+        }
         if (owner.state() != ConnectionState.CLOSED) {
             timeouts.add(op);
         }
@@ -233,12 +236,38 @@ final class OutboundQueue {
     private RequestOp takeInFlight(Connection c, long id) {
         RequestOp r = c.registry.remove(id);
         if (r == null) {
-            log.log(Level.DEBUG, () -> c + ": answer to unknown or timed-out request " + id);
+            counters.answerDropped();
+            log.log(Level.DEBUG, () -> c + ": answer to unknown, timed-out or cancelled request " + id + " dropped");
             return null;
         }
         counters.requestsDone(1);
         timeouts.remove(r);
         return r;
+    }
+
+    /**
+     * The application cancelled {@code r}'s future (any thread): on the loop, the request leaves the buffer, or
+     * the requests in flight (its id is never reused, so a late answer finds nothing and is dropped).
+     */
+    void cancel(RequestOp r) {
+        if (loop.inEventLoop()) {
+            withdraw(r);
+        } else {
+            onLoop.execute(() -> withdraw(r));
+        }
+    }
+
+    private void withdraw(RequestOp r) {
+        timeouts.remove(r);
+        if (r.inBuffer) {
+            buffer.remove(r);
+            return;
+        }
+        Connection c = r.connection;
+        if (c != null && c.registry.remove(r.id) != null) {
+            counters.requestsDone(1);
+            requestDone(c);
+        }
     }
 
     /** A request is done one way or another: its deadline no longer matters. */

@@ -270,6 +270,13 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
             closing().finishIfOver();
             return;
         }
+        long busyHint = c.busyRetryAfterMillis();
+        if (busyHint > 0) {
+            // The server is up and said when to come back (also on a first connect: the address is right).
+            Duration delay = reconnect.scheduleAfterHint(Duration.ofMillis(busyHint));
+            setState(ConnectionState.RECONNECTING, c.endpoint, attemptsInSeries + 1, delay, cause);
+            return;
+        }
         if (!everConnected && !config.retryFirstConnect()) {
             if (attemptsInSeries < config.endpoints().size()) {
                 startAttempt(); // the first connect tries each endpoint once
@@ -300,7 +307,8 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
             counters.disconnected();
             if (!closed) {
                 attemptsInSeries = 0;
-                scheduleReconnect(c.endpoint, cause);
+                Duration delay = reconnect.scheduleAfterLoss();
+                setState(ConnectionState.RECONNECTING, c.endpoint, 1, delay, cause);
             }
         }
         if (closed) {
@@ -336,7 +344,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         draining.add(c);
         counters.disconnected();
         attemptsInSeries = 0;
-        Duration delay = reconnect.scheduleAfterGoAway(Duration.ofMillis(g.reconnectAfterMillis()));
+        Duration delay = reconnect.scheduleAfterHint(Duration.ofMillis(g.reconnectAfterMillis()));
         setState(ConnectionState.DRAINING, c.endpoint, 0, delay,
                 new ConnectionLostException("server " + Connection.describe(c.endpoint) + " is going away: " + g.reason()));
         if (c.registry.size() == 0) {

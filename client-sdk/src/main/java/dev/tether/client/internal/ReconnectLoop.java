@@ -30,6 +30,18 @@ final class ReconnectLoop {
         this.attempt = attempt;
     }
 
+    /**
+     * An established connection was lost: schedules the first reconnect after the backoff's
+     * {@link Backoff#firstReconnectDelay} (spread wide, so that the clients of a server that died do not all
+     * return at once); it counts as the first retry. Returns the delay.
+     */
+    Duration scheduleAfterLoss() {
+        retries = 1;
+        Duration delay = backoff.firstReconnectDelay(random);
+        scheduleIn(delay);
+        return delay;
+    }
+
     /** Schedules the next attempt after the backoff delay for one more retry; returns that delay. */
     Duration scheduleRetry() {
         retries++;
@@ -39,10 +51,11 @@ final class ReconnectLoop {
     }
 
     /**
-     * Schedules the next attempt after a server's go-away hint plus up to 20 % more, so that the many clients
-     * of a draining server do not return at the same instant; returns the delay.
+     * Schedules the next attempt after a server's hint (a go-away's, or a busy server's retry-after) plus up to
+     * 20 % more, so that the many clients told the same hint do not return at the same instant; does not count
+     * as a retry for backoff. Returns the delay.
      */
-    Duration scheduleAfterGoAway(Duration hint) {
+    Duration scheduleAfterHint(Duration hint) {
         long millis = hint.toMillis();
         Duration delay = Duration.ofMillis(millis + (millis > 0 ? random.nextLong(millis / 5 + 1) : 0));
         scheduleIn(delay);

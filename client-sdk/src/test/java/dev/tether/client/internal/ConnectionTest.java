@@ -3,8 +3,11 @@ package dev.tether.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.client.ClientClosedException;
+import dev.tether.client.ConnectFailedException;
 import dev.tether.client.ClientConfig;
 import dev.tether.client.ConnectionState;
+import dev.tether.protocol.ErrorCode;
+import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
 import dev.tether.protocol.Hello;
 import dev.tether.protocol.Ping;
@@ -28,6 +31,8 @@ import org.junit.jupiter.api.Test;
 class ConnectionTest {
     private final List<Throwable> lost = new ArrayList<>();
     private final List<Welcome> opened = new ArrayList<>();
+    private final List<Throwable> failed = new ArrayList<>();
+    private Connection connection;
 
     private final Connection.Listener listener = new Connection.Listener() {
         @Override
@@ -54,7 +59,7 @@ class ConnectionTest {
 
         @Override
         public void onAttemptFailed(Connection c, Throwable cause) {
-            throw new AssertionError("unexpected", cause);
+            failed.add(cause);
         }
 
         @Override
@@ -65,6 +70,15 @@ class ConnectionTest {
 
     /** A connection whose handshake completes with a welcome announcing {@code announcedMillis}. */
     private EmbeddedChannel welcomed(ClientConfig config, long announcedMillis) {
+        EmbeddedChannel ch = handshaking(config);
+        ch.writeInbound(new Welcome(announcedMillis, 1 << 20, "s-1"));
+        assertThat(opened).hasSize(1);
+        assertThat(failed).isEmpty();
+        return ch;
+    }
+
+    /** A connection that has said hello and waits for the answer. */
+    private EmbeddedChannel handshaking(ClientConfig config) {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
         OutboundQueue queue = new OutboundQueue(new OutboundQueue.Owner() {
@@ -87,8 +101,7 @@ class ConnectionTest {
         ch.pipeline().addLast(Dialer.CONNECTION_HANDLER, c);
         ch.pipeline().fireChannelActive();
         assertThat((Object) ch.readOutbound()).isInstanceOf(Hello.class);
-        ch.writeInbound(new Welcome(announcedMillis, 1 << 20, "s-1"));
-        assertThat(opened).hasSize(1);
+        connection = c;
         return ch;
     }
 
@@ -164,5 +177,30 @@ class ConnectionTest {
         assertThat(ClientConfig.deadPeerTimeoutFor(Duration.ofSeconds(30))).isEqualTo(Duration.ofMillis(63_750));
         assertThat(ClientConfig.deadPeerTimeoutFor(Duration.ofMinutes(5))).isEqualTo(Duration.ofMillis(637_500));
         assertThat(ClientConfig.deadPeerTimeoutFor(Duration.ZERO)).isZero();
+    }
+
+    @Test
+    void aGoAwayInAnswerToTheHelloIsABusyServersHintNotAProtocolError() {
+        EmbeddedChannel ch = handshaking(config().build());
+        ch.writeInbound(new GoAway(1_500, "handshake rate limit"));
+        assertThat(ch.isOpen()).as("waits for the ERROR and the close that follow").isTrue();
+        assertThat((Object) ch.readOutbound()).as("no PROTOCOL_ERROR sent").isNull();
+        assertThat(connection.busyRetryAfterMillis()).isEqualTo(1_500);
+
+        ch.writeInbound(new ErrorMessage(0, ErrorCode.SERVER_BUSY, "server busy"));
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(failed).singleElement().isInstanceOf(ConnectFailedException.class).asString()
+                .contains("is busy").contains("retry after 1500 ms");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aBusyServerThatClosesWithoutTheErrorStillLeavesItsHint() {
+        EmbeddedChannel ch = handshaking(config().build());
+        ch.writeInbound(new GoAway(700, ""));
+        ch.close();
+        assertThat(failed).hasSize(1);
+        assertThat(connection.busyRetryAfterMillis()).isEqualTo(700);
+        ch.finishAndReleaseAll();
     }
 }

@@ -198,4 +198,70 @@ class OutboundQueueTest {
                 .hasMessageContaining("exceeds maxFrameLength 1024");
         assertThat(queue.bufferedCount()).isZero();
     }
+
+    @Test
+    void aCancelledRequestInFlightLeavesAtOnceAndItsLateAnswerIsDroppedAndCounted() throws Exception {
+        queue.connected(connection);
+        RequestOp r = request(1);
+        Request written = ch.readOutbound();
+        assertThat(counters.requestsInFlight()).isEqualTo(1);
+
+        assertThat(r.future.cancel(false)).isTrue();
+        assertThat(counters.requestsInFlight()).isZero();
+        assertThat(connection.registry.size()).isZero();
+        assertThat(time.pendingDelays()).as("its timeout is no longer armed").isEmpty();
+
+        queue.completeRequest(connection, written.id(), new byte[] {1});
+        queue.failRequest(connection, new ErrorMessage(written.id(), ErrorCode.APPLICATION_ERROR, "late"));
+        assertThat(r.future).isCancelled();
+        assertThat(counters.requestsInFlight()).isZero();
+        assertThat(counters.snapshot(state, 0, 0).answersDropped()).isEqualTo(2);
+    }
+
+    @Test
+    void aCancelledRequestInTheBufferLeavesItAndIsNeverWritten() {
+        RequestOp cancelled = request(5);
+        RequestOp kept = request(2);
+        assertThat(queue.bufferedCount()).isEqualTo(2);
+
+        cancelled.future.cancel(false);
+        assertThat(queue.bufferedCount()).isEqualTo(1);
+        assertThat(queue.bufferedBytes()).isEqualTo(2);
+
+        queue.connected(connection);
+        Request written = ch.readOutbound();
+        assertThat(written.id()).isEqualTo(kept.id);
+        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(counters.requestsInFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void cancellingTheLastRequestInFlightLetsAClosingClientFinish() {
+        queue.connected(connection);
+        RequestOp r = request(1);
+        state = ConnectionState.CLOSED;
+        r.future.cancel(true);
+        assertThat(lastRequestDoneCalls).isEqualTo(1);
+        r.future.cancel(true);
+        assertThat(lastRequestDoneCalls).as("a second cancel changes nothing").isEqualTo(1);
+        assertThat(counters.requestsInFlight()).isZero();
+    }
+
+    @Test
+    void cancellingADerivedFutureDoesNotWithdrawTheRequest() {
+        queue.connected(connection);
+        RequestOp r = request(1);
+        r.future.thenApply(b -> b.length).cancel(false);
+        assertThat(r.future).isNotDone();
+        assertThat(counters.requestsInFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestCancelledAfterItTimedOutIsCountedOnce() throws Exception {
+        queue.connected(connection);
+        RequestOp r = request(1);
+        time.forward(Duration.ofSeconds(10));
+        assertThat(r.future.cancel(false)).isFalse();
+        assertThat(counters.requestsInFlight()).isZero();
+    }
 }

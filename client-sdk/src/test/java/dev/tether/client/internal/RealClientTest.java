@@ -112,7 +112,8 @@ class RealClientTest {
         server.stop();
         StateChange reconnecting = states.awaitState(ConnectionState.RECONNECTING);
         Duration delay = reconnecting.delay();
-        assertThat(delay).isBetween(Duration.ofMillis(800), Duration.ofMillis(1200)); // a random delay before the first attempt too
+        // the first reconnect after a loss: anywhere in the 3 s window (full jitter), so a fleet does not return as one wave
+        assertThat(delay).isBetween(Duration.ZERO, Backoff.DEFAULT_FIRST_RECONNECT_WINDOW);
         assertThat(reconnecting.attempt()).isEqualTo(1);
         server.restart();
 
@@ -136,12 +137,16 @@ class RealClientTest {
             StateChange c = states.awaitState(ConnectionState.RECONNECTING);
             assertThat(c.attempt()).isEqualTo(attempt);
             delays.add(c.delay());
-            double base = 1000 * Math.pow(1.6, attempt - 1);
-            assertThat(c.delay().toMillis()).isBetween((long) (base * 0.8) - 1, (long) (base * 1.2) + 1);
+            if (attempt == 1) { // after the loss: the spread first reconnect
+                assertThat(c.delay()).isBetween(Duration.ZERO, Backoff.DEFAULT_FIRST_RECONNECT_WINDOW);
+            } else {
+                double base = 1000 * Math.pow(1.6, attempt - 1);
+                assertThat(c.delay().toMillis()).isBetween((long) (base * 0.8) - 1, (long) (base * 1.2) + 1);
+            }
             time.forward(c.delay());
             states.awaitState(ConnectionState.CONNECTING);
         }
-        assertThat(delays.get(4)).isGreaterThan(delays.get(0).multipliedBy(3));
+        assertThat(delays.get(4)).isGreaterThan(delays.get(1).multipliedBy(3));
         assertThat(server.acceptedCount()).isEqualTo(1); // nothing listened: every attempt was refused
 
         server.restart();
@@ -151,7 +156,7 @@ class RealClientTest {
         server.disconnectAll();
         StateChange afterReset = states.awaitState(ConnectionState.RECONNECTING);
         assertThat(afterReset.attempt()).isEqualTo(1);
-        assertThat(afterReset.delay()).isBetween(Duration.ofMillis(800), Duration.ofMillis(1200));
+        assertThat(afterReset.delay()).isBetween(Duration.ZERO, Backoff.DEFAULT_FIRST_RECONNECT_WINDOW);
     }
 
     @Test
@@ -372,6 +377,39 @@ class RealClientTest {
     }
 
     @Test
+    void aBusyServerIsRetriedAfterItsHintPlusJitterEvenOnAFirstConnect() throws Exception {
+        server.busyRetryAfter(Duration.ofSeconds(5)).enqueuePolicy(SocketPolicy.BUSY);
+        newClient(config());
+        var connect = client.connect();
+        StateChange c = states.awaitState(ConnectionState.RECONNECTING);
+        assertThat(c.delay()).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(6)); // the hint + up to 20 %, not 1 s backoff
+        assertThat(c.cause()).isInstanceOf(ConnectFailedException.class).hasMessageContaining("is busy")
+                .hasMessageContaining("retry after 5000 ms");
+        assertThat(connect).isNotDone(); // a busy server is not a wrong address: the first connect waits
+
+        time.forward(c.delay().minusMillis(1));
+        assertThat(server.acceptedCount()).isEqualTo(1);
+        time.forward(Duration.ofMillis(1));
+        connect.get(5, SECONDS);
+        assertThat(server.acceptedCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aBusyRefusalDoesNotCountForBackoff() throws Exception {
+        connected(config());
+        server.busyRetryAfter(Duration.ofMillis(300)).enqueuePolicy(SocketPolicy.BUSY);
+        server.disconnectAll();
+        StateChange lost = states.awaitState(ConnectionState.RECONNECTING);
+        time.forward(lost.delay()); // the spread first reconnect: refused as busy
+        StateChange busy = states.awaitState(ConnectionState.RECONNECTING);
+        assertThat(busy.delay()).isBetween(Duration.ofMillis(300), Duration.ofMillis(360));
+        server.stop();
+        time.forward(busy.delay()); // refused: the backoff goes on at attempt 2, as if the busy answer never was
+        StateChange refused = states.awaitState(ConnectionState.RECONNECTING);
+        assertThat(refused.delay()).isBetween(Duration.ofMillis(1280), Duration.ofMillis(1920));
+    }
+
+    @Test
     void handshakeThatNeverCompletesTimesOutAfterTheConnectTimeout() throws Exception {
         server.enqueuePolicy(SocketPolicy.NO_HANDSHAKE);
         newClient(config().connectTimeout(Duration.ofSeconds(2)).retryFirstConnect(true));
@@ -419,6 +457,18 @@ class RealClientTest {
         assertThat(r.get(5, SECONDS)).containsExactly(4);
         closed.get(5, SECONDS);
         assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
+    }
+
+    @Test
+    void gracefulCloseDoesNotWaitForACancelledRequest() throws Exception {
+        server.policy(SocketPolicy.NO_RESPONSE);
+        connected(config());
+        var r = client.request(new byte[] {4});
+        server.takeFrame(Request.class);
+        var closed = client.closeAsync();
+        r.cancel(false);
+        closed.get(5, SECONDS); // the fake clock stands still: only the cancel can end the wait for it
+        assertThat(client.stats().requestsInFlight()).isZero();
     }
 
     /** Bounded wait for a condition that a real socket event makes true (never a fixed sleep). */

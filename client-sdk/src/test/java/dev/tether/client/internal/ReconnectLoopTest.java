@@ -70,4 +70,33 @@ class ReconnectLoopTest {
         scheduler.forward(Duration.ofSeconds(1));
         assertThat(attempts).hasValue(1);
     }
+
+    @Test
+    void theFirstReconnectAfterALossIsSpreadOverTheWindowAndCountsAsTheFirstRetry() throws Exception {
+        Duration first = loop.scheduleAfterLoss();
+        assertThat(first).isBetween(Duration.ZERO, Backoff.DEFAULT_FIRST_RECONNECT_WINDOW);
+        assertThat(loop.retries()).isEqualTo(1);
+        scheduler.forward(first);
+        assertThat(attempts).hasValue(1);
+        assertThat(loop.scheduleRetry()).isBetween(Duration.ofMillis(1280), Duration.ofMillis(1920)); // attempt 2
+    }
+
+    @Test
+    void theRandomSourceIsTheInjectedOne() {
+        ReconnectLoop a = new ReconnectLoop(Backoff.defaults(), new SplittableRandom(9), scheduler, () -> { });
+        ReconnectLoop b = new ReconnectLoop(Backoff.defaults(), new SplittableRandom(9), scheduler, () -> { });
+        assertThat(a.scheduleAfterLoss()).isEqualTo(b.scheduleAfterLoss());
+    }
+
+    @Test
+    void clientsToldTheSameHintDoNotReturnAtTheSameInstant() {
+        java.util.Set<Duration> delays = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            Duration d = loop.scheduleAfterHint(Duration.ofSeconds(2));
+            assertThat(d).isBetween(Duration.ofSeconds(2), Duration.ofMillis(2400));
+            delays.add(d);
+        }
+        assertThat(delays).hasSizeGreaterThan(300); // 1 ms resolution over a 400 ms window
+        assertThat(loop.retries()).as("a hint is not a failed attempt").isZero();
+    }
 }

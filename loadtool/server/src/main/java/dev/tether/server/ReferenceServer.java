@@ -145,6 +145,13 @@ public final class ReferenceServer implements AutoCloseable {
 
     /** How long a connection may wait for its handshake before memory pressure may shed it first. */
     static final Duration SHED_UNAUTHENTICATED_AFTER = Duration.ofSeconds(1);
+    /**
+     * Default handshake-rate limit: 0, none. The rate a server can welcome depends on its cores, on TLS and
+     * on what else it serves (from about a thousand to tens of thousands a second): a fixed default would
+     * either slow down every recovery of a big server or protect a small one too little. The SDK spreads its
+     * reconnects by itself; set the limit to the steady rate measured with {@code loadtool run}.
+     */
+    public static final double DEFAULT_MAX_HANDSHAKE_RATE = 0;
 
     /** Outbound bytes queued above which a connection counts as not writable (and is not read from). */
     static final int HIGH_WATER_MARK = 64 * 1024;
@@ -162,6 +169,7 @@ public final class ReferenceServer implements AutoCloseable {
 
     final ServerSettings settings;
     final ServerCounters counters = new ServerCounters();
+    final HandshakeAdmission admission;
     final AuthThrottle authThrottle;
     final MemoryBudget budget;
     private final AtomicBoolean shedScheduled = new AtomicBoolean();
@@ -198,6 +206,7 @@ public final class ReferenceServer implements AutoCloseable {
 
     private ReferenceServer(ServerSettings settings) {
         this.settings = settings;
+        this.admission = new HandshakeAdmission(settings.maxHandshakeRate(), settings.ticker());
         this.sessionIdPrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)) + "-";
         this.startNanos = settings.ticker().nanoTime();
         this.startInstant = settings.clock().instant();
@@ -710,6 +719,14 @@ public final class ReferenceServer implements AutoCloseable {
          * 4 MiB, at least the max frame length.
          */
         Builder maxPendingBytesPerConnection(long bytes);
+
+        /**
+         * The most handshakes welcomed per second, in bursts of at most a tenth of that; a hello over it is
+         * answered {@code GO_AWAY(retry-after)} + ERROR {@code SERVER_BUSY} and closed, the hints spreading the
+         * refused clients over the following seconds at this rate (PROTOCOL.md §6). Default
+         * {@link ReferenceServer#DEFAULT_MAX_HANDSHAKE_RATE} (0: no limit).
+         */
+        Builder maxHandshakeRate(double handshakesPerSecond);
 
         /**
          * The most bytes the server holds for all its connections together: bytes received and not yet decoded,

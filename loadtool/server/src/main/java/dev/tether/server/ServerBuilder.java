@@ -32,6 +32,7 @@ final class ServerBuilder implements ReferenceServer.Builder {
     private Duration maxAuthFailureDelay = AuthThrottle.DEFAULT_MAX;
     private Ticker ticker = Ticker.systemTicker();
     private Clock clock = Clock.systemUTC();
+    private double maxHandshakeRate = ReferenceServer.DEFAULT_MAX_HANDSHAKE_RATE;
 
     @Override
     public ServerBuilder host(String host) {
@@ -199,6 +200,15 @@ final class ServerBuilder implements ReferenceServer.Builder {
         return this;
     }
 
+    @Override
+    public ServerBuilder maxHandshakeRate(double handshakesPerSecond) {
+        if (!(handshakesPerSecond >= 0 && handshakesPerSecond <= 1_000_000)) {
+            throw new IllegalArgumentException("maxHandshakeRate must be in [0, 1000000] handshakes/s: " + handshakesPerSecond);
+        }
+        this.maxHandshakeRate = handshakesPerSecond;
+        return this;
+    }
+
     /** Test seam: the waits before repeated AUTH_FAILED answers (see {@link AuthThrottle}). */
     ServerBuilder authFailureDelays(Duration step, Duration max) {
         this.authFailureDelayStep = Objects.requireNonNull(step, "step");
@@ -236,7 +246,8 @@ final class ServerBuilder implements ReferenceServer.Builder {
         }
         return new ServerSettings(host, port, reusePort, authToken, handshakeTimeout, idle, heartbeatInterval, maxConnections,
                 maxFrameLength, serviceTime, errorRate, pushRate, pushTopic, pushSize, drainTimeout, reconnectAfter,
-                maxPendingBytes, budget, eventLoopThreads, nativeTransport, authFailureDelayStep, maxAuthFailureDelay, ticker, clock);
+                maxPendingBytes, budget, eventLoopThreads, nativeTransport, authFailureDelayStep, maxAuthFailureDelay, ticker, clock,
+                maxHandshakeRate);
     }
 
     @Override

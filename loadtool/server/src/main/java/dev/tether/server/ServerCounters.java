@@ -18,6 +18,8 @@ final class ServerCounters {
     final LongAdder protocolErrors = new LongAdder();
     final LongAdder authFailures = new LongAdder();
     final LongAdder rejectedFull = new LongAdder();
+    /** Hellos refused over the handshake-rate limit ({@link HandshakeAdmission}). */
+    final LongAdder rejectedBusy = new LongAdder();
     final LongAdder handshakeTimeouts = new LongAdder();
     final LongAdder slowConsumers = new LongAdder();
     final LongAdder applicationErrors = new LongAdder();

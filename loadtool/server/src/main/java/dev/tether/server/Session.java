@@ -377,6 +377,11 @@ final class Session extends ChannelInboundHandlerAdapter {
             closeWithError(ErrorCode.DRAINING, "server is draining; connect to another instance");
             return;
         }
+        long retryAfterMillis = server.admission.admit();
+        if (retryAfterMillis != HandshakeAdmission.ADMITTED) {
+            refuseBusy(retryAfterMillis);
+            return;
+        }
         if (server.settings.maxFrameLength() > ReferenceServer.MAX_HANDSHAKE_FRAME_LENGTH) {
             // Past the handshake: the full frame limit. Bytes the old decoder holds pass on to the new one.
             ctx.pipeline().replace(DECODER, DECODER, new FrameDecoder(server.settings.maxFrameLength(), counters));
@@ -387,6 +392,14 @@ final class Session extends ChannelInboundHandlerAdapter {
         write(new Welcome(version, server.settings.heartbeatInterval().toMillis(), server.settings.maxFrameLength(), id, null));
         flushPending = true;
         server.counters.handshakes.increment();
+    }
+
+    /** Over the handshake-rate limit: when to come back (GO_AWAY), then why (ERROR), then close (PROTOCOL.md §6). */
+    private void refuseBusy(long retryAfterMillis) {
+        server.counters.rejectedBusy.increment();
+        write(new GoAway(retryAfterMillis, "handshake rate limit"));
+        closeWithError(ErrorCode.SERVER_BUSY, "server busy: over its limit of " + server.settings.maxHandshakeRate()
+                + " handshakes/s; retry after " + retryAfterMillis + " ms");
     }
 
     private void onRequest(Request r, int size) {
