@@ -16,7 +16,7 @@ import picocli.CommandLine;
  * <p>Grammar: {@code NAME OP VALUE} with OP one of {@code < <= > >=} and NAME one of
  * <ul>
  *   <li>{@code [histogram.]stat}: histogram {@code latency} (default), {@code service}, {@code connect},
- *       {@code push}, {@code heartbeat}; stat {@code p50}, {@code p99.9} (any percentile), {@code max},
+ *       {@code push}, {@code heartbeat}, {@code recovery} (each client's time away in an outage); stat {@code p50}, {@code p99.9} (any percentile), {@code max},
  *       {@code min}, {@code mean}; VALUE a duration with its unit ({@code 20ms}, {@code 1.5s})</li>
  *   <li>{@code errors}: VALUE a percentage of everything attempted ({@code 0.1%}) or a count</li>
  *   <li>{@code rate}: completed operations per second</li>
@@ -29,7 +29,7 @@ public final class Slo {
     private static final Pattern FORM = Pattern.compile("\\s*([A-Za-z][A-Za-z0-9_.]*?)\\s*(<=|>=|<|>)\\s*(\\S.*?)\\s*");
     private static final Pattern PERCENTILE = Pattern.compile("p(\\d+(?:\\.\\d+)?)");
     static final String KNOWN = "p50, p90, p99, p99.9 (any percentile), max, min, mean, optionally prefixed by "
-            + "latency., service., connect., push. or heartbeat. (e.g. connect.p99<200ms); errors, rate, connected, late, reconnects";
+            + "latency., service., connect., push., heartbeat. or recovery. (e.g. connect.p99<200ms, recovery.p99<15s); errors, rate, connected, late, reconnects";
 
     private enum Kind { PERCENTILE, MAX, MIN, MEAN, ERRORS, RATE, CONNECTED, LATE, RECONNECTS }
 

@@ -33,6 +33,9 @@ public final class TextReport {
                     r.hasCounter(RunReport.CLIENTS_CONNECTED) ? ", " + r.counter(RunReport.CLIENTS_CONNECTED) + " at the end" : "",
                     r.counter(RunReport.CONNECT_FAILURES), r.counter(RunReport.RECONNECTS)));
         }
+        if (r.info("outages") != null) {
+            line(b, "outages", r.info("outages"));
+        }
         if (r.counter(RunReport.RAMP_MILLIS) > 0) {
             line(b, "ramp", String.format(Locale.ROOT, "%d connected in %.2f s: %.0f clients/s (asked %d/s)",
                     r.counter(RunReport.CLIENTS_PEAK), r.counter(RunReport.RAMP_MILLIS) / 1000.0, r.achievedConnectRate(),
