@@ -156,13 +156,12 @@ final class OutageRecorder {
     }
 
     /**
-     * For the live line: the open episode ({@code outage 2.1s: 40 down, 310 attempts, 60 back}), or the empty string.
+     * For the live line: the open episode ({@code  outage 2.1s: 40 down, 60 back}), or the empty string.
      */
     synchronized String live(long now) {
         if (episodeStart == Long.MIN_VALUE) {
             return "";
         }
-        return String.format(Locale.ROOT, "  outage %.1fs: %d down, %d attempts, %d back",
-                (now - episodeStart) / 1e9, down, epAttempts, epReconnects);
+        return String.format(Locale.ROOT, "  outage %.1fs: %d down, %d back", (now - episodeStart) / 1e9, down, epReconnects);
     }
 }

@@ -80,7 +80,7 @@ class OutageRecorderTest {
         at(2 * S + 300 * MS, 1, RECONNECTING, CONNECTING);
         at(2 * S + 400 * MS, 1, CONNECTING, CONNECTED);
         at(7 * S, 2, CONNECTED, RECONNECTING);
-        assertThat(recorder.live(ORIGIN + 8 * S)).contains("outage 1.0s: 1 down, 0 attempts, 0 back");
+        assertThat(recorder.live(ORIGIN + 8 * S)).contains("outage 1.0s: 1 down, 0 back");
         at(7 * S + 900 * MS, 2, RECONNECTING, CONNECTING);
         at(8 * S, 2, CONNECTING, CONNECTED);
         assertThat(recorder.live(ORIGIN + 8 * S)).isEmpty();
