@@ -32,13 +32,13 @@ public final class Floor {
     /** The counts of one run; {@link #QUICK} is a smoke check, not a measurement. */
     record Plan(int rounds, int connections, int warmupConnections, int window, int loadConnections,
                 double closedSeconds, double rateSeconds, double warmupSeconds, double rate, double pushesPerSecond,
-                int payload, int ioThreads) {
-        static final Plan FULL = new Plan(3, 10_000, 2_000, 256, 1_000, 5, 5, 2, 20_000, 200, 64, 2);
-        static final Plan QUICK = new Plan(1, 500, 200, 64, 100, 1, 1, 0.5, 2_000, 100, 64, 2);
+                int payload, int ioThreads, boolean smokeCheck) {
+        static final Plan FULL = new Plan(3, 10_000, 2_000, 256, 1_000, 5, 5, 2, 20_000, 200, 64, 2, false);
+        static final Plan QUICK = new Plan(1, 500, 200, 64, 100, 1, 1, 0.5, 2_000, 100, 64, 2, true);
 
         Plan withRounds(int r) {
             return new Plan(r, connections, warmupConnections, window, loadConnections, closedSeconds, rateSeconds,
-                    warmupSeconds, rate, pushesPerSecond, payload, ioThreads);
+                    warmupSeconds, rate, pushesPerSecond, payload, ioThreads, smokeCheck);
         }
     }
 
@@ -72,7 +72,8 @@ public final class Floor {
             new Row("allocRequest", "allocation per request, client process", "%,.0f B", Aim.valueAtMost(200, "B")),
             new Row("rateP50", "latency p50 from intended send, %s req/s over %s clients", "%.0f us", Aim.ratioAtMost(1.2)),
             new Row("heapIdle", "heap per idle client at %s", "%,.0f B", Aim.ratioAtMost(1.25)),
-            new Row("pushServerCpu", "push fan-out at %s deliveries/s, server CPU per delivery", "%.2f us", Aim.NONE),
+            new Row("pushServerCpu", "push fan-out at %s deliveries/s, server CPU per delivery", "%.2f us",
+                    new Aim("at most nats-server's (--nats)", true, x -> true)),
             new Row("pushCore", "push fan-out, server CPU in %% of a core", "%.1f%%", Aim.NONE),
             new Row("serverCpuRequest", "server CPU per request, closed loop", "%.2f us", Aim.NONE),
             new Row("closedThroughput", "closed-loop throughput, %s connections x 1", "%,.0f/s", Aim.NONE),
@@ -110,6 +111,13 @@ public final class Floor {
         if (rounds != null) {
             plan = plan.withRounds(rounds);
         }
+        long fds = ((com.sun.management.UnixOperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+        if (fds < plan.connections() + 1_000L) {
+            System.err.printf(Locale.ROOT, "%,d connections need more open files than this process may have (%,d): raise ulimit -n%n",
+                    plan.connections(), fds);
+            System.exit(2);
+        }
         Path logs = Files.createTempDirectory("tether-floor-");
         System.out.printf(Locale.ROOT, "Tether floor, %s, %s; %s; child logs in %s%n", Instant.now(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), plan, logs);
@@ -128,8 +136,13 @@ public final class Floor {
             for (int k = 0; k < sides.size(); k++) {
                 String side = sides.get((k + round) % sides.size()); // rotate who goes first
                 long t0 = System.nanoTime();
-                Map<String, Double> r = side.equals("nats") ? new NatsSession(plan, logs, natsServer, round).run()
-                        : session(side, round);
+                Map<String, Double> r;
+                try {
+                    r = side.equals("nats") ? new NatsSession(plan, logs, natsServer, round).run() : session(side, round);
+                } catch (Exception e) { // a noisy machine may time a session out: report it, keep the other rounds
+                    System.out.printf(Locale.ROOT, "round %d %-6s FAILED: %s%n", round + 1, side, e.getMessage());
+                    continue;
+                }
                 results.get(side).add(r);
                 System.out.printf(Locale.ROOT, "round %d %-6s (%.0f s, load average %.1f): %s%n", round + 1, side,
                         (System.nanoTime() - t0) / 1e9, loadAverage(), brief(r));
@@ -255,7 +268,8 @@ public final class Floor {
     private void printTable(Map<String, List<Map<String, Double>>> results) {
         List<Map<String, Double>> tether = results.get("tether");
         List<Map<String, Double>> bare = results.get("bare");
-        System.out.printf(Locale.ROOT, "%nmedians of %d round(s); ratio = Tether / bare Netty%n%n", plan.rounds());
+        System.out.printf(Locale.ROOT, "%nmedians of %d round(s); ratio = Tether / bare Netty%s%n%n", plan.rounds(),
+                plan.smokeCheck() ? " (--quick: a smoke check with small counts, not a measurement)" : "");
         System.out.println("| measure | bare Netty | Tether | ratio | aim | within aim |");
         System.out.println("|---|---:|---:|---:|---|---|");
         for (Row row : ROWS) {
@@ -266,14 +280,14 @@ public final class Floor {
             String label = String.format(Locale.ROOT, row.label(), rowArgs(row.key()));
             System.out.printf(Locale.ROOT, "| %s | %s | %s | %.2fx | %s | %s |%n", label,
                     String.format(Locale.ROOT, row.format(), b), String.format(Locale.ROOT, row.format(), t), ratio,
-                    row.aim().text(), row.aim() == Aim.NONE ? "" : met ? "yes" : "no");
+                    row.aim().text(), row.aim() == Aim.NONE || row.key().equals("pushServerCpu") ? "" : met ? "yes" : "no");
         }
         System.out.printf(Locale.ROOT, "%nconnect failures (tether/bare, summed): %.0f / %.0f; closed-loop errors %.0f / %.0f;"
                         + " fixed-rate errors %.0f / %.0f, sent >10 ms late %.0f / %.0f; push deliveries/s achieved %,.0f / %,.0f%n",
                 sum(tether, "connectFailed"), sum(bare, "connectFailed"), sum(tether, "closedErrors"), sum(bare, "closedErrors"),
                 sum(tether, "rateErrors"), sum(bare, "rateErrors"), sum(tether, "rateLate"), sum(bare, "rateLate"),
                 median(tether, "pushDelivered"), median(bare, "pushDelivered"));
-        if (results.containsKey("nats")) {
+        if (results.containsKey("nats") && !results.get("nats").isEmpty()) {
             NatsSession.printTable(results.get("nats"), tether, plan);
         }
     }

@@ -88,7 +88,8 @@ final class NatsSession {
         System.out.println("|---|---:|---:|---:|---|");
         row("push fan-out at " + String.format(Locale.ROOT, "%,.0f", plan.pushesPerSecond() * plan.loadConnections())
                 + " deliveries/s, server CPU per delivery", "%.2f us", Floor.median(nats, "natsPushServerCpu"),
-                Floor.median(tether, "pushServerCpu"), "at most 1.00x");
+                Floor.median(tether, "pushServerCpu"), "at most 1.00x: "
+                        + (Floor.median(tether, "pushServerCpu") <= Floor.median(nats, "natsPushServerCpu") ? "yes" : "no"));
         row("push fan-out, server CPU in % of a core", "%.1f%%", Floor.median(nats, "natsPushCore"), Floor.median(tether, "pushCore"), "");
         row("push deliveries/s achieved", "%,.0f", Floor.median(nats, "natsPushDelivered"), Floor.median(tether, "pushDelivered"), "");
         row("request/reply, client CPU per request, " + plan.loadConnections() + " connections x 1", "%.2f us",
@@ -103,8 +104,9 @@ final class NatsSession {
     }
 
     private static void row(String label, String format, double nats, double tether, String aim) {
-        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.2fx | %s |%n", label, String.format(Locale.ROOT, format, nats),
-                Double.isNaN(tether) ? "-" : String.format(Locale.ROOT, format, tether), tether / nats, aim);
+        System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", label, String.format(Locale.ROOT, format, nats),
+                Double.isNaN(tether) ? "-" : String.format(Locale.ROOT, format, tether),
+                Double.isNaN(tether) ? "-" : String.format(Locale.ROOT, "%.2fx", tether / nats), aim);
     }
 
     private static int freePort() throws IOException {
