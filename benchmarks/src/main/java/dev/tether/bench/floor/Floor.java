@@ -143,6 +143,7 @@ public final class Floor {
                     System.out.printf(Locale.ROOT, "round %d %-6s FAILED: %s%n", round + 1, side, e.getMessage());
                     continue;
                 }
+                r.put("round", (double) round);
                 results.get(side).add(r);
                 System.out.printf(Locale.ROOT, "round %d %-6s (%.0f s, load average %.1f): %s%n", round + 1, side,
                         (System.nanoTime() - t0) / 1e9, loadAverage(), brief(r));
@@ -270,16 +271,17 @@ public final class Floor {
         List<Map<String, Double>> bare = results.get("bare");
         System.out.printf(Locale.ROOT, "%nmedians of %d round(s); ratio = Tether / bare Netty%s%n%n", plan.rounds(),
                 plan.smokeCheck() ? " (--quick: a smoke check with small counts, not a measurement)" : "");
-        System.out.println("| measure | bare Netty | Tether | ratio | aim | within aim |");
-        System.out.println("|---|---:|---:|---:|---|---|");
+        System.out.println("| measure | bare Netty | Tether | ratio | same-round ratios | aim | within aim |");
+        System.out.println("|---|---:|---:|---:|---|---|---|");
         for (Row row : ROWS) {
             double b = median(bare, row.key());
             double t = median(tether, row.key());
             double ratio = t / b;
             boolean met = row.aim().met().test(row.aim().onRatio() ? ratio : t);
             String label = String.format(Locale.ROOT, row.label(), rowArgs(row.key()));
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %.2fx | %s | %s |%n", label,
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %.2fx | %s | %s | %s |%n", label,
                     String.format(Locale.ROOT, row.format(), b), String.format(Locale.ROOT, row.format(), t), ratio,
+                    sameRoundRatios(tether, bare, row.key()),
                     row.aim().text(), row.aim() == Aim.NONE || row.key().equals("pushServerCpu") ? "" : met ? "yes" : "no");
         }
         System.out.printf(Locale.ROOT, "%nconnect failures (tether/bare, summed): %.0f / %.0f; closed-loop errors %.0f / %.0f;"
@@ -300,6 +302,19 @@ public final class Floor {
             case "pushServerCpu" -> new Object[] {String.format(Locale.ROOT, "%,.0f", plan.pushesPerSecond() * plan.loadConnections())};
             default -> new Object[0];
         };
+    }
+
+    /** Tether / bare of each round in which both sides finished, in round order. */
+    private static String sameRoundRatios(List<Map<String, Double>> tether, List<Map<String, Double>> bare, String key) {
+        StringBuilder b = new StringBuilder();
+        for (Map<String, Double> t : tether) {
+            for (Map<String, Double> x : bare) {
+                if (x.get("round").equals(t.get("round")) && t.containsKey(key) && x.containsKey(key)) {
+                    b.append(b.length() == 0 ? "" : " · ").append(String.format(Locale.ROOT, "%.2f", t.get(key) / x.get(key)));
+                }
+            }
+        }
+        return b.toString();
     }
 
     static double sum(List<Map<String, Double>> runs, String key) {
