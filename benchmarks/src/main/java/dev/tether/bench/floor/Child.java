@@ -27,12 +27,20 @@ final class Child implements AutoCloseable {
     private final boolean agent;
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
 
+    /** The children not closed yet: if the orchestrator is stopped (Ctrl-C), a shutdown hook stops them. */
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "floor-children"));
+    }
+
     private Child(String name, List<String> command, Path log, boolean agent) throws IOException {
         this.name = name;
         this.agent = agent;
         this.log = log;
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = pb.start();
+        LIVE.add(process);
         stdin = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread reader = new Thread(this::readAnswers, name + "-stdout");
         reader.setDaemon(true);
@@ -129,6 +137,8 @@ final class Child implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        } finally {
+            LIVE.remove(process);
         }
     }
 }

@@ -177,6 +177,7 @@ public final class Floor {
             Map<String, String> warm = client.call(300, "connect " + plan.connections() + " " + plan.window());
             long s3 = cpu(server);
             ok = num(warm, "ok");
+            r.put("connectFailed", r.get("connectFailed") + num(warm, "failed"));
             r.put("serverCpuConnectWarm", (s3 - s2) / ok / 1000);
             r.put("clientCpuConnectWarm", num(warm, "cpu") / ok / 1000);
             r.put("connectRateWarm", ok * 1e9 / num(warm, "nanos"));
