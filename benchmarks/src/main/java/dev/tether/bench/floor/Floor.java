@@ -207,8 +207,9 @@ public final class Floor {
             r.put("rateErrors", num(rate, "errors"));
 
             // push fan-out to the same connections
-            server.call(120, "push " + plan.pushesPerSecond() + " " + plan.warmupSeconds() + " " + plan.payload());
-            long p0 = pushes(client);
+            long w0 = pushes(client);
+            Map<String, String> warmPush = server.call(120, "push " + plan.pushesPerSecond() + " " + plan.warmupSeconds() + " " + plan.payload());
+            long p0 = awaitPushes(client, w0, (long) num(warmPush, "broadcasts") * plan.loadConnections()); // warm-up ones all in
             Map<String, String> push = server.call(120, "push " + plan.pushesPerSecond() + " " + plan.rateSeconds() + " " + plan.payload());
             long p1 = awaitPushes(client, p0, (long) num(push, "broadcasts") * plan.loadConnections());
             double delivered = p1 - p0;

@@ -56,8 +56,9 @@ final class NatsSession {
             r.put("natsClosedThroughput", requests * 1e9 / Floor.num(closed, "nanos"));
             r.put("natsClosedErrors", Floor.num(closed, "errors"));
 
-            pub.call(120, "natspush " + plan.pushesPerSecond() + " " + plan.warmupSeconds() + " " + plan.payload());
-            long p0 = Long.parseLong(client.call(30, "natspushes").get("pushes"));
+            long w0 = Long.parseLong(client.call(30, "natspushes").get("pushes"));
+            Map<String, String> warmPush = pub.call(120, "natspush " + plan.pushesPerSecond() + " " + plan.warmupSeconds() + " " + plan.payload());
+            long p0 = awaitPushes(client, w0, (long) Floor.num(warmPush, "broadcasts") * plan.loadConnections());
             long c0 = server.procCpuNanos();
             Map<String, String> push = pub.call(120, "natspush " + plan.pushesPerSecond() + " " + plan.rateSeconds() + " " + plan.payload());
             long c1 = server.procCpuNanos();
