@@ -8,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -363,9 +361,5 @@ public final class Agent {
                 e.printStackTrace();
             }
         }
-    }
-
-    static String fmt(String f, Object... args) {
-        return String.format(Locale.ROOT, f, args);
     }
 }
