@@ -47,11 +47,17 @@ final class Child implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts an {@link Agent} in a new JVM with {@code jvmOptions} and this JVM's class path. */
-    static Child agent(String name, Path logDir, String... jvmOptions) throws IOException {
+    /**
+     * Starts an {@link Agent} in a new JVM (this JVM's {@code java} and class path) with {@code jvmOptions};
+     * {@code {log}} in an option becomes the log directory and {@code {name}} this child's name, e.g.
+     * {@code -XX:StartFlightRecording=filename={log}/{name}.jfr,settings=profile}.
+     */
+    static Child agent(String name, Path logDir, List<String> jvmOptions) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of(jvmOptions));
+        for (String option : jvmOptions) {
+            cmd.add(option.replace("{log}", logDir.toString()).replace("{name}", name));
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Agent.class.getName());

@@ -17,6 +17,8 @@ import java.util.function.DoublePredicate;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.tether.bench.floor.Floor [--quick] [--rounds N] [--nats] [--nats-server PATH]
+ *     [--jvm-option OPTION]...   (added to every child JVM; {log} and {name} are replaced, e.g.
+ *     --jvm-option -XX:StartFlightRecording=filename={log}/{name}.jfr,settings=profile)
  * </pre>
  *
  * <p>Each round runs one session per side (the order alternates): a fresh server JVM and a client JVM (both
@@ -83,12 +85,14 @@ public final class Floor {
     private final Path logs;
     private final boolean nats;
     private final String natsServer;
+    private final List<String> jvmOptions;
 
-    private Floor(Plan plan, Path logs, boolean nats, String natsServer) {
+    private Floor(Plan plan, Path logs, boolean nats, String natsServer, List<String> jvmOptions) {
         this.plan = plan;
         this.logs = logs;
         this.nats = nats;
         this.natsServer = natsServer;
+        this.jvmOptions = jvmOptions;
     }
 
     public static void main(String[] args) throws Exception {
@@ -96,14 +100,16 @@ public final class Floor {
         boolean nats = false;
         String natsServer = "nats-server";
         Integer rounds = null;
+        List<String> jvmOptions = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> plan = Plan.QUICK;
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--nats" -> nats = true;
                 case "--nats-server" -> natsServer = args[++i];
+                case "--jvm-option" -> jvmOptions.add(args[++i]);
                 default -> {
-                    System.err.println("usage: Floor [--quick] [--rounds N] [--nats] [--nats-server PATH]");
+                    System.err.println("usage: Floor [--quick] [--rounds N] [--nats] [--nats-server PATH] [--jvm-option OPTION]...");
                     System.exit(2);
                 }
             }
@@ -121,7 +127,7 @@ public final class Floor {
         Path logs = Files.createTempDirectory("tether-floor-");
         System.out.printf(Locale.ROOT, "Tether floor, %s, %s; %s; child logs in %s%n", Instant.now(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), plan, logs);
-        new Floor(plan, logs, nats, natsServer).run();
+        new Floor(plan, logs, nats, natsServer, jvmOptions).run();
     }
 
     private void run() throws Exception {
@@ -138,7 +144,7 @@ public final class Floor {
                 long t0 = System.nanoTime();
                 Map<String, Double> r;
                 try {
-                    r = side.equals("nats") ? new NatsSession(plan, logs, natsServer, round).run() : session(side, round);
+                    r = side.equals("nats") ? new NatsSession(this, plan, logs, natsServer, round).run() : session(side, round);
                 } catch (Exception e) { // a noisy machine may time a session out: report it, keep the other rounds
                     System.out.printf(Locale.ROOT, "round %d %-6s FAILED: %s%n", round + 1, side, e.getMessage());
                     continue;
@@ -155,8 +161,8 @@ public final class Floor {
     private Map<String, Double> session(String side, int round) throws Exception {
         Map<String, Double> r = new LinkedHashMap<>();
         String kind = side.equals("tether") ? "sdk" : "bare";
-        try (Child server = Child.agent(side + "-server-" + round, logs, "-Xmx1g", "-XX:+UseG1GC");
-             Child client = Child.agent(side + "-client-" + round, logs, "-Xmx2g", "-XX:+UseG1GC")) {
+        try (Child server = agent(side + "-server-" + round, "-Xmx1g");
+             Child client = agent(side + "-client-" + round, "-Xmx2g")) {
             int port = Integer.parseInt(server.call(60, "serve " + side + " " + plan.ioThreads()).get("port"));
             client.call(300, "warmup " + kind + " " + plan.warmupConnections());
             client.call(60, "clients " + kind + " " + port + " " + plan.ioThreads());
@@ -219,6 +225,13 @@ public final class Floor {
             client.call(300, "close");
         }
         return r;
+    }
+
+    /** An agent JVM with {@code heap}, G1 and the {@code --jvm-option}s. */
+    Child agent(String name, String heap) throws java.io.IOException {
+        List<String> options = new ArrayList<>(List.of(heap, "-XX:+UseG1GC"));
+        options.addAll(jvmOptions);
+        return Child.agent(name, logs, options);
     }
 
     private static long cpu(Child agent) throws Exception {

@@ -19,12 +19,14 @@ import java.util.Map;
  * where Tether has one: its server answers itself).
  */
 final class NatsSession {
+    private final Floor floor;
     private final Floor.Plan plan;
     private final Path logs;
     private final String natsServer;
     private final int round;
 
-    NatsSession(Floor.Plan plan, Path logs, String natsServer, int round) {
+    NatsSession(Floor floor, Floor.Plan plan, Path logs, String natsServer, int round) {
+        this.floor = floor;
         this.plan = plan;
         this.logs = logs;
         this.natsServer = natsServer;
@@ -35,8 +37,8 @@ final class NatsSession {
         Map<String, Double> r = new LinkedHashMap<>();
         int port = freePort();
         try (Child server = Child.program("nats-server-" + round, logs, natsServer, "-a", "127.0.0.1", "-p", Integer.toString(port));
-             Child pub = Child.agent("nats-pub-" + round, logs, "-Xmx1g", "-XX:+UseG1GC");
-             Child client = Child.agent("nats-client-" + round, logs, "-Xmx2g", "-XX:+UseG1GC")) {
+             Child pub = floor.agent("nats-pub-" + round, "-Xmx1g");
+             Child client = floor.agent("nats-client-" + round, "-Xmx2g")) {
             awaitListening(port);
             pub.call(60, "natsconnect " + port);
             pub.call(60, "natsrespond");
