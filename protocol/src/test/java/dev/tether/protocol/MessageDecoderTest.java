@@ -145,25 +145,6 @@ class MessageDecoderTest {
         assertThat(chunk.order()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
     }
 
-    @Test
-    void decodeFrameReadsDirectBuffers() throws Exception {
-        Message m = new Hello(1, 30_000, "caf\u00e9", "token", new byte[] {1});
-        byte[] bytes = MessageEncoder.toBytes(m);
-        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length - 4);
-        direct.put(bytes, 4, bytes.length - 4).flip();
-
-        assertThat(MessageDecoder.decodeFrame(direct)).isEqualTo(m);
-        assertThat(direct.hasRemaining()).isFalse();
-    }
-
-    @Test
-    void decodeFrameConsumesTheFrameEvenWhenItFails() {
-        ByteBuffer frame = ByteBuffer.wrap(HEX.parseHex("5401030000000000000000000000000000000001ff"));
-
-        assertThatThrownBy(() -> MessageDecoder.decodeFrame(frame)).isInstanceOf(ProtocolException.class);
-        assertThat(frame.hasRemaining()).isFalse();
-    }
-
     // ---- Limits ----
 
     @ParameterizedTest(name = "{0}")
@@ -269,42 +250,6 @@ class MessageDecoderTest {
         assertThat(out).containsExactly(new Ping(1));
     }
 
-    @Test
-    void longMalformedStringIsInvalidFieldNotAnIllegalArgumentException() {
-        // 65535 bytes of 0xff would decode leniently to 65535 U+FFFD characters, 196605 bytes in UTF-8:
-        // more than a string field may hold, which the record constructor would refuse with an unchecked exception.
-        ByteBuffer frame = ByteBuffer.allocate(Protocol.HEADER_SIZE + 4 + 0xFFFF);
-        frame.put(HEX.parseHex("540107000000000000000001")).putShort((short) 7).putShort((short) 0xFFFF);
-        while (frame.hasRemaining()) {
-            frame.put((byte) 0xFF);
-        }
-        ByteBuffer f = frame.flip();
-
-        assertThat(catchProtocolException(() -> MessageDecoder.decodeFrame(f)).code())
-                .isEqualTo(ProtocolException.Code.INVALID_FIELD);
-    }
-
-    @Test
-    void errorMessagesNameTheOffendingValue() {
-        assertThat(catchProtocolException(() -> MessageDecoder.checkLength(0x7fffffff, 1 << 20)))
-                .hasMessageContaining("2147483647").hasMessageContaining("1048576");
-        assertThat(catchProtocolException(() -> MessageDecoder.checkLength(0x47455420, 1 << 20)))
-                .hasMessageContaining("HTTP");
-        assertThat(catchProtocolException(() -> MessageDecoder.checkLength(5, 1 << 20)))
-                .hasMessageContaining("5");
-        assertThat(catchProtocolException(() -> MessageDecoder.decodeFrame(
-                ByteBuffer.wrap(HEX.parseHex("540101000000000000000000" + "01000075300009" + "41")))))
-                .hasMessageContaining("HELLO").hasMessageContaining("clientId");
-    }
-
-    @Test
-    void httpAndTlsAreRecognisedOnlyWhereALengthIsOutOfRange() throws Exception {
-        // "GET " as a length (1195725856) is legal if someone configured a 2 GiB limit: then it is a length.
-        MessageDecoder.checkLength(0x47455420, Integer.MAX_VALUE);
-        assertThat(catchProtocolException(() -> MessageDecoder.checkLength(0x16030100, 1 << 20)).code())
-                .isEqualTo(ProtocolException.Code.NOT_TETHER_TLS);
-    }
-
     // ---- Fuzz: nothing but messages or ProtocolException, and no hang ----
 
     @Test
@@ -388,10 +333,10 @@ class MessageDecoderTest {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             try {
                 int length = buf.getInt();
-                MessageDecoder.checkLength(length, 4096);
+                FrameParser.checkLength(length, 4096);
                 if (buf.remaining() >= length) {
                     buf.limit(4 + length);
-                    assertThat(MessageDecoder.decodeFrame(buf)).isNotNull();
+                    assertThat(FrameParser.parse(buf)).isNotNull();
                 }
             } catch (ProtocolException expected) {
                 ok = false;

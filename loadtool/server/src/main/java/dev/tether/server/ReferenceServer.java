@@ -183,10 +183,11 @@ public final class ReferenceServer implements AutoCloseable {
         }
     }
 
-    /** Installs the session pipeline: the SDK's frame codec, then one {@link Session} handler. */
+    /** Installs the session pipeline: the SDK's frame codec, counting into the session, then the {@link Session}. */
     void initSessionPipeline(Channel ch) {
-        ch.pipeline().addLast(new FrameDecoder(settings.maxFrameLength()), FrameEncoder.INSTANCE,
-                new Session(this, sessionIdPrefix + Long.toString(nextSessionId.incrementAndGet(), 36)));
+        Session session = new Session(this, sessionIdPrefix + Long.toString(nextSessionId.incrementAndGet(), 36));
+        ch.pipeline().addLast(new FrameDecoder(settings.maxFrameLength(), session.counters),
+                new FrameEncoder(session.counters), session);
     }
 
     /** The port the server listens on (the chosen one when built with port 0). */
@@ -421,7 +422,7 @@ public final class ReferenceServer implements AutoCloseable {
                     if (frames[i] == null) {
                         frames[i] = encode(new Push(topic, nowMicros(), Push.NO_SEQUENCE, payload));
                     }
-                    s.push(frames[i].retainedDuplicate(), frames[i].readableBytes());
+                    s.push(frames[i].retainedDuplicate());
                 }
             }
         } finally {

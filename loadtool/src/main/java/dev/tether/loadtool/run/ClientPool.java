@@ -4,11 +4,11 @@ import dev.tether.client.ClientConfig;
 import dev.tether.client.ClientException;
 import dev.tether.client.ClientResources;
 import dev.tether.client.ConnectionState;
+import dev.tether.client.ServerPush;
 import dev.tether.client.StateChange;
 import dev.tether.client.TetherClient;
 import dev.tether.client.TlsOptions;
 import dev.tether.loadtool.report.Metric;
-import dev.tether.protocol.Push;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -65,8 +65,7 @@ final class ClientPool implements LoadClients {
                     .clientId("loadtool-" + i)
                     .requestTimeout(plan.requestTimeout());
             if (plan.heartbeat() != null) {
-                config.heartbeatInterval(plan.heartbeat());
-                config.deadPeerTimeout(plan.heartbeat().multipliedBy(2).plusSeconds(5));
+                config.heartbeatInterval(plan.heartbeat()); // the dead-peer timeout follows the interval in force
             }
             if (plan.authToken() != null) {
                 config.authToken(plan.authToken());
@@ -203,14 +202,14 @@ final class ClientPool implements LoadClients {
         }
     }
 
-    private void pushed(Push push) {
+    private void pushed(ServerPush push) {
         long now = clock.getAsLong();
-        if (push.timestampMicros() < 0) {
+        if (push.serverTimestampMicros() < 0) {
             return;
         }
         Instant t = Instant.now();
         long nowMicros = TimeUnit.SECONDS.toMicros(t.getEpochSecond()) + t.getNano() / 1_000;
-        metrics.pushed(now, TimeUnit.MICROSECONDS.toNanos(nowMicros - push.timestampMicros()));
+        metrics.pushed(now, TimeUnit.MICROSECONDS.toNanos(nowMicros - push.serverTimestampMicros()));
     }
 
     /** Records each client's heartbeat round trip if it changed since the last sample. */

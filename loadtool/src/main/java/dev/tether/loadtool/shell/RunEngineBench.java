@@ -15,54 +15,24 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * {@code bench}: a short {@code loadtool run} against the shell's target. The options are
- * {@code loadtool run}'s own picocli mixins, {@link LoadOptions} and {@link ConnectionOptions} (same names,
- * converters, defaults and help), the run is the
- * same {@link LoadRun} engine and the summary the same {@link ReportOutput}. Only the defaults are
- * shorter ({@link #DEFAULTS}), and the target, auth token and TLS are the shell's.
+ * {@code bench}: a short {@code loadtool run} against the shell's target. The shell's {@code bench} command
+ * reads {@code loadtool run}'s own option mixins ({@link LoadOptions}, {@link ConnectionOptions}: same names,
+ * converters and help); the run is the same {@link LoadRun} engine and the summary the same
+ * {@link ReportOutput}.
  */
 final class RunEngineBench implements ShellBench {
 
-    /** A bench is short unless told otherwise; these go before the user's options, which win. */
-    static final List<String> DEFAULTS = List.of("--clients", "20", "--duration", "5s", "--warmup", "1s",
-            "--rate", "1000");
-
-    private static final List<String> NOT_IN_BENCH = List.of("--target", "--source-address");
-
     @Override
-    public Handle start(Target target, ConnectOptions options, List<String> args, PrintWriter out) {
-        for (String arg : args) {
-            for (String option : NOT_IN_BENCH) {
-                if (arg.equals(option) || arg.startsWith(option + "=")) {
-                    throw new IllegalArgumentException(option + " is not a bench option: bench loads the shell's target"
-                            + " (connect HOST:PORT to change it)");
-                }
-            }
-        }
-        BenchOptions bench = new BenchOptions();
-        CommandLine cl = commandLine(bench);
-        List<String> all = new ArrayList<>(DEFAULTS);
-        all.addAll(args);
-        try {
-            cl.parseArgs(all.toArray(new String[0]));
-        } catch (CommandLine.ParameterException e) {
-            throw new IllegalArgumentException(e.getMessage() + " (help bench lists the options)");
-        }
-        LoadPlan plan = plan(bench, target, options);
-        bench.load.checkOutputs();
-        List<Slo> slos = bench.load.slos();
-        Path json = bench.load.json();
-        Path html = bench.load.html();
+    public Handle start(Target target, LoadOptions load, ConnectionOptions connection, PrintWriter out) {
+        LoadPlan plan = plan(load, connection, target);
+        load.checkOutputs();
+        List<Slo> slos = load.slos();
+        Path json = load.json();
+        Path html = load.html();
 
         LoadRun run = LoadRun.create(plan, out, false, ResourceLimits.current());
         CompletableFuture<Integer> result = new CompletableFuture<>();
@@ -76,7 +46,7 @@ final class RunEngineBench implements ShellBench {
                     result.complete(r.exitCode());
                 } else {
                     int code = ReportOutput.finish(r.report(), slos, json, html, out, out);
-                    bench.load.listOtherFiles(out);
+                    load.listOtherFiles(out);
                     result.complete(code);
                 }
             } catch (Throwable t) {
@@ -95,70 +65,18 @@ final class RunEngineBench implements ShellBench {
         return new Handle(result, run::stop);
     }
 
-    /** The plan: the load options, with the shell's target, and its auth token and TLS unless bench overrides them. */
-    private static LoadPlan plan(BenchOptions bench, Target target, ConnectOptions options) {
+    /** The plan: the load options against the shell's target, with {@code connection}'s auth token and TLS. */
+    private static LoadPlan plan(LoadOptions load, ConnectionOptions connection, Target target) {
         InetSocketAddress endpoint;
         try {
             endpoint = new InetSocketAddress(InetAddress.getByName(target.host()), target.port());
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("unknown host " + target.host());
         }
-        ConnectionOptions shell = ConnectionOptions.of(options.authToken(), options.tls(), options.tlsCa(), options.tlsInsecure());
         try {
-            return bench.load.plan(bench.connection.overriding(shell)).targets(List.of(endpoint)).build();
+            return load.plan(connection).targets(List.of(endpoint)).build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bench: " + e.getMessage());
         }
-    }
-
-    /** bench's options: {@code loadtool run}'s load and connection mixins, without the target and source addresses. */
-    @Command(name = "bench")
-    static final class BenchOptions {
-        @Mixin
-        LoadOptions load;
-
-        @Mixin
-        ConnectionOptions connection;
-    }
-
-    /** bench's command line, configured as {@code LoadTool} configures {@code run}'s. */
-    private static CommandLine commandLine(BenchOptions options) {
-        CommandLine cl = new CommandLine(options);
-        cl.registerConverter(Duration.class, new DurationConverter());
-        cl.setOverwrittenOptionsAllowed(true); // the user's options override DEFAULTS
-        return cl;
-    }
-
-    @Override
-    public String usage() {
-        StringBuilder s = new StringBuilder();
-        s.append("  The options of loadtool run (below); bench's defaults: ").append(String.join(" ", DEFAULTS))
-                .append(".\n  The target, auth token and TLS are the shell's; --target and --source-address are not taken.\n");
-        CommandLine cl = commandLine(new BenchOptions());
-        for (OptionSpec option : cl.getCommandSpec().options()) {
-            if (option.usageHelp() || option.versionHelp() || NOT_IN_BENCH.contains(option.longestName())) {
-                continue;
-            }
-            String label = option.longestName() + (option.arity().max() > 0 ? " " + option.paramLabel() : "");
-            String description = option.description().length > 0 ? option.description()[0] : "";
-            int given = DEFAULTS.indexOf(option.longestName());
-            if (given >= 0) { // picocli has already put run's default in; bench's is another
-                description = description.replace("Default: " + option.defaultValue(),
-                        "Default: " + DEFAULTS.get(given + 1) + " in bench");
-            }
-            s.append(String.format("  %-32s %s%n", label, description));
-        }
-        return s.toString().stripTrailing();
-    }
-
-    @Override
-    public List<String> optionNames() {
-        List<String> names = new ArrayList<>();
-        for (OptionSpec option : commandLine(new BenchOptions()).getCommandSpec().options()) {
-            if (!option.usageHelp() && !option.versionHelp() && !NOT_IN_BENCH.contains(option.longestName())) {
-                names.add(option.longestName());
-            }
-        }
-        return names;
     }
 }
