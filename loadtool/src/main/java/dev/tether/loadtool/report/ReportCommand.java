@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Rebuilds the summary, JSON and HTML report from one or more .hlog files written by `loadtool run --hlog`.",
                 "Several files (runs on several machines) merge into one result: histograms are added, never percentiles averaged.",
-                "Exit codes: 0 ok, 1 a file could not be read or written, 2 usage error, 3 an --slo threshold was broken."})
+                "Shard logs (run --shard K/N) must be of one plan, each shard once; others are refused (exit code 2).",
+                "Exit codes: 0 ok, 1 a file could not be read or written, 2 usage error or logs of different plans, 3 an --slo threshold was broken."})
 public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "FILE.hlog", description = "Interval logs to merge.")
@@ -52,11 +53,23 @@ public final class ReportCommand implements Callable<Integer> {
             }
         }
         RunReport report;
+        String shards;
         try {
+            shards = ShardMerge.check(files);
             report = HlogReader.read(files);
+        } catch (IllegalArgumentException e) {
+            err.println("loadtool report: " + e.getMessage());
+            return ExitCodes.USAGE;
         } catch (IOException e) {
             err.println("loadtool report: " + e.getMessage());
             return ExitCodes.RUN_FAILED;
+        }
+        if (shards != null) {
+            report.info(ShardMerge.SHARDS, shards);
+            out.println("Merged shards: " + shards);
+            if (shards.contains("missing")) {
+                err.println("loadtool report: merging shards " + shards + ": the result covers only part of the run");
+            }
         }
         return ReportOutput.finish(report, slos, json, html, out, err);
     }
