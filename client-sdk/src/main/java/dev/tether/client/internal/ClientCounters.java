@@ -17,6 +17,8 @@ import java.time.Instant;
  */
 final class ClientCounters extends SingleWriterFrameCounters {
     private static final VarHandle REQUESTS_IN_FLIGHT;
+    /** No connection in use (a long, not an Instant: one object fewer per idle client). */
+    private static final long NOT_CONNECTED = Long.MIN_VALUE;
 
     static {
         try {
@@ -29,7 +31,8 @@ final class ClientCounters extends SingleWriterFrameCounters {
     private int requestsInFlight;
     private volatile String sessionId;
     private volatile InetSocketAddress connectedEndpoint;
-    private volatile Instant connectedSince;
+    /** When the current connection's handshake completed, in nanoseconds since the epoch; NOT_CONNECTED when none. */
+    private volatile long connectedSinceEpochNanos = NOT_CONNECTED;
     private volatile long reconnects;
     private volatile long lastRttNanos = -1;
 
@@ -60,14 +63,15 @@ final class ClientCounters extends SingleWriterFrameCounters {
         }
         this.sessionId = sessionId;
         this.connectedEndpoint = endpoint;
-        this.connectedSince = Instant.now();
+        Instant now = Instant.now();
+        this.connectedSinceEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /** The connection in use was lost or is going away. */
     void disconnected() {
         sessionId = null;
         connectedEndpoint = null;
-        connectedSince = null;
+        connectedSinceEpochNanos = NOT_CONNECTED;
     }
 
     /** The endpoint of the connection in use, or null. */
@@ -81,6 +85,8 @@ final class ClientCounters extends SingleWriterFrameCounters {
 
     ClientStats snapshot(ConnectionState state, int bufferedSends, long bufferedBytes) {
         long rtt = lastRttNanos;
+        long since = connectedSinceEpochNanos;
+        Instant connectedSince = since == NOT_CONNECTED ? null : Instant.ofEpochSecond(0, since);
         return new ClientStats(state, sessionId, connectedEndpoint, connectedSince, reconnects,
                 rtt < 0 ? null : Duration.ofNanos(rtt), framesIn(), framesOut(), bytesIn(), bytesOut(), requestsInFlight(),
                 bufferedSends, bufferedBytes);

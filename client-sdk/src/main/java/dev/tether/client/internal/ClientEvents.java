@@ -15,12 +15,20 @@ import java.util.concurrent.Executor;
  */
 final class ClientEvents {
     private static final System.Logger log = Logs.CLIENT;
+    /** For the many clients that listen to nothing: no per-client object. */
+    private static final ClientEvents NONE = new ClientEvents(null, null, null);
 
     private final PushListener pushListener;
     private final StateListener stateListener;
     private final Executor executor; // null: call listeners on the loop
 
-    ClientEvents(PushListener pushListener, StateListener stateListener, Executor executor) {
+    /** The events of a client with these listeners (either may be null); one shared instance when both are. */
+    static ClientEvents of(PushListener pushListener, StateListener stateListener, Executor executor) {
+        return pushListener == null && stateListener == null ? NONE
+                : new ClientEvents(pushListener, stateListener, executor);
+    }
+
+    private ClientEvents(PushListener pushListener, StateListener stateListener, Executor executor) {
         this.pushListener = pushListener;
         this.stateListener = stateListener;
         this.executor = executor;

@@ -1,6 +1,7 @@
 package dev.tether.client.internal;
 
 import dev.tether.client.AuthenticationException;
+import dev.tether.client.ClientConfig;
 import dev.tether.client.ConnectFailedException;
 import dev.tether.client.ConnectionLostException;
 import dev.tether.client.RequestTimeoutException;
@@ -20,6 +21,7 @@ import dev.tether.protocol.Response;
 import dev.tether.protocol.Welcome;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -39,7 +41,7 @@ import java.util.concurrent.Future;
  * else. A client has at most one connection in use plus,
  * after a go-away, connections finishing their in-flight requests. Confined to the client's event loop.
  */
-final class Connection extends ChannelInboundHandlerAdapter implements HeartbeatHandler.Listener {
+final class Connection extends ChannelInboundHandlerAdapter implements HeartbeatHandler.Listener, ChannelFutureListener {
 
     /** What a connection tells its client; every call is on the client's event loop. */
     interface Listener {
@@ -78,8 +80,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     private final Listener listener;
     /** Where responses and writability go: the queue owns the requests in flight. */
     private final OutboundQueue queue;
-    private final Hello hello;
-    private final HeartbeatSettings heartbeat;
+    /** Read twice per connection: for the hello, and for the heartbeat once welcomed. */
+    private final ClientConfig config;
     private State state = State.HANDSHAKING;
     private Channel channel;
     /** The connect + handshake deadline while the handshake is pending. */
@@ -94,12 +96,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     private record PendingPing(long timestamp, CompletableFuture<Duration> future) {
     }
 
-    Connection(InetSocketAddress endpoint, Listener listener, OutboundQueue queue, Hello hello, HeartbeatSettings heartbeat) {
+    Connection(InetSocketAddress endpoint, Listener listener, OutboundQueue queue, ClientConfig config) {
         this.endpoint = endpoint;
         this.listener = listener;
         this.queue = queue;
-        this.hello = hello;
-        this.heartbeat = heartbeat;
+        this.config = config;
     }
 
     // ---- life ----
@@ -118,8 +119,15 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     /** The socket this connection lives on, once the dialer has one; its close ends the connection. */
     void attach(Channel ch) {
         channel = ch;
-        // The close future fires exactly once, also for a socket that never became active.
-        ch.closeFuture().addListener(f -> ended());
+        // The close future fires exactly once, also for a socket that never became active. This connection is
+        // its listener (no lambda kept per idle connection).
+        ch.closeFuture().addListener(this);
+    }
+
+    /** The channel's close future completed: the connection has ended. */
+    @Override
+    public void operationComplete(ChannelFuture closed) {
+        ended();
     }
 
     State state() {
@@ -188,6 +196,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        // Built now rather than kept: an idle connection holds no hello it sent long ago.
+        Hello hello = new Hello(config.heartbeatInterval().toMillis(), config.clientId(), config.authToken());
         ctx.writeAndFlush(hello, ctx.voidPromise());
         ctx.fireChannelActive();
     }
@@ -274,6 +284,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
 
     /** After the welcome: heartbeats start (the connect timeout guarded the handshake until now). */
     private void startHeartbeat(long announcedIntervalMillis) {
+        HeartbeatSettings heartbeat = new HeartbeatSettings(config); // once per connection, not kept
         long interval = heartbeat.pingIntervalMillis(announcedIntervalMillis);
         long deadPeer = heartbeat.deadPeerTimeoutMillis(announcedIntervalMillis);
         if (interval <= 0 && deadPeer <= 0) {

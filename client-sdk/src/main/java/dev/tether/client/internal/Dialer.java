@@ -3,9 +3,7 @@ package dev.tether.client.internal;
 import dev.tether.client.ClientConfig;
 import dev.tether.client.ConnectFailedException;
 import dev.tether.client.TlsOptions;
-import dev.tether.client.netty.FrameDecoder;
-import dev.tether.client.netty.FrameEncoder;
-import dev.tether.protocol.Hello;
+import dev.tether.client.netty.FrameCodec;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
@@ -37,6 +35,8 @@ import javax.net.ssl.SSLException;
 final class Dialer {
     /** The name of the {@link Connection} handler in the pipeline. */
     static final String CONNECTION_HANDLER = "connection";
+    /** The name of the frame codec in the pipeline. */
+    static final String CODEC_HANDLER = "frameCodec";
     private static final WriteBufferWaterMark DEFAULT_WATER_MARK = new WriteBufferWaterMark(
             ClientConfig.DEFAULT_WRITE_BUFFER_LOW_WATER_MARK, ClientConfig.DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK);
 
@@ -48,9 +48,6 @@ final class Dialer {
     private final OutboundQueue queue;
     private final NameResolver resolver;
     private final SslContext sslContext;
-    private final WriteBufferWaterMark waterMark;
-    private final Hello hello;
-    private final HeartbeatSettings heartbeat;
     private int endpointIndex;
 
     Dialer(ClientConfig config, EventLoops loops, EventLoop loop, Scheduler scheduler, ClientCounters counters,
@@ -63,11 +60,6 @@ final class Dialer {
         this.queue = queue;
         this.resolver = resolver;
         this.sslContext = config.tls() == null ? null : sslContext(config.tls());
-        this.waterMark = config.writeBufferLowWaterMark() == DEFAULT_WATER_MARK.low()
-                && config.writeBufferHighWaterMark() == DEFAULT_WATER_MARK.high() ? DEFAULT_WATER_MARK
-                : new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark());
-        this.hello = new Hello(config.heartbeatInterval().toMillis(), config.clientId(), config.authToken());
-        this.heartbeat = new HeartbeatSettings(config);
     }
 
     /** A connection to the next endpoint in turn; {@link #dial} starts it. */
@@ -75,7 +67,7 @@ final class Dialer {
         List<InetSocketAddress> endpoints = config.endpoints();
         InetSocketAddress endpoint = endpoints.get(endpointIndex);
         endpointIndex = (endpointIndex + 1) % endpoints.size();
-        return new Connection(endpoint, listener, queue, hello, heartbeat);
+        return new Connection(endpoint, listener, queue, config);
     }
 
     /** Resolves, opens and connects {@code c}'s socket, within the connect timeout. */
@@ -129,7 +121,7 @@ final class Dialer {
         }
         ch.config().setOption(ChannelOption.TCP_NODELAY, true);
         ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
-        ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
+        ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(config));
         ChannelPipeline p = ch.pipeline();
         // Requests issued from a response callback (on this loop, while a read is in progress) are flushed
         // once at the end of the read instead of one system call each.
@@ -138,9 +130,9 @@ final class Dialer {
         if (sslContext != null) {
             p.addLast("tls", sslContext.newHandler(ch.alloc(), endpoint.getHostString(), endpoint.getPort()));
         }
-        // The codec counts every frame into the client's totals: nothing else in the SDK counts.
-        p.addLast("frameDecoder", new FrameDecoder(config.maxFrameLength(), counters));
-        p.addLast("frameEncoder", new FrameEncoder(counters));
+        // The codec counts every frame into the client's totals: nothing else in the SDK counts. One handler for
+        // both directions: one pipeline entry per idle connection instead of two.
+        p.addLast(CODEC_HANDLER, new FrameCodec(config.maxFrameLength(), counters));
         p.addLast(CONNECTION_HANDLER, c);
         c.attach(ch);
         loop.register(ch).addListener((ChannelFutureListener) reg -> {
@@ -156,6 +148,13 @@ final class Dialer {
                 }
             });
         });
+    }
+
+    /** The shared default, or (rarely) the client's own marks: made per connection, not kept per idle client. */
+    private static WriteBufferWaterMark waterMark(ClientConfig config) {
+        return config.writeBufferLowWaterMark() == DEFAULT_WATER_MARK.low()
+                && config.writeBufferHighWaterMark() == DEFAULT_WATER_MARK.high() ? DEFAULT_WATER_MARK
+                : new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark());
     }
 
     private static SslContext sslContext(TlsOptions tls) {

@@ -5,6 +5,9 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +22,8 @@ public final class EventLoops {
     private final EventLoopGroup group;
     private final Transport transport;
     private final int threads;
+    /** One scheduler per loop, shared by the clients pinned to it; filled once here, read-only after. */
+    private final Map<EventLoop, Scheduler> schedulers;
 
     public EventLoops(int threads) {
         if (threads < 1) {
@@ -27,11 +32,22 @@ public final class EventLoops {
         this.transport = Transport.preferred();
         this.group = transport.newEventLoopGroup(threads, new DefaultThreadFactory("tether-client", true));
         this.threads = threads;
+        Map<EventLoop, Scheduler> byLoop = new IdentityHashMap<>();
+        for (EventExecutor e : group) {
+            byLoop.put((EventLoop) e, new EventLoopScheduler((EventLoop) e));
+        }
+        this.schedulers = byLoop;
     }
 
     /** The next loop, round robin: where a new client lives. */
     public EventLoop next() {
         return group.next();
+    }
+
+    /** The timers of {@code loop}, one of this group's: the same (stateless) scheduler for every client on it. */
+    Scheduler scheduler(EventLoop loop) {
+        Scheduler s = schedulers.get(loop);
+        return s != null ? s : new EventLoopScheduler(loop);
     }
 
     public Class<? extends SocketChannel> channelClass() {

@@ -7,8 +7,8 @@ import java.time.Duration;
  * The heartbeat a connection runs once the server's welcome has announced its interval (PROTOCOL.md §7).
  * The interval in force H is the welcome's (or, if the server asks for none, the configured one); the
  * client pings at least that often, more often if configured so; and, unless the application set a
- * dead-peer timeout, it gives the peer up after {@link ClientConfig#deadPeerTimeoutFor}(H). Immutable; one
- * per client.
+ * dead-peer timeout, it gives the peer up after {@link ClientConfig#deadPeerTimeoutFor}(H). Immutable; built
+ * from the config when a connection is welcomed, and not kept (an idle client holds none).
  */
 final class HeartbeatSettings {
     private final long configuredIntervalMillis;

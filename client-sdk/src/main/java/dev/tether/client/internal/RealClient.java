@@ -14,6 +14,8 @@ import dev.tether.protocol.GoAway;
 import dev.tether.protocol.Push;
 import dev.tether.protocol.Welcome;
 import io.netty.channel.EventLoop;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +48,15 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     private static final System.Logger log = Logs.CLIENT;
     /** How long a client's private event loop may take to shut down after the close. */
     private static final long SHUTDOWN_MILLIS = 10_000;
+    private static final VarHandle CLOSE_FUTURE;
+
+    static {
+        try {
+            CLOSE_FUTURE = MethodHandles.lookup().findVarHandle(RealClient.class, "closeFuture", CompletableFuture.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ClientConfig config;
     private final EventLoops loops;
@@ -58,7 +69,8 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     private final OutboundQueue queue;
     private final ReconnectLoop reconnect;
     private final long requestTimeoutNanos;
-    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    /** Completes when the close has finished; made by the first close (most clients live as long as the process). */
+    private volatile CompletableFuture<Void> closeFuture;
 
     /** Written on the loop, read anywhere. */
     private volatile ConnectionState state = ConnectionState.IDLE;
@@ -85,7 +97,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     public RealClient(ClientConfig config, EventLoops loops, boolean ownsLoops, PushListener pushListener,
                       StateListener stateListener, Executor listenerExecutor) {
         // ThreadLocalRandom is one shared instance seeded per thread: jitter without a generator per client.
-        this(config, loops, ownsLoops, pushListener, stateListener, listenerExecutor, EventLoopScheduler::new,
+        this(config, loops, ownsLoops, pushListener, stateListener, listenerExecutor, loops::scheduler,
                 ThreadLocalRandom.current(), NameResolver.JDK);
     }
 
@@ -101,7 +113,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         this.ownsLoops = ownsLoops;
         this.loop = loops.next();
         this.scheduler = schedulerFactory.apply(loop);
-        this.events = new ClientEvents(pushListener, stateListener, listenerExecutor);
+        this.events = ClientEvents.of(pushListener, stateListener, listenerExecutor);
         this.queue = new OutboundQueue(this, counters, loop, this::runOnLoop, scheduler, config);
         this.dialer = new Dialer(config, loops, loop, scheduler, counters, queue, resolver);
         this.reconnect = new ReconnectLoop(config.backoff(), random, scheduler, this::startAttempt);
@@ -186,8 +198,9 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
 
     @Override
     public CompletableFuture<Void> closeAsync() {
+        CompletableFuture<Void> done = closeFuture();
         runOnLoop(() -> beginClose(null));
-        return closeFuture.copy();
+        return done.copy();
     }
 
     @Override
@@ -413,7 +426,8 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     }
 
     private void maybeFinishClose() {
-        if (closeFuture.isDone() || current != null || (draining != null && !draining.isEmpty())) {
+        CompletableFuture<Void> done = closeFuture();
+        if (done.isDone() || current != null || (draining != null && !draining.isEmpty())) {
             return; // a connection has yet to report its end
         }
         if (closeDeadline != null) {
@@ -422,9 +436,9 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         }
         queue.close(closedException());
         if (ownsLoops) {
-            loops.shutdownAsync(SHUTDOWN_MILLIS, () -> closeFuture.complete(null));
+            loops.shutdownAsync(SHUTDOWN_MILLIS, () -> done.complete(null));
         } else {
-            closeFuture.complete(null);
+            done.complete(null);
         }
     }
 
@@ -435,6 +449,20 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     }
 
     // ---- Helpers ----
+
+    /** The close future, made on first use by whichever thread comes first (closeAsync, or the loop closing). */
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<Void> closeFuture() {
+        CompletableFuture<Void> f = closeFuture;
+        if (f == null) {
+            CompletableFuture<Void> made = new CompletableFuture<>();
+            f = (CompletableFuture<Void>) CLOSE_FUTURE.compareAndExchange(this, null, made);
+            if (f == null) {
+                f = made;
+            }
+        }
+        return f;
+    }
 
     private void completeConnectWaiters(Throwable failure) {
         List<CompletableFuture<Void>> waiters = connectWaiters;

@@ -1,6 +1,5 @@
 package dev.tether.client.netty;
 
-import dev.tether.protocol.FrameParser;
 import dev.tether.protocol.Protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,14 +9,15 @@ import java.util.List;
 /**
  * The stream reader for Netty pipelines: turns the inbound byte stream into
  * {@link dev.tether.protocol.Message}s. It only frames the stream, keeping a partial frame in Netty's
- * accumulation buffer, and hands each whole frame to {@link FrameParser}, the protocol's one parser (which
- * {@link dev.tether.protocol.MessageDecoder}, the reader for plain byte chunks, uses too). The reference server
- * uses this decoder as well.
+ * accumulation buffer, and hands each whole frame to {@link dev.tether.protocol.FrameParser}, the protocol's one
+ * parser (which {@link dev.tether.protocol.MessageDecoder}, the reader for plain byte chunks, uses too).
  *
  * <p>The length prefix is checked against the maximum before the frame is waited for, so a hostile
  * length costs nothing. A {@link dev.tether.protocol.ProtocolException} is thrown as the cause of a
  * {@link io.netty.handler.codec.DecoderException}; the handler after this one decides what to tell
  * the peer, and this decoder discards whatever else arrives on the connection.
+ *
+ * <p>{@link FrameCodec} decodes the same way and encodes too, in one handler.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     private final int maxFrameLength;
@@ -50,26 +50,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
-        while (in.readableBytes() >= Protocol.LENGTH_FIELD_SIZE) {
-            int start = in.readerIndex();
-            int length = in.getInt(start);
-            try {
-                FrameParser.checkLength(length, maxFrameLength);
-            } catch (Exception e) {
-                fail(in);
-                throw e;
-            }
-            if (in.readableBytes() < Protocol.LENGTH_FIELD_SIZE + length) {
-                return;
-            }
-            try {
-                out.add(FrameParser.parse(in.nioBuffer(start + Protocol.LENGTH_FIELD_SIZE, length)));
-            } catch (Exception e) {
-                fail(in);
-                throw e;
-            }
-            in.readerIndex(start + Protocol.LENGTH_FIELD_SIZE + length);
-            counters.frameIn(Protocol.LENGTH_FIELD_SIZE + length);
+        try {
+            Frames.decode(in, out, maxFrameLength, counters);
+        } catch (Exception e) {
+            fail(in);
+            throw e;
         }
     }
 

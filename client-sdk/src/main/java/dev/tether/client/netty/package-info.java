@@ -1,6 +1,6 @@
 /**
- * The Netty binding of the Tether protocol: the frame decoder and encoder that turn a Netty byte stream into
- * {@link dev.tether.protocol.Message}s and back, and count what passes.
+ * The Netty binding of the Tether protocol: the frame codec that turns a Netty byte stream into
+ * {@link dev.tether.protocol.Message}s and back, and counts what passes.
  *
  * <p>Both sides use this package: the client SDK installs it in every connection's pipeline, and the reference
  * server ({@code dev.tether.server}) installs it in every accepted channel. Anyone writing their own Tether server
@@ -9,16 +9,21 @@
  * <pre>{@code
  * SingleWriterFrameCounters counters = new SingleWriterFrameCounters(); // one per channel (or per event loop)
  * ch.pipeline()
- *     .addLast(new FrameDecoder(Protocol.DEFAULT_MAX_FRAME_LENGTH, counters))
- *     .addLast(new FrameEncoder(counters))
+ *     .addLast(new FrameCodec(Protocol.DEFAULT_MAX_FRAME_LENGTH, counters)) // decodes and encodes
  *     .addLast(new MyTetherHandler()); // receives dev.tether.protocol.Message objects
  * }</pre>
  *
+ * <p>{@link dev.tether.client.netty.FrameCodec} is one handler for both directions (one pipeline entry per
+ * channel, which counts when a process holds many idle connections). The same work split in two,
+ * {@link dev.tether.client.netty.FrameDecoder} and {@link dev.tether.client.netty.FrameEncoder}, is there for
+ * pipelines that put something between decoding and encoding, or that share the stateless
+ * {@link dev.tether.client.netty.FrameEncoder#INSTANCE}.
+ *
  * <h2>Counting</h2>
  * The codec is the one place that sees every frame whole, so it is where frames and bytes are counted; no
- * handler behind it counts or re-measures messages. {@link dev.tether.client.netty.FrameDecoder} reports each
- * frame it decodes and {@link dev.tether.client.netty.FrameEncoder} each frame it encodes (and each pre-encoded
- * frame written through it as a {@code ByteBuf}) to a {@link dev.tether.client.netty.FrameCounters}, with the
+ * handler behind it counts or re-measures messages. The codec (or the decoder and encoder) reports each
+ * frame it decodes and each frame it encodes (and each pre-encoded frame written through it as a {@code ByteBuf})
+ * to a {@link dev.tether.client.netty.FrameCounters}, with the
  * frame's exact size on the wire: the 4-byte length prefix plus the length it carries. TLS records and TCP
  * headers are not included. A frame is counted in when it is whole and decoded (a frame cut off by a close or
  * rejected as malformed is not counted), and out when it is encoded into the pipeline, which is before the

@@ -82,8 +82,7 @@ class ConnectionTest {
             public void onLastRequestDone() {
             }
         }, new ClientCounters(), ch.eventLoop(), Runnable::run, new FakeScheduler(), config);
-        Connection c = new Connection(new InetSocketAddress("127.0.0.1", 7000), listener, queue,
-                new Hello(config.heartbeatInterval().toMillis(), "test", null), new HeartbeatSettings(config));
+        Connection c = new Connection(new InetSocketAddress("127.0.0.1", 7000), listener, queue, config);
         c.attach(ch);
         ch.pipeline().addLast(Dialer.CONNECTION_HANDLER, c);
         ch.pipeline().fireChannelActive();

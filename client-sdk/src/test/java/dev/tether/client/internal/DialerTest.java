@@ -7,6 +7,9 @@ import dev.tether.client.ClientClosedException;
 import dev.tether.client.ClientConfig;
 import dev.tether.client.ConnectionState;
 import dev.tether.client.TlsOptions;
+import dev.tether.client.netty.FrameCodec;
+import dev.tether.client.netty.FrameDecoder;
+import dev.tether.client.netty.FrameEncoder;
 import dev.tether.protocol.GoAway;
 import dev.tether.protocol.Push;
 import dev.tether.protocol.Welcome;
@@ -105,8 +108,13 @@ class DialerTest {
         loops.next().submit(() -> d.dial(c)).get(5, SECONDS);
         assertThat(opened.get(10, SECONDS)).isSameAs(c);
         List<String> names = loops.next().submit(() -> c.channel().pipeline().names()).get(5, SECONDS);
-        assertThat(names).containsSubsequence("idle", "flushConsolidation", "frameDecoder", "frameEncoder", "heartbeat",
+        assertThat(names).containsSubsequence("idle", "flushConsolidation", Dialer.CODEC_HANDLER, "heartbeat",
                 Dialer.CONNECTION_HANDLER).doesNotContain("tls");
+        // One handler decodes and encodes: one pipeline entry per connection, not two.
+        assertThat(loops.next().submit(() -> c.channel().pipeline().get(Dialer.CODEC_HANDLER)).get(5, SECONDS))
+                .isInstanceOf(FrameCodec.class);
+        assertThat(c.channel().pipeline().get(FrameDecoder.class)).isNull();
+        assertThat(c.channel().pipeline().get(FrameEncoder.class)).isNull();
         assertThat(c.endpoint).isEqualTo(new InetSocketAddress("127.0.0.1", server.port()));
         loops.next().submit(() -> c.close(new IllegalStateException("test over"))).get(5, SECONDS);
     }
@@ -120,7 +128,7 @@ class DialerTest {
             d.dial(c);
             return c.channel().pipeline().names();
         }).get(5, SECONDS);
-        assertThat(names).containsSubsequence("flushConsolidation", "tls", "frameDecoder", "frameEncoder");
+        assertThat(names).containsSubsequence("flushConsolidation", "tls", Dialer.CODEC_HANDLER, Dialer.CONNECTION_HANDLER);
         loops.next().submit(() -> c.close(new IllegalStateException("test over"))).get(5, SECONDS);
     }
 }

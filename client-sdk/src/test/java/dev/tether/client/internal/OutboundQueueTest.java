@@ -14,7 +14,6 @@ import dev.tether.client.ServerErrorException;
 import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
-import dev.tether.protocol.Hello;
 import dev.tether.protocol.Push;
 import dev.tether.protocol.Request;
 import dev.tether.protocol.Send;
@@ -87,7 +86,7 @@ class OutboundQueueTest {
             @Override
             public void onLost(Connection c, Throwable cause) {
             }
-        }, queue, new Hello(0, "test", null), new HeartbeatSettings(CONFIG));
+        }, queue, CONFIG);
         c.attach(ch);
         ch.pipeline().addLast(Dialer.CONNECTION_HANDLER, c);
         return c;

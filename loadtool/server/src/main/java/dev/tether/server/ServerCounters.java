@@ -21,6 +21,10 @@ final class ServerCounters {
     final LongAdder handshakeTimeouts = new LongAdder();
     final LongAdder slowConsumers = new LongAdder();
     final LongAdder applicationErrors = new LongAdder();
+    /** Times a session stopped being read because of memory pressure (see {@link MemoryBudget}). */
+    final LongAdder memoryPauses = new LongAdder();
+    /** Connections closed to give memory back (also counted in {@link #slowConsumers}). */
+    final LongAdder memoryShed = new LongAdder();
 
     private final LongAdder retiredRequests = new LongAdder();
     private final LongAdder retiredSends = new LongAdder();
@@ -28,8 +32,13 @@ final class ServerCounters {
     private final LongAdder retiredBytesIn = new LongAdder();
     private final LongAdder retiredBytesOut = new LongAdder();
 
-    /** Adds the counts of a session that has ended (once per session). */
-    void retire(Session s) {
+    /**
+     * Adds the counts of a session that has ended (once per session). Retiring and {@linkplain #snapshot taking a
+     * snapshot} hold one lock (once per closed connection and once a second: no contention worth the name), so a
+     * snapshot counts every session exactly once, either live or retired, even while it leaves the registry.
+     */
+    synchronized void retire(Session s) {
+        s.retired = true;
         SessionCounters c = s.counters;
         retiredRequests.add(c.requests());
         retiredSends.add(c.sends());
@@ -38,13 +47,16 @@ final class ServerCounters {
         retiredBytesOut.add(c.bytesOut());
     }
 
-    ServerStats snapshot(int connections, Iterable<Session> live) {
+    synchronized ServerStats snapshot(int connections, Iterable<Session> live) {
         long requests = retiredRequests.sum();
         long sends = retiredSends.sum();
         long pushes = retiredPushes.sum();
         long bytesIn = retiredBytesIn.sum();
         long bytesOut = retiredBytesOut.sum();
         for (Session s : live) {
+            if (s.retired) {
+                continue; // counted above
+            }
             // Acquire reads of values another thread writes: each is one the session really had.
             SessionCounters c = s.counters;
             requests += c.requests();

@@ -21,6 +21,9 @@ public final class TextReport {
         if (r.info(RunReport.TARGET) != null) {
             line(b, "target", r.info(RunReport.TARGET));
         }
+        if (r.info("faultProxy") != null) {
+            line(b, "fault proxy", r.info("faultProxy"));
+        }
         if (r.runs() > 1 && r.info(RunReport.SOURCE) != null) {
             line(b, "files", r.info(RunReport.SOURCE));
         }
