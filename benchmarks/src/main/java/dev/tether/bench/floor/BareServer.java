@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The bare Netty baseline of the server side: the same transport, socket options, frame codec and event-loop
- * count as the reference server; answers HELLO, PING and REQUEST, and broadcasts the way a hand-written Netty
- * server at its best would: one task per event loop, the PUSH frame encoded once per loop and the same
+ * count as the reference server; answers HELLO, PING and REQUEST, and broadcasts the way a plain hand-written Netty
+ * server would: one task per event loop, the PUSH frame encoded once per loop and the same
  * buffer written to every channel of that loop, one flush per channel. No registry, limits, timeouts or counters.
  */
 final class BareServer implements AutoCloseable {
