@@ -2,6 +2,8 @@ package dev.tether.loadtool.run;
 
 import dev.tether.loadtool.report.HlogWriter;
 import dev.tether.loadtool.report.Metric;
+import dev.tether.loadtool.report.ModeMetrics;
+import dev.tether.loadtool.report.RunParameters;
 import dev.tether.loadtool.report.RunReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -50,6 +52,7 @@ public final class LoadRun {
     private final PrintWriter out;
     private final ResourceLimits limits;
     private volatile boolean stopRequested;
+    private volatile String commandLine = "";
     private volatile String phase = "start";
 
     private LoadRun(LoadPlan plan, PrintWriter out, boolean terminal, ResourceLimits limits) {
@@ -150,7 +153,7 @@ public final class LoadRun {
             live.message(describe(targets));
             if (plan.hlog() != null) {
                 try {
-                    hlog = new HlogWriter(plan.hlog(), startMillis);
+                    hlog = new HlogWriter(plan.hlog(), startMillis, ModeMetrics.of(plan.mode().label()).primary());
                 } catch (IOException e) {
                     return failed("cannot write " + plan.hlog() + ": " + e.getMessage(), null);
                 }
@@ -270,8 +273,10 @@ public final class LoadRun {
             if (plan.embedded()) {
                 report.info("embedded", "true (CPU and heap include the server)");
             }
+            report.parameters(parameters(plan, commandLine));
+            report.interrupted(stopRequested);
             if (hlog != null) {
-                hlog.summary(report.info(), report.counters());
+                hlog.summary(report);
             }
             return new RunResult(RunResult.Outcome.COMPLETED, report, null);
         } catch (RuntimeException e) {
@@ -291,6 +296,20 @@ public final class LoadRun {
                 hlog.close();
             }
         }
+    }
+
+    /** The command line that started this run, for the reports ("" when not set). */
+    void commandLine(String value) {
+        commandLine = value == null ? "" : value;
+    }
+
+    static RunParameters parameters(LoadPlan plan, String commandLine) {
+        return new RunParameters(plan.mode().label(), plan.clients(), plan.connectRate(),
+                plan.mode().scheduled() ? plan.rate() : 0, plan.duration().toMillis(), plan.warmup().toMillis(), plan.size(),
+                plan.outstanding(), plan.requestTimeout() == null ? 0 : plan.requestTimeout().toMillis(),
+                plan.heartbeat() == null ? 0 : plan.heartbeat().toMillis(),
+                plan.mode() == Mode.PUSH && plan.embedded() ? plan.pushRate() : 0, plan.lateThreshold().toMillis(),
+                null, commandLine);
     }
 
     private RunResult failed(String message, RunReport report) {

@@ -145,6 +145,7 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         LoadRun run = LoadRun.create(plan, out, System.console() != null, ResourceLimits.current());
+        run.commandLine(commandLine());
         // Ctrl-C ends the run early but still prints (and writes) the result so far.
         CountDownLatch reported = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -172,6 +173,18 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** The command line as typed, for the reports: {@code loadtool run --rate 500 ...}; the auth token is masked. */
+    private String commandLine() {
+        StringBuilder b = new StringBuilder("loadtool");
+        boolean secret = false;
+        for (String a : spec.commandLine().getParseResult().originalArgs()) {
+            String shown = secret ? "***" : a.startsWith("--auth-token=") ? "--auth-token=***" : a;
+            secret = a.equals("--auth-token");
+            b.append(' ').append(shown.isEmpty() || shown.matches(".*[\\s'\"].*") ? "'" + shown.replace("'", "'\\''") + "'" : shown);
+        }
+        return b.toString();
     }
 
     private static boolean addHook(Thread hook) {

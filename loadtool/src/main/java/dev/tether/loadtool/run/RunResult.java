@@ -22,6 +22,11 @@ public record RunResult(Outcome outcome, RunReport report, String message) {
         FAILED
     }
 
+    /** Whether the run was stopped before its plan ended (Ctrl-C, SIGTERM); the report says so too. */
+    public boolean interrupted() {
+        return report != null && report.interrupted();
+    }
+
     /** The exit code for this outcome: {@link ExitCodes#OK}, {@link ExitCodes#USAGE} or {@link ExitCodes#RUN_FAILED}. */
     public int exitCode() {
         switch (outcome) {
