@@ -265,19 +265,19 @@ public final class HtmlReport {
         long[] counts = new long[bars];
         double[] from = new double[bars];
         double[] to = new double[bars];
-        long covered = 0;
         for (int i = 0; i < BINS; i++) {
-            long a = lo + Math.round(i * step);
-            long z = i == BINS - 1 ? cut : lo + Math.round((i + 1) * step) - 1;
-            from[i] = a / 1e6;
-            to[i] = z / 1e6;
-            counts[i] = z < a ? 0 : h.getCountBetweenValues(a, z);
-            covered += counts[i];
+            from[i] = (lo + i * step) / 1e6;
+            to[i] = (lo + (i + 1) * step) / 1e6;
         }
         if (bars > BINS) {
             from[BINS] = cut / 1e6;
             to[BINS] = max / 1e6;
-            counts[BINS] = Math.max(0, h.getTotalCount() - covered);
+        }
+        // Each recorded value goes to exactly one bar, so the bars add up to the histogram's count.
+        for (HistogramIterationValue v : h.recordedValues()) {
+            long value = v.getValueIteratedTo();
+            int i = value > cut ? bars - 1 : (int) Math.min(BINS - 1, Math.max(0, Math.floor((value - lo) / step)));
+            counts[i] += v.getCountAtValueIteratedTo();
         }
         long top = 1;
         for (long c : counts) {

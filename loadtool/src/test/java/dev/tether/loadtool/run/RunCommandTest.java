@@ -44,7 +44,11 @@ class RunCommandTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(text + err).isEqualTo(ExitCodes.OK);
         assertThat(text).contains("latency").contains("p99.99").contains("PASS errors<1%");
+        dev.tether.loadtool.report.SummarySchema.assertValid(json);
         JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertThat(root.at("/interrupted").asBoolean()).isFalse();
+        assertThat(root.at("/parameters/ratePerSecond").asDouble()).isEqualTo(400);
+        assertThat(root.at("/parameters/commandLine").asText()).startsWith("loadtool run --clients 200 --rate 400");
         long completed = root.at("/throughput/completed").asLong();
         assertThat(root.at("/schedule/scheduled").asLong()).isEqualTo(800);
         assertThat(completed + root.at("/errors/total").asLong()).isEqualTo(800);
