@@ -249,34 +249,35 @@ public final class HtmlReport {
     }
 
     /**
-     * The distribution of a histogram's values as bars: {@value #BINS} bins of equal width between its
-     * minimum and its 99.9th percentile, and one last bar for everything above (the tail, which would
-     * otherwise squash the rest into one bar). Each bar shows its range and count on hover.
+     * The distribution of a histogram's values as bars: {@value #BINS} bins of equal width on a log scale
+     * between its minimum and its 99.9th percentile (latencies span decades), and one last bar for
+     * everything above (the tail, which would otherwise squash the rest). Each bar shows its range and
+     * count on hover; each recorded value is in exactly one bar.
      */
     static String distributionChart(Histogram h, String title, int width) {
         if (h == null || h.getTotalCount() == 0) {
             return "";
         }
-        long lo = h.getMinValue();
-        long cut = Math.max(lo + 1, h.getValueAtPercentile(99.9));
+        long lo = Math.max(1_000, h.getMinValue()); // 1 us: values below (clock steps recorded as 0) go to the first bar
+        long cut = Math.max(lo * 2, h.getValueAtPercentile(99.9));
         long max = h.getMaxValue();
-        double step = (cut - lo) / (double) BINS;
+        double logSpan = Math.log((double) cut / lo);
         int bars = max > cut ? BINS + 1 : BINS;
         long[] counts = new long[bars];
         double[] from = new double[bars];
         double[] to = new double[bars];
         for (int i = 0; i < BINS; i++) {
-            from[i] = (lo + i * step) / 1e6;
-            to[i] = (lo + (i + 1) * step) / 1e6;
+            from[i] = lo * Math.exp(logSpan * i / BINS) / 1e6;
+            to[i] = lo * Math.exp(logSpan * (i + 1) / BINS) / 1e6;
         }
         if (bars > BINS) {
             from[BINS] = cut / 1e6;
             to[BINS] = max / 1e6;
         }
-        // Each recorded value goes to exactly one bar, so the bars add up to the histogram's count.
         for (HistogramIterationValue v : h.recordedValues()) {
             long value = v.getValueIteratedTo();
-            int i = value > cut ? bars - 1 : (int) Math.min(BINS - 1, Math.max(0, Math.floor((value - lo) / step)));
+            int i = value > cut ? bars - 1
+                    : (int) Math.min(BINS - 1, Math.max(0, Math.floor(Math.log((double) Math.max(value, lo) / lo) / logSpan * BINS)));
             counts[i] += v.getCountAtValueIteratedTo();
         }
         long top = 1;
@@ -288,7 +289,7 @@ public final class HtmlReport {
         double pw = width - LEFT - 20;
         double ph = H - TOP - BOTTOM;
         StringBuilder b = new StringBuilder();
-        frame(b, title, width, pw, ph, 0, y1, yStep, List.of(), bars > BINS ? "ms (last bar: above p99.9, up to the max)" : "ms", "values");
+        frame(b, title, width, pw, ph, 0, y1, yStep, List.of(), bars > BINS ? "ms, log scale (last bar: above p99.9, up to the max)" : "ms, log scale", "values");
         double bw = pw / bars;
         for (int i = 0; i < bars; i++) {
             double bh = counts[i] / y1 * ph;
@@ -296,10 +297,10 @@ public final class HtmlReport {
             b.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
                     x + 0.5, TOP + ph - bh, Math.max(0.5, bw - 1), bh, i >= BINS ? COLORS[1] : COLORS[0]));
             b.append(String.format(Locale.ROOT, "<rect class=\"hit\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%.1f\"><title>%s</title></rect>%n",
-                    x, TOP, bw, ph, esc(String.format(Locale.ROOT, "%s to %s ms: %d values", fmt(from[i]), fmt(to[i]), counts[i]))));
+                    x, TOP, bw, ph, esc(String.format(Locale.ROOT, "%.4g to %.4g ms: %d values", from[i], to[i], counts[i]))));
             if (i % 10 == 0 || i == bars - 1) {
                 b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n",
-                        x + bw / 2, TOP + ph + 16, fmt(from[i])));
+                        x + bw / 2, TOP + ph + 16, fmt(Double.parseDouble(String.format(Locale.ROOT, "%.3g", from[i])))));
             }
         }
         b.append("</svg>\n");
@@ -349,8 +350,8 @@ public final class HtmlReport {
         b.append("<h2>Over time</h2>\n");
         if (band != null) {
             b.append("<p>The shaded start is the ramp").append(r.timeline().hasWarmup() ? " and the warm-up" : "")
-                    .append(": charted, but not part of the result. The measured window starts at ").append(fmt(measuredFrom))
-                    .append(" s.</p>\n");
+                    .append(": charted, but not part of the result. The measured window starts at ").append(fmt(Math.round(measuredFrom * 10) / 10.0))
+                    .append(" s (to the second: charts are drawn from one-second intervals).</p>\n");
         }
         b.append(chart("throughput: " + primary.tag() + " values per second (completed operations)",
                 List.of(new Series(primary.tag() + "/s", xs, rate)), 0, end, ticks, "seconds since start", "per second", band, true, W));

@@ -185,7 +185,7 @@ public final class TextReport {
         TextTable t = TextTable.forColumns(Help.defaultColorScheme(Help.Ansi.OFF),
                 new Column(16, 2, Column.Overflow.SPAN), new Column(8, 1, Column.Overflow.SPAN), new Column(10, 1, Column.Overflow.SPAN),
                 new Column(10, 1, Column.Overflow.SPAN), new Column(18, 1, Column.Overflow.SPAN), new Column(9, 1, Column.Overflow.SPAN),
-                new Column(16, 1, Column.Overflow.SPAN), new Column(12, 1, Column.Overflow.WRAP));
+                new Column(16, 1, Column.Overflow.SPAN), new Column(20, 1, Column.Overflow.WRAP));
         t.addRowValues("input", "mode", "measured", "clients", "ops/s (target)", "errors", "p99 (ms)", "generator");
         for (RunReport in : r.inputs()) {
             Histogram h = in.histogram(in.primaryMetric());
