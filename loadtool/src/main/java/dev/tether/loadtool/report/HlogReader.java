@@ -56,6 +56,10 @@ public final class HlogReader {
         }
         long skipped = readHistograms(file, report, c.untaggedIsCopy);
         if (!report.hasValues()) {
+            if (startsWithBrace(file)) {
+                throw new IOException(file + " holds no HdrHistogram interval: it is JSON; a JSON summary can be compared "
+                        + "(loadtool report --compare BASE NEW) but not merged, which needs the .hlog files");
+            }
             throw new IOException(file + " holds no HdrHistogram interval: it is not an interval log written by "
                     + "`loadtool run --hlog` or another HdrHistogram tool" + (skipped > 0 ? " (" + skipped + " unknown intervals skipped)" : ""));
         }
@@ -63,6 +67,16 @@ public final class HlogReader {
             report.counter("hlog.skippedIntervals", skipped);
         }
         return report;
+    }
+
+    private static boolean startsWithBrace(Path file) throws IOException {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+            int c;
+            while ((c = r.read()) >= 0 && Character.isWhitespace(c)) {
+                // skip
+            }
+            return c == '{';
+        }
     }
 
     private record Comments(boolean interrupted, boolean untaggedIsCopy) {
