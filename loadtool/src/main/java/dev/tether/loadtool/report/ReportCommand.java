@@ -39,7 +39,7 @@ public final class ReportCommand implements Callable<Integer> {
             + "Prints each percentile of both and the ratio new/base; --html plots them.")
     boolean compare;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON (JSON Schema: summary.schema.json, see loadtool/README.md).")
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON, as described by the JSON Schema that loadtool/README.md links.")
     Path json;
 
     @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report with percentile and time charts (with --compare: the comparison).")

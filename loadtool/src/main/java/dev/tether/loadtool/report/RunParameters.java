@@ -73,8 +73,13 @@ public record RunParameters(String mode, int clients, double connectRatePerSecon
                 m.getOrDefault("commandLine", ""));
     }
 
-    /** One line for people: {@code rate 2000/s, 200 clients, 64 B, 1 outstanding, 10s + 2s warm-up, timeout 10s}. */
+    /**
+     * One line for people, naming only what the mode uses: {@code rate 2000/s, 200 clients (connect 2000/s),
+     * 64 B payload, 1 outstanding, 10s measured + 2s warm-up, request timeout 10s}.
+     */
     public String describe() {
+        boolean sends = mode.equals("rate") || mode.equals("closed") || mode.equals("send");
+        boolean requests = mode.equals("rate") || mode.equals("closed");
         StringBuilder b = new StringBuilder(mode);
         if (ratePerSecond > 0) {
             b.append(' ').append(num(ratePerSecond)).append("/s");
@@ -82,9 +87,15 @@ public record RunParameters(String mode, int clients, double connectRatePerSecon
         if (pushRatePerSecond > 0) {
             b.append(", ").append(num(pushRatePerSecond)).append(" pushes/s per client");
         }
-        b.append(String.format(Locale.ROOT, ", %d clients (connect %s/s), %d B payload, %d outstanding, %s measured + %s warm-up, request timeout %s",
-                clients, num(connectRatePerSecond), payloadBytes, outstanding, seconds(durationMillis), seconds(warmupMillis),
-                seconds(requestTimeoutMillis)));
+        b.append(String.format(Locale.ROOT, ", %d clients (connect %s/s)", clients, num(connectRatePerSecond)));
+        if (sends) {
+            b.append(String.format(Locale.ROOT, ", %d B payload, %d outstanding", payloadBytes, outstanding));
+        }
+        b.append(", ").append(seconds(durationMillis)).append(" measured")
+                .append(warmupMillis > 0 ? " + " + seconds(warmupMillis) + " warm-up" : ", no warm-up");
+        if (requests) {
+            b.append(", request timeout ").append(seconds(requestTimeoutMillis));
+        }
         if (heartbeatMillis > 0) {
             b.append(", heartbeat ").append(seconds(heartbeatMillis));
         }
