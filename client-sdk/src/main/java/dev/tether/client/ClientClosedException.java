@@ -4,10 +4,21 @@ package dev.tether.client;
 public class ClientClosedException extends ClientException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with no cause.
+     *
+     * @param message what failed, naming the address, frame or value involved
+     */
     public ClientClosedException(String message) {
         this(message, null);
     }
 
+    /**
+     * An exception with the failure that led to it.
+     *
+     * @param message what failed, naming the address, frame or value involved
+     * @param cause the underlying failure, or {@code null}
+     */
     public ClientClosedException(String message, Throwable cause) {
         super(Reason.CLOSED, message, cause);
     }

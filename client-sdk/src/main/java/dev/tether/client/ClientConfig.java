@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The immutable settings of a {@link TetherClient}. Build one with {@link #builder()}, derive a variant
@@ -18,8 +19,7 @@ import java.util.Objects;
  *         .endpoint("gw1.example.com", 7000)
  *         .endpoint("gw2.example.com", 7000)      // the client moves to the next endpoint on each reconnect
  *         .authToken(System.getenv("TETHER_TOKEN"))
- *         .heartbeatInterval(Duration.ofSeconds(15))
- *         .deadPeerTimeout(Duration.ofSeconds(35))
+ *         .heartbeatInterval(Duration.ofSeconds(15))  // the dead-peer timeout follows the interval in force
  *         .build();
  * }</pre>
  */
@@ -28,11 +28,6 @@ public final class ClientConfig {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Default heartbeat interval: a ping after 30 s in which nothing was written. */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(Protocol.DEFAULT_HEARTBEAT_INTERVAL_MILLIS);
-    /**
-     * Default dead-peer timeout: 65 s (two heartbeat intervals plus 5 s) without any inbound frame closes
-     * the connection, long enough that a GC pause or a busy server is not mistaken for a dead one.
-     */
-    public static final Duration DEFAULT_DEAD_PEER_TIMEOUT = Duration.ofSeconds(65);
     /** Default request timeout: 10 s, counted from the call of {@code request}, time in the send buffer included. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     /** Default bound of the send buffer in messages: 10,000. */
@@ -115,9 +110,26 @@ public final class ClientConfig {
         return heartbeatInterval;
     }
 
-    /** The connection is closed as dead when nothing was received for this long; {@link Duration#ZERO} = never. */
-    public Duration deadPeerTimeout() {
-        return deadPeerTimeout;
+    /**
+     * The dead-peer timeout the application set; empty when it is derived, at each connection, from the
+     * heartbeat interval in force ({@link #deadPeerTimeoutFor}). {@link Duration#ZERO} = never.
+     */
+    public Optional<Duration> deadPeerTimeout() {
+        return Optional.ofNullable(deadPeerTimeout);
+    }
+
+    /**
+     * The dead-peer timeout derived from the heartbeat interval H in force (the interval the server's WELCOME
+     * announces, see PROTOCOL.md §7): {@code 2 H + H / 8}. Two whole intervals give a live peer two chances
+     * to be heard (a lost pong, a GC pause, a busy server); the eighth is slack that grows with the interval
+     * instead of a fixed 5 s, so the silence is noticed within 2.25 H at any interval (2.125 s at 1 s, 63.75 s
+     * at 30 s, 10 min 37.5 s at 5 min), and before a server's idle eviction, which must wait longer than H
+     * (3 H recommended). {@link Duration#ZERO} for an interval of zero: no heartbeat, no detection.
+     *
+     * <p>The one place the rule is written; the SDK applies it when {@link #deadPeerTimeout()} is empty.
+     */
+    public static Duration deadPeerTimeoutFor(Duration heartbeatInterval) {
+        return heartbeatInterval.multipliedBy(2).plus(heartbeatInterval.dividedBy(8));
     }
 
     /** The timeout of {@link TetherClient#request(byte[])}. */
@@ -188,7 +200,7 @@ public final class ClientConfig {
     @Override
     public String toString() {
         return "ClientConfig[endpoints=" + endpoints + ", connectTimeout=" + connectTimeout
-                + ", heartbeatInterval=" + heartbeatInterval + ", deadPeerTimeout=" + deadPeerTimeout
+                + ", heartbeatInterval=" + heartbeatInterval + ", deadPeerTimeout=" + (deadPeerTimeout == null ? "derived" : deadPeerTimeout)
                 + ", requestTimeout=" + requestTimeout + ", closeTimeout=" + closeTimeout + ", backoff=" + backoff
                 + ", sendBufferMessages=" + sendBufferMessages + ", sendBufferBytes=" + sendBufferBytes
                 + ", clientId=" + clientId + ", authToken=" + (authToken == null ? "none" : "***") + ", tls=" + tls
@@ -202,7 +214,7 @@ public final class ClientConfig {
         private final List<InetSocketAddress> endpoints = new ArrayList<>();
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
-        private Duration deadPeerTimeout = DEFAULT_DEAD_PEER_TIMEOUT;
+        private Duration deadPeerTimeout; // null: derived from the heartbeat interval in force
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private Backoff backoff = Backoff.defaults();
@@ -279,8 +291,10 @@ public final class ClientConfig {
 
         /**
          * Send a ping when nothing was written for this long; the pong's round trip shows in
-         * {@link ClientStats#lastHeartbeatRtt()}. {@link Duration#ZERO} switches pings off. If the server's
-         * welcome announces a shorter interval, the shorter one is used. Millisecond resolution.
+         * {@link ClientStats#lastHeartbeatRtt()}. {@link Duration#ZERO} switches pings off. The interval the
+         * server's welcome announces is the one in force: the client pings at least that often (more often if
+         * this one is shorter), and the derived dead-peer timeout follows it. This value is sent in the hello
+         * as a wish, and used alone only when the server announces none. Millisecond resolution.
          * Default {@link #DEFAULT_HEARTBEAT_INTERVAL} (30 s).
          */
         public Builder heartbeatInterval(Duration heartbeatInterval) {
@@ -294,7 +308,9 @@ public final class ClientConfig {
         /**
          * Close the connection as dead (and reconnect) when no frame at all was received for this long: this
          * catches a peer that vanished without FIN or RST. Must be longer than the heartbeat interval;
-         * {@link Duration#ZERO} switches detection off. Default {@link #DEFAULT_DEAD_PEER_TIMEOUT} (65 s).
+         * {@link Duration#ZERO} switches detection off. Default: not set, so it follows the heartbeat interval in
+         * force at each connection (the server's, from its WELCOME), as {@link #deadPeerTimeoutFor} gives it:
+         * 2 H + H / 8, 63.75 s for the default 30 s. Set it only to override that rule.
          */
         public Builder deadPeerTimeout(Duration deadPeerTimeout) {
             this.deadPeerTimeout = nonNegative("deadPeerTimeout", deadPeerTimeout);
@@ -423,7 +439,8 @@ public final class ClientConfig {
             if (endpoints.isEmpty()) {
                 throw new IllegalStateException("at least one endpoint is required: call endpoint(host, port)");
             }
-            if (!heartbeatInterval.isZero() && !deadPeerTimeout.isZero() && deadPeerTimeout.compareTo(heartbeatInterval) <= 0) {
+            if (deadPeerTimeout != null && !heartbeatInterval.isZero() && !deadPeerTimeout.isZero()
+                    && deadPeerTimeout.compareTo(heartbeatInterval) <= 0) {
                 throw new IllegalStateException("deadPeerTimeout (" + deadPeerTimeout
                         + ") must be longer than heartbeatInterval (" + heartbeatInterval + ")");
             }

@@ -47,6 +47,13 @@ public abstract class ClientException extends RuntimeException {
 
     private final Reason reason;
 
+    /**
+     * For the subclasses, each of which fixes its reason.
+     *
+     * @param reason what went wrong, and whether a retry is safe
+     * @param message what failed, naming the address, frame or value involved
+     * @param cause the underlying failure, or {@code null}
+     */
     protected ClientException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;

@@ -6,7 +6,11 @@ import dev.tether.client.internal.EventLoops;
  * The threads every client shares: a fixed set of event-loop threads that run the clients' I/O and all
  * their timers (heartbeats, request timeouts, reconnect waits). Any number of clients can share one; ten
  * thousand clients on one {@code ClientResources} still use {@link #ioThreads()} threads and no timer
- * thread. Netty's native epoll transport is used when it loads, NIO otherwise.
+ * thread.
+ *
+ * <p>The threads run on Java NIO, which works everywhere, unless the application puts a Netty native
+ * transport on the classpath (epoll or io_uring on Linux, kqueue on macOS): then that one is used, see
+ * {@link #transport()} and the SDK's README. {@code -Dio.netty.transport.noNative=true} forces NIO.
  *
  * <pre>{@code
  * try (ClientResources resources = ClientResources.create()) {
@@ -45,9 +49,23 @@ public final class ClientResources implements AutoCloseable {
         return loops.threads();
     }
 
-    /** Whether Netty's native epoll transport is used (else NIO). */
+    /**
+     * Whether a Netty native transport is used (else NIO).
+     *
+     * @return true when {@link #transport()} is not {@code "nio"}
+     */
     public boolean nativeTransport() {
         return loops.nativeTransport();
+    }
+
+    /**
+     * The Netty transport the threads run on: {@code "nio"}, or {@code "epoll"}, {@code "io_uring"} or
+     * {@code "kqueue"} when the application put that native transport on the classpath and it loads here.
+     *
+     * @return the transport's name
+     */
+    public String transport() {
+        return loops.transport().name();
     }
 
     /** Shuts the threads down and waits for them (up to 10 s). Idempotent. Close the clients first. */
@@ -62,6 +80,6 @@ public final class ClientResources implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ClientResources[ioThreads=" + ioThreads() + ", transport=" + (nativeTransport() ? "epoll" : "nio") + "]";
+        return "ClientResources[ioThreads=" + ioThreads() + ", transport=" + transport() + "]";
     }
 }

@@ -1,7 +1,5 @@
 package dev.tether.client;
 
-import dev.tether.protocol.Push;
-
 /**
  * Receives the server's pushes, in the order they arrived. Runs on the client's event-loop thread
  * unless the builder was given a {@link TetherClient.Builder#listenerExecutor(java.util.concurrent.Executor)
@@ -11,5 +9,5 @@ import dev.tether.protocol.Push;
 @FunctionalInterface
 public interface PushListener {
     /** Called once per push received. */
-    void onPush(Push push);
+    void onPush(ServerPush push);
 }

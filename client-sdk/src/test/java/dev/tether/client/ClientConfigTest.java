@@ -14,7 +14,7 @@ class ClientConfigTest {
     void defaultsAreTheDocumentedConstants() {
         ClientConfig c = ClientConfig.builder().endpoint("localhost", 7000).build();
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(30)).isEqualTo(ClientConfig.DEFAULT_HEARTBEAT_INTERVAL);
-        assertThat(c.deadPeerTimeout()).isEqualTo(Duration.ofSeconds(65));
+        assertThat(c.deadPeerTimeout()).as("derived from the heartbeat in force").isEmpty();
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.sendBufferMessages()).isEqualTo(10_000);

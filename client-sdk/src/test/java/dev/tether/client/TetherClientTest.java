@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class TetherClientTest {
     private final MockServer server = MockServer.start();
     private final RecordingStateListener states = new RecordingStateListener();
-    private final BlockingQueue<Push> pushes = new LinkedBlockingQueue<>();
+    private final BlockingQueue<ServerPush> pushes = new LinkedBlockingQueue<>();
     private TetherClient client;
 
     @AfterEach
@@ -142,8 +142,8 @@ class TetherClientTest {
     void pushesReachTheListener() throws Exception {
         newClient(config()).connect().get(5, SECONDS);
         assertThat(server.push(new Push("news", 5L, 7L, new byte[] {42}))).isEqualTo(1);
-        Push p = pushes.poll(5, SECONDS);
-        assertThat(p).isEqualTo(new Push("news", 5L, 7L, new byte[] {42}));
+        ServerPush p = pushes.poll(5, SECONDS);
+        assertThat(p).isEqualTo(new ServerPush(new byte[] {42}, "news", 5L, 7L));
     }
 
     @Test

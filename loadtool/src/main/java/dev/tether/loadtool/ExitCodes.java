@@ -15,6 +15,12 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** The run completed but at least one {@code --slo} threshold was broken. */
     public static final int THRESHOLD_BROKEN = 3;
+    /**
+     * The run was stopped before its plan ended (Ctrl-C); its partial result was printed and written, marked
+     * interrupted, never passed. A run ended by a signal exits with the JVM's 128 + the signal's number: 130 for
+     * Ctrl-C (SIGINT), 143 for SIGTERM.
+     */
+    public static final int INTERRUPTED = 130;
 
     private ExitCodes() {
     }

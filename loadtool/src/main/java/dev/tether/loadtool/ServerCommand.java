@@ -141,7 +141,7 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
             return ExitCodes.RUN_FAILED;
         }
         out.printf("loadtool server listening on %s:%d (%s, %s)%n", server.address().getAddress().getHostAddress(), server.port(),
-                server.nativeTransport() ? "epoll" : "nio", describe());
+                server.transport(), describe());
         out.flush();
         if (installSignalHandlers) {
             installSignalHandlers();

@@ -10,6 +10,13 @@ package dev.tether.protocol;
  */
 public record ErrorMessage(long id, int code, String text) implements Message {
 
+    /**
+     * Checks the fields.
+     *
+     * @throws IllegalArgumentException if the code is outside [0, 65535], or the text has no UTF-8 form or is
+     *     longer than 65535 UTF-8 bytes
+     * @throws NullPointerException if the text is null
+     */
     public ErrorMessage {
         if (code < 0 || code > 0xFFFF) {
             throw new IllegalArgumentException("error code must be in [0, 65535]: " + code);
@@ -17,6 +24,13 @@ public record ErrorMessage(long id, int code, String text) implements Message {
         Fields.string("text", text);
     }
 
+    /**
+     * An error with a code this version defines.
+     *
+     * @param id the correlation id of what this answers, or 0
+     * @param code the error code
+     * @param text a human-readable explanation (may be empty)
+     */
     public ErrorMessage(long id, ErrorCode code, String text) {
         this(id, code.code(), text);
     }

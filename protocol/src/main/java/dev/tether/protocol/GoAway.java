@@ -8,6 +8,12 @@ package dev.tether.protocol;
  * @param reason a human-readable reason (may be empty)
  */
 public record GoAway(long reconnectAfterMillis, String reason) implements Message {
+    /**
+     * Checks the fields.
+     *
+     * @throws IllegalArgumentException if a field is out of its range (the message names it)
+     * @throws NullPointerException if a required field is null
+     */
     public GoAway {
         Fields.u32("reconnectAfterMillis", reconnectAfterMillis);
         Fields.string("reason", reason);

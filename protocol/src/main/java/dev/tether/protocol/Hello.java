@@ -18,6 +18,12 @@ import java.util.Objects;
 public record Hello(int maxVersion, long heartbeatIntervalMillis, String clientId, String authToken, byte[] resumeToken)
         implements Message {
 
+    /**
+     * Checks the fields.
+     *
+     * @throws IllegalArgumentException if a field is out of its range (the message names it)
+     * @throws NullPointerException if a required field is null
+     */
     public Hello {
         Fields.u8("maxVersion", maxVersion);
         if (maxVersion < 1) {

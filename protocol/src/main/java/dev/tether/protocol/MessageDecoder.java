@@ -1,23 +1,16 @@
 package dev.tether.protocol;
 
-import static dev.tether.protocol.MessageEncoder.HELLO_HAS_AUTH_TOKEN;
-import static dev.tether.protocol.MessageEncoder.HELLO_HAS_RESUME_TOKEN;
-import static dev.tether.protocol.MessageEncoder.PUSH_HAS_SEQUENCE;
-import static dev.tether.protocol.MessageEncoder.PUSH_HAS_TIMESTAMP;
-import static dev.tether.protocol.MessageEncoder.PUSH_HAS_TOPIC;
-import static dev.tether.protocol.MessageEncoder.SEND_HAS_SEQUENCE;
-import static dev.tether.protocol.MessageEncoder.WELCOME_HAS_RESUME_TOKEN;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * An incremental decoder: feed it the bytes of a stream in chunks of any size, get whole messages
- * out. One frame split over many chunks, many frames in one chunk, and a split inside the length
+ * The stream reader for byte chunks: feed it the bytes of a stream in chunks of any size, get whole
+ * messages out. It only frames the stream; each whole frame is read by {@link FrameParser}, as it is by
+ * the Netty binding's {@code FrameDecoder}, the reader for Netty pipelines. One frame split over many chunks, many frames in one chunk, and a split inside the length
  * prefix are all handled. Not thread-safe: use one decoder per connection.
  *
  * <p>A frame's declared length is checked against the maximum <em>before</em> any memory is set
@@ -119,7 +112,7 @@ public final class MessageDecoder {
             length = Integer.reverseBytes(length);
         }
         if (length < Protocol.HEADER_SIZE || length > maxFrameLength) {
-            checkLength(length, maxFrameLength); // throws the specific error
+            FrameParser.checkLength(length, maxFrameLength); // throws the specific error
         }
         int start = pos + Protocol.LENGTH_FIELD_SIZE;
         int limit = chunk.limit();
@@ -130,7 +123,7 @@ public final class MessageDecoder {
         }
         chunk.limit(start + length).position(start);
         try {
-            return decodeFrame(chunk); // leaves the position at the frame's end
+            return FrameParser.parse(chunk); // leaves the position at the frame's end
         } finally {
             chunk.limit(limit);
         }
@@ -144,7 +137,7 @@ public final class MessageDecoder {
                 int length = prefixValue;
                 prefixBytes = 0;
                 prefixValue = 0;
-                checkLength(length, maxFrameLength);
+                FrameParser.checkLength(length, maxFrameLength);
                 startReassembly(length);
             }
             return null;
@@ -164,272 +157,11 @@ public final class MessageDecoder {
         }
         ByteBuffer frame = partial.flip();
         partial = null;
-        return decodeFrame(frame);
+        return FrameParser.parse(frame);
     }
 
     private void startReassembly(int length) {
         partialLength = length;
         partial = ByteBuffer.allocate(Math.min(length, INITIAL_REASSEMBLY_CAPACITY));
-    }
-
-    /**
-     * Checks a frame's length prefix before anything is allocated for it.
-     *
-     * @param prefix the four prefix bytes read as a big-endian {@code int} (so values of 2^31 and above
-     *     are negative)
-     * @param maxFrameLength the largest length accepted
-     * @throws ProtocolException {@code FRAME_TOO_SHORT}, {@code FRAME_TOO_LARGE}, or {@code NOT_TETHER_HTTP} /
-     *     {@code NOT_TETHER_TLS} when the bytes are recognisably another protocol
-     */
-    public static void checkLength(int prefix, int maxFrameLength) throws ProtocolException {
-        long length = Integer.toUnsignedLong(prefix);
-        if (length >= Protocol.HEADER_SIZE && length <= maxFrameLength) {
-            return;
-        }
-        String foreign = ForeignProtocols.recognise(prefix);
-        if (foreign != null) {
-            throw new ProtocolException(
-                    foreign.startsWith("TLS") ? ProtocolException.Code.NOT_TETHER_TLS : ProtocolException.Code.NOT_TETHER_HTTP,
-                    "this looks like " + foreign + ", not a Tether frame (first bytes " + ForeignProtocols.hex(prefix) + ")");
-        }
-        if (length < Protocol.HEADER_SIZE) {
-            throw new ProtocolException(ProtocolException.Code.FRAME_TOO_SHORT,
-                    "frame length " + length + " is shorter than the " + Protocol.HEADER_SIZE + "-byte header");
-        }
-        throw new ProtocolException(ProtocolException.Code.FRAME_TOO_LARGE,
-                "frame length " + length + " exceeds the maximum of " + maxFrameLength + " bytes");
-    }
-
-    /**
-     * Decodes one frame without its length prefix: {@code frame}'s remaining bytes are exactly the
-     * header and body. Consumes them all (also when it throws). For adapters (such as a Netty handler)
-     * that have already framed the stream with {@link #checkLength}. Reads big-endian whatever
-     * {@code frame}'s byte order.
-     *
-     * @throws ProtocolException with the {@link ProtocolException.Code} of the first rule the frame breaks
-     */
-    public static Message decodeFrame(ByteBuffer frame) throws ProtocolException {
-        ByteOrder order = frame.order();
-        if (order != ByteOrder.BIG_ENDIAN) {
-            frame.order(ByteOrder.BIG_ENDIAN);
-        }
-        try {
-            return decodeFrame0(frame);
-        } finally {
-            frame.position(frame.limit());
-            if (order != ByteOrder.BIG_ENDIAN) {
-                frame.order(order);
-            }
-        }
-    }
-
-    private static Message decodeFrame0(ByteBuffer frame) throws ProtocolException {
-        int length = frame.remaining();
-        if (length < Protocol.HEADER_SIZE) {
-            throw new ProtocolException(ProtocolException.Code.FRAME_TOO_SHORT,
-                    "frame length " + length + " is shorter than the " + Protocol.HEADER_SIZE + "-byte header");
-        }
-        int magic = frame.get() & 0xFF;
-        if (magic != Protocol.MAGIC) {
-            throw new ProtocolException(ProtocolException.Code.BAD_MAGIC,
-                    String.format("magic byte is 0x%02x, expected 0x%02x", magic, Protocol.MAGIC));
-        }
-        int version = frame.get() & 0xFF;
-        if (version != Protocol.VERSION) {
-            throw new ProtocolException(ProtocolException.Code.UNSUPPORTED_VERSION,
-                    "frame version " + version + " is not supported (this peer speaks version " + Protocol.VERSION + ")");
-        }
-        int typeCode = frame.get() & 0xFF;
-        MessageType type = MessageType.fromCode(typeCode);
-        if (type == null) {
-            throw new ProtocolException(ProtocolException.Code.UNKNOWN_TYPE,
-                    String.format("message type 0x%02x is not defined in version %d", typeCode, Protocol.VERSION));
-        }
-        int flags = frame.get() & 0xFF;
-        long correlationId = frame.getLong();
-        switch (type) {
-            case HELLO: {
-                // A hello is read by peers that have not negotiated a version yet: flag bits, fields and a
-                // correlation id that a later version adds are skipped, so a v2 client's hello reaches a v1 server.
-                int maxVersion = u8(frame, type, "maxVersion");
-                if (maxVersion < 1) {
-                    throw invalid(type, "maxVersion must be >= 1: 0");
-                }
-                long heartbeat = u32(frame, type, "heartbeatIntervalMillis");
-                String clientId = string(frame, type, "clientId");
-                String token = (flags & HELLO_HAS_AUTH_TOKEN) != 0 ? string(frame, type, "authToken") : null;
-                byte[] resume = (flags & HELLO_HAS_RESUME_TOKEN) != 0 ? bytes16(frame, type, "resumeToken") : null;
-                return new Hello(maxVersion, heartbeat, clientId, token, resume);
-            }
-            case WELCOME: {
-                checkHeader(type, flags, WELCOME_HAS_RESUME_TOKEN, correlationId);
-                int v = u8(frame, type, "version");
-                if (v < 1) {
-                    throw invalid(type, "version must be >= 1: 0");
-                }
-                long heartbeat = u32(frame, type, "heartbeatIntervalMillis");
-                long maxFrame = u32(frame, type, "maxFrameLength");
-                if (maxFrame < Protocol.HEADER_SIZE) {
-                    throw invalid(type, "maxFrameLength must be >= " + Protocol.HEADER_SIZE + ": " + maxFrame);
-                }
-                String sessionId = string(frame, type, "sessionId");
-                byte[] resume = (flags & WELCOME_HAS_RESUME_TOKEN) != 0 ? bytes16(frame, type, "resumeToken") : null;
-                end(frame, type);
-                return new Welcome(v, heartbeat, maxFrame, sessionId, resume);
-            }
-            case PING: {
-                checkHeader(type, flags, 0, correlationId);
-                long ts = i64(frame, type, "timestamp");
-                end(frame, type);
-                return new Ping(ts);
-            }
-            case PONG: {
-                checkHeader(type, flags, 0, correlationId);
-                long ts = i64(frame, type, "timestamp");
-                end(frame, type);
-                return new Pong(ts);
-            }
-            case REQUEST:
-                checkFlags(type, flags, 0);
-                checkId(type, correlationId);
-                return new Request(correlationId, rest(frame));
-            case RESPONSE:
-                checkFlags(type, flags, 0);
-                checkId(type, correlationId);
-                return new Response(correlationId, rest(frame));
-            case ERROR: {
-                checkFlags(type, flags, 0);
-                int code = u16(frame, type, "code");
-                String text = string(frame, type, "text");
-                end(frame, type);
-                return new ErrorMessage(correlationId, code, text);
-            }
-            case SEND: {
-                checkHeader(type, flags, SEND_HAS_SEQUENCE, correlationId);
-                long seq = (flags & SEND_HAS_SEQUENCE) != 0 ? nonNegative64(frame, type, "sequence") : Send.NO_SEQUENCE;
-                return new Send(seq, rest(frame));
-            }
-            case PUSH: {
-                checkHeader(type, flags, PUSH_HAS_TOPIC | PUSH_HAS_TIMESTAMP | PUSH_HAS_SEQUENCE, correlationId);
-                String topic = (flags & PUSH_HAS_TOPIC) != 0 ? string(frame, type, "topic") : null;
-                long ts = (flags & PUSH_HAS_TIMESTAMP) != 0 ? nonNegative64(frame, type, "timestampMicros") : Push.NO_TIMESTAMP;
-                long seq = (flags & PUSH_HAS_SEQUENCE) != 0 ? nonNegative64(frame, type, "sequence") : Push.NO_SEQUENCE;
-                return new Push(topic, ts, seq, rest(frame));
-            }
-            case GO_AWAY: {
-                checkHeader(type, flags, 0, correlationId);
-                long after = u32(frame, type, "reconnectAfterMillis");
-                String reason = string(frame, type, "reason");
-                end(frame, type);
-                return new GoAway(after, reason);
-            }
-            default:
-                throw new AssertionError(type);
-        }
-    }
-
-    // Bounds-checked field reads that name the field and the type when a frame breaks a rule. Static,
-    // so that decoding allocates nothing but the message and its arrays.
-
-    private static void checkHeader(MessageType type, int flags, int allowed, long correlationId) throws ProtocolException {
-        checkFlags(type, flags, allowed);
-        if (correlationId != 0) {
-            throw invalid(type, "correlation id must be 0 on this type: " + Long.toUnsignedString(correlationId));
-        }
-    }
-
-    private static void checkFlags(MessageType type, int flags, int allowed) throws ProtocolException {
-        if ((flags & ~allowed) != 0) {
-            throw new ProtocolException(ProtocolException.Code.UNKNOWN_FLAGS,
-                    String.format("%s does not define flag bits 0x%02x", type, flags & ~allowed));
-        }
-    }
-
-    private static void checkId(MessageType type, long correlationId) throws ProtocolException {
-        if (correlationId == 0) {
-            throw invalid(type, "correlation id must not be 0");
-        }
-    }
-
-    private static ProtocolException invalid(MessageType type, String message) {
-        return new ProtocolException(ProtocolException.Code.INVALID_FIELD, type + " " + message);
-    }
-
-    private static void need(ByteBuffer buf, int n, MessageType type, String field) throws ProtocolException {
-        if (buf.remaining() < n) {
-            throw new ProtocolException(ProtocolException.Code.TRUNCATED_FIELD,
-                    type + " field " + field + " needs " + n + " bytes but only " + buf.remaining() + " remain in the frame");
-        }
-    }
-
-    private static int u8(ByteBuffer buf, MessageType type, String field) throws ProtocolException {
-        need(buf, 1, type, field);
-        return buf.get() & 0xFF;
-    }
-
-    private static int u16(ByteBuffer buf, MessageType type, String field) throws ProtocolException {
-        need(buf, 2, type, field);
-        return buf.getShort() & 0xFFFF;
-    }
-
-    private static long u32(ByteBuffer buf, MessageType type, String field) throws ProtocolException {
-        need(buf, 4, type, field);
-        return Integer.toUnsignedLong(buf.getInt());
-    }
-
-    private static long i64(ByteBuffer buf, MessageType type, String field) throws ProtocolException {
-        need(buf, 8, type, field);
-        return buf.getLong();
-    }
-
-    private static long nonNegative64(ByteBuffer buf, MessageType type, String field) throws ProtocolException {
-        long v = i64(buf, type, field);
-        if (v < 0) {
-            throw invalid(type, "field " + field + " must be below 2^63: " + Long.toUnsignedString(v));
-        }
-        return v;
-    }
-
-    private static byte[] bytes16(ByteBuffer buf, MessageType type, String field) throws ProtocolException {
-        int n = u16(buf, type, field);
-        need(buf, n, type, field);
-        byte[] b = new byte[n];
-        buf.get(b);
-        return b;
-    }
-
-    private static String string(ByteBuffer buf, MessageType type, String field) throws ProtocolException {
-        int n = u16(buf, type, field);
-        need(buf, n, type, field);
-        byte[] bytes;
-        int offset;
-        if (buf.hasArray()) {
-            bytes = buf.array();
-            offset = buf.arrayOffset() + buf.position();
-            buf.position(buf.position() + n);
-        } else {
-            bytes = new byte[n];
-            offset = 0;
-            buf.get(bytes);
-        }
-        // Strict: a malformed string would otherwise turn into U+FFFD replacements that encode to other
-        // (and up to three times as many) bytes than the peer sent.
-        if (!Fields.isWellFormedUtf8(bytes, offset, n)) {
-            throw invalid(type, "field " + field + " is not well-formed UTF-8");
-        }
-        return new String(bytes, offset, n, StandardCharsets.UTF_8);
-    }
-
-    private static byte[] rest(ByteBuffer buf) {
-        byte[] b = new byte[buf.remaining()];
-        buf.get(b);
-        return b;
-    }
-
-    private static void end(ByteBuffer buf, MessageType type) throws ProtocolException {
-        if (buf.hasRemaining()) {
-            throw new ProtocolException(ProtocolException.Code.TRAILING_BYTES,
-                    type + " has " + buf.remaining() + " unexpected bytes after its last field");
-        }
     }
 }

@@ -5,15 +5,25 @@ package dev.tether.protocol;
  * (see {@code PROTOCOL.md}) and never change meaning.
  */
 public enum MessageType {
+    /** {@link Hello}: the client opens the session. */
     HELLO(0x01),
+    /** {@link Welcome}: the server accepts the session. */
     WELCOME(0x02),
+    /** {@link Ping}: either side asks for a pong. */
     PING(0x03),
+    /** {@link Pong}: the answer to a ping. */
     PONG(0x04),
+    /** {@link Request}: the client asks, the server answers. */
     REQUEST(0x05),
+    /** {@link Response}: the server's answer to a request. */
     RESPONSE(0x06),
+    /** {@link ErrorMessage}: an error, correlated where it answers something. */
     ERROR(0x07),
+    /** {@link Send}: a one-way message from the client. */
     SEND(0x08),
+    /** {@link Push}: a message the server sends on its own. */
     PUSH(0x09),
+    /** {@link GoAway}: the server is draining. */
     GO_AWAY(0x0A);
 
     private static final MessageType[] BY_CODE = new MessageType[256];

@@ -40,8 +40,15 @@ public final class ProtocolException extends Exception {
         TRAILING_BYTES
     }
 
+    /** The stable reason code. */
     private final Code code;
 
+    /**
+     * A protocol error.
+     *
+     * @param code the stable reason code
+     * @param message what was wrong, naming the field or value; the code is prefixed to it
+     */
     public ProtocolException(Code code, String message) {
         super(code + ": " + message);
         this.code = code;

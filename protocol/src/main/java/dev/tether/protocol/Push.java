@@ -14,9 +14,17 @@ import java.util.Objects;
  * @param payload the application's bytes (not copied)
  */
 public record Push(String topic, long timestampMicros, long sequence, byte[] payload) implements Message {
+    /** The value of {@link #timestampMicros()} when the server sent none. */
     public static final long NO_TIMESTAMP = -1L;
+    /** The value of {@link #sequence()} when the frame carries none. */
     public static final long NO_SEQUENCE = -1L;
 
+    /**
+     * Checks the fields.
+     *
+     * @throws IllegalArgumentException if a field is out of its range (the message names it)
+     * @throws NullPointerException if a required field is null
+     */
     public Push {
         Fields.optionalString("topic", topic);
         Fields.optionalNonNegative("timestampMicros", timestampMicros);

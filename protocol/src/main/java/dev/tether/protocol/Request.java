@@ -11,6 +11,12 @@ import java.util.Objects;
  */
 public record Request(long id, byte[] payload) implements Message {
 
+    /**
+     * Checks the fields.
+     *
+     * @throws IllegalArgumentException if a field is out of its range (the message names it)
+     * @throws NullPointerException if a required field is null
+     */
     public Request {
         if (id == 0) {
             throw new IllegalArgumentException("request id must not be 0 (0 means 'no request')");

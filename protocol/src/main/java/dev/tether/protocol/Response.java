@@ -11,6 +11,12 @@ import java.util.Objects;
  */
 public record Response(long id, byte[] payload) implements Message {
 
+    /**
+     * Checks the fields.
+     *
+     * @throws IllegalArgumentException if a field is out of its range (the message names it)
+     * @throws NullPointerException if a required field is null
+     */
     public Response {
         if (id == 0) {
             throw new IllegalArgumentException("response id must not be 0 (0 means 'no request')");

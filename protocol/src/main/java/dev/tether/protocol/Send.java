@@ -14,6 +14,12 @@ public record Send(long sequence, byte[] payload) implements Message {
     /** The value of {@link #sequence()} when the frame carries none. */
     public static final long NO_SEQUENCE = -1L;
 
+    /**
+     * Checks the fields.
+     *
+     * @throws IllegalArgumentException if a field is out of its range (the message names it)
+     * @throws NullPointerException if a required field is null
+     */
     public Send {
         Fields.optionalNonNegative("sequence", sequence);
         Objects.requireNonNull(payload, "payload");

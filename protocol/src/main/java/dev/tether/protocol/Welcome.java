@@ -17,6 +17,12 @@ import java.util.Objects;
 public record Welcome(int version, long heartbeatIntervalMillis, long maxFrameLength, String sessionId, byte[] resumeToken)
         implements Message {
 
+    /**
+     * Checks the fields.
+     *
+     * @throws IllegalArgumentException if a field is out of its range (the message names it)
+     * @throws NullPointerException if a required field is null
+     */
     public Welcome {
         Fields.u8("version", version);
         if (version < 1) {

@@ -64,14 +64,14 @@ class VectorsTest {
 
         assertThat(new MessageDecoder().decode(ByteBuffer.wrap(v.bytes))).containsExactly(expected);
         assertThat(decodeByteByByte(v.bytes)).containsExactly(expected);
-        assertThat(MessageDecoder.decodeFrame(withoutPrefix(v.bytes))).isEqualTo(expected);
+        assertThat(FrameParser.parse(withoutPrefix(v.bytes))).isEqualTo(expected);
         assertThat(expected.type().name()).isEqualTo(v.type);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("valid")
     void validVectorReencodesToTheSameBytes(Vector v) throws Exception {
-        Message decoded = MessageDecoder.decodeFrame(withoutPrefix(v.bytes));
+        Message decoded = FrameParser.parse(withoutPrefix(v.bytes));
         byte[] expected = v.canonical != null ? v.canonical : v.bytes;
 
         assertThat(HEX.formatHex(MessageEncoder.toBytes(decoded))).isEqualTo(HEX.formatHex(expected));
@@ -92,9 +92,9 @@ class VectorsTest {
         assertThatThrownBy(() -> {
             ByteBuffer buf = ByteBuffer.wrap(v.bytes);
             int length = buf.getInt();
-            MessageDecoder.checkLength(length, Protocol.DEFAULT_MAX_FRAME_LENGTH);
+            FrameParser.checkLength(length, Protocol.DEFAULT_MAX_FRAME_LENGTH);
             assertThat(buf.remaining()).as("vector %s holds its whole frame", v.name).isEqualTo(length);
-            MessageDecoder.decodeFrame(buf);
+            FrameParser.parse(buf);
         }).isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 

@@ -12,8 +12,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.client.ConnectionState;
+import dev.tether.client.ServerPush;
 import dev.tether.client.TetherClient;
-import dev.tether.protocol.Push;
 import dev.tether.server.ReferenceServer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class EmbeddedServerTest {
     private ReferenceServer server;
     private TetherClient client;
-    private final CompletableFuture<Push> firstPush = new CompletableFuture<>();
+    private final CompletableFuture<ServerPush> firstPush = new CompletableFuture<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -53,7 +53,7 @@ class EmbeddedServerTest {
     @Test
     void aBroadcastReachesTheClient() throws Exception {
         assertThat(server.broadcast("news", "extra".getBytes(UTF_8))).isEqualTo(1);
-        Push push = firstPush.get(5, TimeUnit.SECONDS);
+        ServerPush push = firstPush.get(5, TimeUnit.SECONDS);
         assertThat(push.topic()).isEqualTo("news");
         assertThat(new String(push.payload(), UTF_8)).isEqualTo("extra");
     }

@@ -1,6 +1,7 @@
 package dev.tether.bench.protocol;
 
 import dev.tether.protocol.Message;
+import dev.tether.protocol.FrameParser;
 import dev.tether.protocol.MessageDecoder;
 import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Protocol;
@@ -81,7 +82,7 @@ public class ProtocolCodecBenchmark {
     @Benchmark
     public Message decodeFrame() throws ProtocolException {
         frameWithoutPrefix.clear();
-        return MessageDecoder.decodeFrame(frameWithoutPrefix);
+        return FrameParser.parse(frameWithoutPrefix);
     }
 
     @Benchmark

@@ -2,6 +2,7 @@ package dev.tether.bench.sdk;
 
 import dev.tether.client.netty.FrameDecoder;
 import dev.tether.client.netty.FrameEncoder;
+import dev.tether.client.netty.Transport;
 import dev.tether.protocol.Hello;
 import dev.tether.protocol.Message;
 import dev.tether.protocol.Ping;
@@ -19,13 +20,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 /**
  * The smallest Tether echo server, for the SDK benchmarks: answers HELLO with WELCOME, REQUEST with a
@@ -42,10 +38,9 @@ public final class EchoServer {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 7400;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         String host = args.length > 2 ? args[2] : "0.0.0.0";
-        boolean epoll = Epoll.isAvailable();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        Class<? extends ServerSocketChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Transport transport = Transport.preferred();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
+        Class<? extends ServerSocketChannel> channel = transport.serverSocketChannelClass();
         Handler handler = new Handler();
         Channel server = new ServerBootstrap().group(group).channel(channel)
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -56,7 +51,7 @@ public final class EchoServer {
                         ch.pipeline().addLast(new FrameDecoder(), FrameEncoder.INSTANCE, handler);
                     }
                 }).bind(host, port).sync().channel();
-        System.out.println("echo server on " + server.localAddress() + " (" + (epoll ? "epoll" : "nio") + ", "
+        System.out.println("echo server on " + server.localAddress() + " (" + transport + ", "
                 + threads + " thread(s))");
         server.closeFuture().sync();
     }

@@ -5,6 +5,7 @@ import dev.tether.client.ClientResources;
 import dev.tether.client.TetherClient;
 import dev.tether.client.netty.FrameDecoder;
 import dev.tether.client.netty.FrameEncoder;
+import dev.tether.client.netty.Transport;
 import dev.tether.protocol.Hello;
 import dev.tether.protocol.Message;
 import dev.tether.protocol.Request;
@@ -19,12 +20,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -235,10 +231,10 @@ public final class RequestThroughput {
             this.name = name;
             this.depth = depth;
             this.payload = payload;
-            boolean epoll = Epoll.isAvailable();
-            group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+            Transport transport = Transport.preferred();
+            group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
             Bootstrap b = new Bootstrap().group(group)
-                    .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                    .channel(transport.socketChannelClass())
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.SO_KEEPALIVE, true)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024));

@@ -2,6 +2,7 @@ package dev.tether.bench.server;
 
 import dev.tether.client.netty.FrameDecoder;
 import dev.tether.client.netty.FrameEncoder;
+import dev.tether.client.netty.Transport;
 import dev.tether.protocol.Hello;
 import dev.tether.protocol.Message;
 import dev.tether.protocol.Ping;
@@ -20,11 +21,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,13 +37,13 @@ public final class BareEchoServer implements AutoCloseable {
     private final Channel channel;
 
     public BareEchoServer(String host, int port, int ioThreads) {
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Transport transport = Transport.preferred();
+        IoHandlerFactory io = transport.ioHandlerFactory();
         boss = new MultiThreadIoEventLoopGroup(1, io);
         workers = new MultiThreadIoEventLoopGroup(ioThreads, io);
         EchoHandler echo = new EchoHandler(connections);
         channel = new ServerBootstrap().group(boss, workers)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .channel(transport.serverSocketChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {

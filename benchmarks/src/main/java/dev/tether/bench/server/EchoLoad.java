@@ -2,6 +2,7 @@ package dev.tether.bench.server;
 
 import dev.tether.client.netty.FrameDecoder;
 import dev.tether.client.netty.FrameEncoder;
+import dev.tether.client.netty.Transport;
 import dev.tether.protocol.Hello;
 import dev.tether.protocol.Message;
 import dev.tether.protocol.Request;
@@ -15,11 +16,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -53,9 +49,9 @@ public final class EchoLoad {
 
     EchoLoad(Map<String, String> opts) {
         this.opts = opts;
-        boolean epoll = Epoll.isAvailable();
-        group = new MultiThreadIoEventLoopGroup(intOpt("threads", 1), epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        bootstrap = new Bootstrap().group(group).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+        Transport transport = Transport.preferred();
+        group = new MultiThreadIoEventLoopGroup(intOpt("threads", 1), transport.ioHandlerFactory());
+        bootstrap = new Bootstrap().group(group).channel(transport.socketChannelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .remoteAddress(opts.getOrDefault("host", "127.0.0.1"), intOpt("port", 7001));
     }

@@ -1,14 +1,16 @@
 package dev.tether.client.internal;
 
-import dev.tether.client.netty.FrameDecoder;
-import dev.tether.client.netty.FrameEncoder;
+import dev.tether.client.AuthenticationException;
+import dev.tether.client.ConnectFailedException;
 import dev.tether.client.ConnectionLostException;
+import dev.tether.client.RequestTimeoutException;
+import dev.tether.client.ServerErrorException;
+import dev.tether.client.UnsupportedVersionException;
 import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
 import dev.tether.protocol.Hello;
 import dev.tether.protocol.Message;
-import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Ping;
 import dev.tether.protocol.Pong;
 import dev.tether.protocol.Protocol;
@@ -16,142 +18,284 @@ import dev.tether.protocol.ProtocolException;
 import dev.tether.protocol.Push;
 import dev.tether.protocol.Response;
 import dev.tether.protocol.Welcome;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
 /**
- * One physical connection of a {@link RealClient}: the last handler of its channel's pipeline. It
- * installs the codec in front of itself, says hello, and turns inbound frames into calls on the
- * client. A client has at most one connection in use plus, after a go-away, connections finishing their
- * in-flight requests. Confined to the client's event loop.
+ * One physical connection of a client, from its dial to its close: the last handler of its channel's
+ * pipeline (which the {@link Dialer} builds). It says hello, checks the welcome, runs the heartbeat, hands
+ * answers to requests to the {@link OutboundQueue} and tells its {@link Listener} (the client) of everything
+ * else. A client has at most one connection in use plus,
+ * after a go-away, connections finishing their in-flight requests. Confined to the client's event loop.
  */
 final class Connection extends ChannelInboundHandlerAdapter implements HeartbeatHandler.Listener {
-    final RealClient client;
+
+    /** What a connection tells its client; every call is on the client's event loop. */
+    interface Listener {
+        /** The welcome was valid: the connection is open and its heartbeat runs. */
+        void onOpen(Connection c, Welcome welcome);
+
+        /** An error no retry can fix (auth token refused, another protocol version); the connection must close. */
+        void onFatal(Connection c, RuntimeException cause);
+
+        void onPush(Push push);
+
+        void onGoAway(Connection c, GoAway goAway);
+
+        void onRoundTrip(long rttNanos);
+
+        /** The connection closed before its handshake completed: the attempt failed. Called at most once. */
+        void onAttemptFailed(Connection c, Throwable cause);
+
+        /** An open (or draining) connection closed. Called at most once. */
+        void onLost(Connection c, Throwable cause);
+    }
+
+    /** Where a connection is in its life; it only moves down this list. */
+    enum State {
+        /** Resolving, connecting, TLS, waiting for the welcome. */
+        HANDSHAKING,
+        /** Welcomed: requests and sends go here. */
+        OPEN,
+        /** After a go-away: no new writes; closes when the last in-flight request is answered. */
+        DRAINING,
+        CLOSED
+    }
+
     final InetSocketAddress endpoint;
     final RequestRegistry registry = new RequestRegistry();
-    Channel channel;
+    private final Listener listener;
+    /** Where responses and writability go: the queue owns the requests in flight. */
+    private final OutboundQueue queue;
+    private final Hello hello;
+    private final HeartbeatSettings heartbeat;
+    private State state = State.HANDSHAKING;
+    private Channel channel;
     /** The connect + handshake deadline while the handshake is pending. */
-    Future<?> handshakeTimer;
-    boolean handshakeDone;
-    /** After a go-away: no new writes, close when the last in-flight request is answered. */
-    boolean draining;
-    /** Why the connection closed, when we know better than "the channel became inactive". */
-    Throwable closeCause;
+    private Future<?> handshakeTimer;
+    /** Why the connection closed, when we know better than "the channel became inactive"; the first reason wins. */
+    private Throwable closeCause;
     /** The server's limit on frames we send, from its welcome. */
-    long serverMaxFrameLength = Long.MAX_VALUE;
-    /** Pending explicit pings, oldest first: [timestamp, future]. */
+    private long serverMaxFrameLength = Long.MAX_VALUE;
+    /** Pending explicit pings, oldest first. */
     private ArrayDeque<PendingPing> pings;
 
-    record PendingPing(long timestamp, CompletableFuture<java.time.Duration> future) {
+    private record PendingPing(long timestamp, CompletableFuture<Duration> future) {
     }
 
-    Connection(RealClient client, InetSocketAddress endpoint) {
-        this.client = client;
+    Connection(InetSocketAddress endpoint, Listener listener, OutboundQueue queue, Hello hello, HeartbeatSettings heartbeat) {
         this.endpoint = endpoint;
+        this.listener = listener;
+        this.queue = queue;
+        this.hello = hello;
+        this.heartbeat = heartbeat;
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        channel = ctx.channel();
-        ChannelPipeline p = ctx.pipeline();
-        // Requests issued from a response callback (on this loop, while a read is in progress) are flushed
-        // once at the end of the read instead of one system call each.
-        p.addBefore(ctx.name(), "flushConsolidation", new FlushConsolidationHandler(
-                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
-        SslHandler ssl = client.newSslHandler(ctx.alloc(), endpoint);
-        if (ssl != null) {
-            p.addBefore(ctx.name(), "tls", ssl);
+    // ---- life ----
+
+    /** Starts the deadline for everything up to the welcome (resolution, TCP, TLS, hello/welcome). */
+    void startHandshakeTimer(Scheduler scheduler, long timeoutNanos) {
+        handshakeTimer = scheduler.schedule(() -> {
+            handshakeTimer = null;
+            if (state == State.HANDSHAKING) {
+                close(new ConnectFailedException("connect to " + describe(endpoint) + " timed out after "
+                        + Duration.ofNanos(timeoutNanos).toMillis() + " ms (name resolution, TCP connect, TLS and hello/welcome)"));
+            }
+        }, timeoutNanos);
+    }
+
+    /** The socket this connection lives on, once the dialer has one; its close ends the connection. */
+    void attach(Channel ch) {
+        channel = ch;
+        // The close future fires exactly once, also for a socket that never became active.
+        ch.closeFuture().addListener(f -> ended());
+    }
+
+    State state() {
+        return state;
+    }
+
+    boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    long serverMaxFrameLength() {
+        return serverMaxFrameLength;
+    }
+
+    /** After a go-away: nothing new is written here; the client closes it once its requests are answered. */
+    void startDraining() {
+        state = State.DRAINING;
+    }
+
+    /** Closes the connection, remembering why (the first reason wins). */
+    void close(Throwable cause) {
+        if (closeCause == null) {
+            closeCause = cause;
         }
-        p.addBefore(ctx.name(), "frameDecoder", new FrameDecoder(client.config().maxFrameLength()));
-        p.addBefore(ctx.name(), "frameEncoder", FrameEncoder.INSTANCE);
+        if (channel != null) {
+            channel.close();
+        } else if (state != State.CLOSED) {
+            ended(); // no socket yet (the name was being resolved): nothing else will report the end
+        }
     }
 
-    /** After the welcome: heartbeats start (the connect timeout guarded the handshake until now). */
-    void startHeartbeat(long intervalMillis, long deadPeerMillis) {
-        if (intervalMillis <= 0 && deadPeerMillis <= 0) {
+    /** Closes once everything written so far has left: an empty write completes after all before it. */
+    void closeAfterWrites() {
+        if (channel == null) {
+            close(new ConnectionLostException("closed before it had a socket"));
+        } else {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void ended() {
+        if (state == State.CLOSED) {
             return;
         }
-        ChannelPipeline p = channel.pipeline();
-        // Next to the socket: it sees each read (not each frame) and each real flush, see FlushTimeIdleStateHandler.
-        p.addFirst("idle", HeartbeatHandler.idleStateHandler(intervalMillis, deadPeerMillis));
-        p.addBefore("connection", "heartbeat", new HeartbeatHandler(this, intervalMillis, deadPeerMillis));
+        State was = state;
+        state = State.CLOSED;
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+            handshakeTimer = null;
+        }
+        Throwable cause = closeCause;
+        if (was == State.HANDSHAKING) {
+            listener.onAttemptFailed(this, cause != null ? cause
+                    : new ConnectFailedException("connection to " + describe(endpoint) + " closed during the handshake"));
+        } else {
+            listener.onLost(this, cause != null ? cause
+                    : new ConnectionLostException("connection to " + describe(endpoint) + " closed by the peer"));
+        }
     }
+
+    // ---- inbound ----
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        var config = client.config();
-        client.write(this, new Hello(config.heartbeatInterval().toMillis(), config.clientId(), config.authToken()), true);
+        ctx.writeAndFlush(hello, ctx.voidPromise());
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Message m = (Message) msg;
-        // A response is the common case: its size is known without the encoder's general computation.
-        client.countIn(m instanceof Response r ? Protocol.LENGTH_FIELD_SIZE + Protocol.HEADER_SIZE + r.payload().length
-                : MessageEncoder.encodedSize(m));
         switch (m.type()) {
-            case WELCOME -> {
-                if (handshakeDone) {
-                    protocolError(ctx, "a second WELCOME");
-                } else {
-                    client.onWelcome(this, (Welcome) m);
-                }
-            }
             case RESPONSE -> {
                 Response r = (Response) m;
-                client.onResponse(this, r.id(), r.payload(), null);
+                queue.completeRequest(this, r.id(), r.payload());
+            }
+            case WELCOME -> {
+                if (state == State.HANDSHAKING) {
+                    onWelcome(ctx, (Welcome) m);
+                } else {
+                    protocolError(ctx, "a second WELCOME");
+                }
             }
             case ERROR -> {
                 ErrorMessage e = (ErrorMessage) m;
                 if (e.id() != 0) {
-                    client.onResponse(this, e.id(), null, e);
+                    queue.failRequest(this, e);
                 } else {
-                    client.onConnectionError(this, e);
+                    onConnectionError(e);
                 }
             }
             case PUSH -> {
-                if (handshakeDone) {
-                    client.onPush((Push) m);
-                } else {
+                if (state == State.HANDSHAKING) {
                     protocolError(ctx, "PUSH before WELCOME");
+                } else {
+                    listener.onPush((Push) m);
                 }
             }
             case GO_AWAY -> {
-                if (handshakeDone) {
-                    client.onGoAway(this, (GoAway) m);
-                } else {
+                if (state == State.HANDSHAKING) {
                     protocolError(ctx, "GO_AWAY before WELCOME");
+                } else {
+                    listener.onGoAway(this, (GoAway) m);
                 }
             }
-            case PING -> client.write(this, new Pong(((Ping) m).timestamp()), true);
+            case PING -> ctx.writeAndFlush(new Pong(((Ping) m).timestamp()), ctx.voidPromise());
             case PONG -> onPong((Pong) m);
             default -> protocolError(ctx, "unexpected " + m.type() + " from the server");
         }
     }
 
+    private void onWelcome(ChannelHandlerContext ctx, Welcome w) {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+            handshakeTimer = null;
+        }
+        if (w.version() > Protocol.VERSION || w.version() < 1) {
+            UnsupportedVersionException e = new UnsupportedVersionException("server " + describe(endpoint)
+                    + " answered with protocol version " + w.version() + "; this client speaks " + Protocol.VERSION);
+            closeCause = e;
+            // Tell the server (PROTOCOL.md §6), then stop: a version mismatch is fatal.
+            closeWithError(ctx, ErrorCode.UNSUPPORTED_VERSION, e.getMessage());
+            listener.onFatal(this, e);
+            return;
+        }
+        state = State.OPEN;
+        serverMaxFrameLength = w.maxFrameLength() > 0 ? w.maxFrameLength() : Long.MAX_VALUE;
+        startHeartbeat(w.heartbeatIntervalMillis());
+        listener.onOpen(this, w);
+    }
+
+    /** An ERROR with id 0: the server refuses or ends the connection; some reasons no retry can fix. */
+    private void onConnectionError(ErrorMessage e) {
+        ErrorCode code = e.errorCode();
+        String server = "server " + describe(endpoint);
+        if (code == ErrorCode.AUTH_FAILED) {
+            listener.onFatal(this, new AuthenticationException(server + " refused the auth token: " + e.text()));
+        } else if (code == ErrorCode.UNSUPPORTED_VERSION) {
+            listener.onFatal(this, new UnsupportedVersionException(server + " does not speak protocol version "
+                    + Protocol.VERSION + ": " + e.text()));
+        } else {
+            ServerErrorException cause = new ServerErrorException(e.code(), e.text());
+            close(state == State.HANDSHAKING
+                    ? new ConnectFailedException(server + " refused the connection: " + cause.getMessage(), cause)
+                    : new ConnectionLostException(server + " closed the connection: " + cause.getMessage(), cause));
+        }
+    }
+
+    /** After the welcome: heartbeats start (the connect timeout guarded the handshake until now). */
+    private void startHeartbeat(long announcedIntervalMillis) {
+        long interval = heartbeat.pingIntervalMillis(announcedIntervalMillis);
+        long deadPeer = heartbeat.deadPeerTimeoutMillis(announcedIntervalMillis);
+        if (interval <= 0 && deadPeer <= 0) {
+            return;
+        }
+        ChannelPipeline p = channel.pipeline();
+        // Next to the socket: it sees each read (not each frame) and each real flush, see FlushTimeIdleStateHandler.
+        p.addFirst("idle", HeartbeatHandler.idleStateHandler(interval, deadPeer));
+        p.addBefore(Dialer.CONNECTION_HANDLER, "heartbeat", new HeartbeatHandler(this, interval, deadPeer));
+    }
+
     /** The server broke the protocol: tell it (ERROR with id 0, as PROTOCOL.md §11 asks), then close. */
     private void protocolError(ChannelHandlerContext ctx, String what) {
         if (closeCause == null) {
-            closeCause = new ConnectionLostException("protocol error from " + RealClient.describe(endpoint) + ": " + what);
+            closeCause = new ConnectionLostException("protocol error from " + describe(endpoint) + ": " + what);
         }
         closeWithError(ctx, ErrorCode.PROTOCOL_ERROR, what);
     }
 
-    void closeWithError(ChannelHandlerContext ctx, ErrorCode code, String text) {
+    private void closeWithError(ChannelHandlerContext ctx, ErrorCode code, String text) {
         if (ctx.channel().isActive()) {
             String t = text.length() > 200 ? text.substring(0, 200) : text;
-            client.countOut(MessageEncoder.encodedSize(new ErrorMessage(0, code, t)));
             ctx.writeAndFlush(new ErrorMessage(0, code, t)).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
@@ -161,14 +305,14 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            client.onWritable(this);
+            queue.onWritable(this);
         }
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        failPings(new ConnectionLostException("connection to " + RealClient.describe(endpoint) + " closed"));
+        failPings(new ConnectionLostException("connection to " + describe(endpoint) + " closed"));
         ctx.fireChannelInactive();
     }
 
@@ -178,7 +322,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
                 ? cause.getCause() : cause;
         if (closeCause == null) {
             String what = c instanceof ProtocolException ? "protocol error from " : "connection failure to ";
-            closeCause = new ConnectionLostException(what + RealClient.describe(endpoint) + ": " + c, c);
+            closeCause = new ConnectionLostException(what + describe(endpoint) + ": " + c, c);
         }
         if (c instanceof ProtocolException pe) {
             closeWithError(ctx, pe.errorCode(), String.valueOf(pe.getMessage()));
@@ -189,51 +333,40 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent e && !e.isSuccess() && closeCause == null) {
-            closeCause = new ConnectionLostException("TLS handshake with " + RealClient.describe(endpoint) + " failed: "
+        if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess() && closeCause == null) {
+            closeCause = new ConnectionLostException("TLS handshake with " + describe(endpoint) + " failed: "
                     + e.cause(), e.cause());
         }
         ctx.fireUserEventTriggered(evt);
     }
 
-    /** Closes the channel, remembering why (the first reason wins). */
-    void close(Throwable cause) {
-        if (closeCause == null) {
-            closeCause = cause;
-        }
-        if (channel != null) {
-            channel.close();
-        }
-    }
-
-    // --- heartbeat ---
-
-    @Override
-    public void onPingSent(Ping ping) {
-        client.countOut(MessageEncoder.encodedSize(ping));
-    }
+    // ---- heartbeat ----
 
     @Override
     public void onDeadPeer(long timeoutMillis) {
         if (closeCause == null) {
-            closeCause = new ConnectionLostException("no frame from " + RealClient.describe(endpoint) + " for "
+            closeCause = new ConnectionLostException("no frame from " + describe(endpoint) + " for "
                     + timeoutMillis + " ms: peer considered dead");
         }
     }
 
-    // --- explicit pings ---
+    // ---- explicit pings ----
 
-    void addPing(PendingPing ping) {
+    /** Sends a ping now; {@code result} completes with the round trip, or fails after {@code timeoutNanos}. */
+    void ping(CompletableFuture<Duration> result, Scheduler scheduler, long timeoutNanos) {
+        Ping ping = new Ping(channel.eventLoop().ticker().nanoTime()); // the clock the pong is read against
+        PendingPing p = new PendingPing(ping.timestamp(), result);
         if (pings == null) {
             pings = new ArrayDeque<>(2);
         }
-        pings.add(ping);
-    }
-
-    void removePing(PendingPing ping) {
-        if (pings != null) {
-            pings.remove(ping);
-        }
+        pings.add(p);
+        Future<?> timeout = scheduler.schedule(() -> {
+            pings.remove(p);
+            result.completeExceptionally(new RequestTimeoutException("no pong from " + describe(endpoint)
+                    + " within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms"));
+        }, timeoutNanos);
+        result.whenComplete((d, t) -> timeout.cancel(false));
+        channel.writeAndFlush(ping, channel.voidPromise());
     }
 
     private void onPong(Pong pong) {
@@ -242,7 +375,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
         if (rtt < 0) {
             return; // not one of ours
         }
-        client.onRoundTrip(rtt);
+        listener.onRoundTrip(rtt);
         if (pings == null) {
             return;
         }
@@ -250,7 +383,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
             PendingPing p = it.next();
             if (p.timestamp() == pong.timestamp()) {
                 it.remove();
-                p.future().complete(java.time.Duration.ofNanos(rtt));
+                p.future().complete(Duration.ofNanos(rtt));
                 return;
             }
         }
@@ -264,9 +397,20 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
         }
     }
 
+    static String describe(InetSocketAddress a) {
+        return a == null ? "?" : a.getHostString() + ":" + a.getPort();
+    }
+
+    static String describe(java.util.List<InetSocketAddress> all) {
+        StringBuilder sb = new StringBuilder();
+        for (InetSocketAddress a : all) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(describe(a));
+        }
+        return all.size() == 1 ? sb.toString() : "[" + sb + "]";
+    }
+
     @Override
     public String toString() {
-        return "Connection[" + RealClient.describe(endpoint) + (handshakeDone ? ", open" : ", handshaking")
-                + (draining ? ", draining" : "") + "]";
+        return "Connection[" + describe(endpoint) + ", " + state + "]";
     }
 }

@@ -1,39 +1,31 @@
 package dev.tether.client.internal;
 
+import dev.tether.client.netty.Transport;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Netty side of {@link dev.tether.client.ClientResources}: one event-loop group (epoll when the
- * native transport loads, NIO otherwise) whose threads run the I/O <em>and</em> the timers of every
+ * The Netty side of {@link dev.tether.client.ClientResources}: one event-loop group (of the
+ * {@link Transport#preferred() preferred transport}: native when the application put one on the classpath,
+ * NIO otherwise) whose threads run the I/O <em>and</em> the timers of every
  * client built on it. Each client is pinned to one event loop for its whole life, so its state needs no
  * locks and its timers (heartbeats, request timeouts, backoff waits) live in that loop's scheduled-task
  * queue: no thread or timer per client.
  */
 public final class EventLoops {
     private final EventLoopGroup group;
-    private final Class<? extends SocketChannel> channelClass;
-    private final boolean nativeTransport;
+    private final Transport transport;
     private final int threads;
 
     public EventLoops(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("ioThreads must be >= 1: " + threads);
         }
-        this.nativeTransport = Epoll.isAvailable();
-        IoHandlerFactory factory = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("tether-client", true), factory);
-        this.channelClass = nativeTransport ? EpollSocketChannel.class : NioSocketChannel.class;
+        this.transport = Transport.preferred();
+        this.group = transport.newEventLoopGroup(threads, new DefaultThreadFactory("tether-client", true));
         this.threads = threads;
     }
 
@@ -43,16 +35,20 @@ public final class EventLoops {
     }
 
     public Class<? extends SocketChannel> channelClass() {
-        return channelClass;
+        return transport.socketChannelClass();
     }
 
     /** A new, unregistered socket channel of the transport in use. */
     public SocketChannel newChannel() {
-        return nativeTransport ? new EpollSocketChannel() : new NioSocketChannel();
+        return transport.newSocketChannel();
+    }
+
+    public Transport transport() {
+        return transport;
     }
 
     public boolean nativeTransport() {
-        return nativeTransport;
+        return transport.isNative();
     }
 
     public int threads() {

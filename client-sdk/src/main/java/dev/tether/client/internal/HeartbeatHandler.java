@@ -25,8 +25,6 @@ import java.util.concurrent.TimeUnit;
 final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
     /** What the connection learns from the heartbeat. */
     interface Listener {
-        void onPingSent(Ping ping);
-
         /** Nothing was received for {@code timeoutMillis}: the handler is closing the channel. */
         void onDeadPeer(long timeoutMillis);
     }
@@ -131,9 +129,7 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
     private void ping(ChannelHandlerContext ctx) {
         long now = ctx.executor().ticker().nanoTime();
         lastPingNanos = now;
-        Ping ping = new Ping(now);
-        listener.onPingSent(ping);
-        ctx.writeAndFlush(ping).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        ctx.writeAndFlush(new Ping(now)).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
     }
 
     /** Whether a ping went out during the current silence, which began {@code quietTicks} ticks ago. */

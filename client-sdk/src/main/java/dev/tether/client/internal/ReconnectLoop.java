@@ -38,7 +38,18 @@ final class ReconnectLoop {
         return delay;
     }
 
-    /** Schedules the next attempt after exactly {@code delay} (a go-away hint), replacing any pending wait. */
+    /**
+     * Schedules the next attempt after a server's go-away hint plus up to 20 % more, so that the many clients
+     * of a draining server do not return at the same instant; returns the delay.
+     */
+    Duration scheduleAfterGoAway(Duration hint) {
+        long millis = hint.toMillis();
+        Duration delay = Duration.ofMillis(millis + (millis > 0 ? random.nextLong(millis / 5 + 1) : 0));
+        scheduleIn(delay);
+        return delay;
+    }
+
+    /** Schedules the next attempt after exactly {@code delay}, replacing any pending wait. */
     void scheduleIn(Duration delay) {
         cancel();
         Runnable task = new Runnable() {

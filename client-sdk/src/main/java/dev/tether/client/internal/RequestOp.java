@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 final class RequestOp extends Op {
     final CompletableFuture<byte[]> future = new CompletableFuture<>();
     final long timeoutNanos;
-    final RealClient client;
+    final OutboundQueue queue;
     /** Links of the {@link RequestTimeouts} list, ordered by deadline. */
     long deadline;
     RequestOp tPrev;
@@ -16,9 +16,9 @@ final class RequestOp extends Op {
     long id;
     Connection connection;
 
-    RequestOp(RealClient client, byte[] payload, long timeoutNanos) {
+    RequestOp(OutboundQueue queue, byte[] payload, long timeoutNanos) {
         super(payload);
-        this.client = client;
+        this.queue = queue;
         this.timeoutNanos = timeoutNanos;
     }
 
@@ -29,7 +29,7 @@ final class RequestOp extends Op {
 
     @Override
     void fail(Throwable cause) {
-        client.stopClock(this);
+        queue.stopClock(this);
         future.completeExceptionally(cause);
     }
 }

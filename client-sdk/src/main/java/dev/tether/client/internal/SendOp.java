@@ -7,11 +7,11 @@ import java.util.concurrent.CompletableFuture;
 /** A one-way send: its future completes when Netty reports the frame written to the socket. */
 final class SendOp extends Op implements ChannelFutureListener {
     final CompletableFuture<Void> future = new CompletableFuture<>();
-    final RealClient client;
+    final OutboundQueue queue;
 
-    SendOp(RealClient client, byte[] payload) {
+    SendOp(OutboundQueue queue, byte[] payload) {
         super(payload);
-        this.client = client;
+        this.queue = queue;
     }
 
     @Override
@@ -29,7 +29,7 @@ final class SendOp extends Op implements ChannelFutureListener {
         if (f.isSuccess()) {
             future.complete(null);
         } else {
-            client.onSendFailed(this, f.cause());
+            queue.onSendFailed(this, f.cause());
         }
     }
 }

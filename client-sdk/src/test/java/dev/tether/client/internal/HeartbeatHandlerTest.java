@@ -6,10 +6,12 @@ import dev.tether.protocol.Ping;
 import dev.tether.protocol.Pong;
 import dev.tether.protocol.Push;
 import dev.tether.protocol.Send;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The heartbeat in an {@link EmbeddedChannel}, whose clock the test moves: no sockets, no sleeping. */
@@ -19,39 +21,29 @@ class HeartbeatHandlerTest {
 
     private final List<Long> deadPeers = new ArrayList<>();
     private final List<Ping> pingsSent = new ArrayList<>();
-    private final HeartbeatHandler.Listener listener = new HeartbeatHandler.Listener() {
-        @Override
-        public void onPingSent(Ping ping) {
-            pingsSent.add(ping);
-        }
+    private final HeartbeatHandler.Listener listener = deadPeers::add;
 
+    /** Next to the socket, as the frame encoder would be: records every ping that leaves. */
+    private final ChannelOutboundHandlerAdapter pingRecorder = new ChannelOutboundHandlerAdapter() {
         @Override
-        public void onDeadPeer(long timeoutMillis) {
-            deadPeers.add(timeoutMillis);
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg instanceof Ping ping) {
+                pingsSent.add(ping);
+            }
+            ctx.write(msg, promise);
         }
     };
 
     private EmbeddedChannel channel() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        ch.pipeline().addLast(HeartbeatHandler.idleStateHandler(INTERVAL, DEAD_PEER), new HeartbeatHandler(listener, INTERVAL, DEAD_PEER));
+        ch.pipeline().addLast(pingRecorder, HeartbeatHandler.idleStateHandler(INTERVAL, DEAD_PEER),
+                new HeartbeatHandler(listener, INTERVAL, DEAD_PEER));
         return ch;
     }
 
-    /**
-     * Moves the channel's clock forward, running each scheduled task at its own deadline (as an event loop
-     * would) rather than all of them late at the end, so that tasks which reschedule themselves do not drift.
-     */
     private static void advance(EmbeddedChannel ch, long millis) {
-        long remaining = TimeUnit.MILLISECONDS.toNanos(millis);
-        long next = ch.runScheduledPendingTasks();
-        while (next >= 0 && next <= remaining) {
-            ch.advanceTimeBy(next, TimeUnit.NANOSECONDS);
-            remaining -= next;
-            next = ch.runScheduledPendingTasks();
-        }
-        ch.advanceTimeBy(remaining, TimeUnit.NANOSECONDS);
-        ch.runScheduledPendingTasks();
+        EmbeddedTime.advance(ch, millis);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.tether.client.AuthenticationException;
 import dev.tether.client.Backoff;
 import dev.tether.client.ClientClosedException;
 import dev.tether.client.ClientConfig;
+import dev.tether.client.ConnectFailedException;
 import dev.tether.client.ConnectionState;
 import dev.tether.client.RequestTimeoutException;
 import dev.tether.client.SendBufferFullException;
@@ -19,11 +20,14 @@ import dev.tether.protocol.Send;
 import dev.tether.testing.MockServer;
 import dev.tether.testing.MockServer.SocketPolicy;
 import dev.tether.testing.RecordingStateListener;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,10 +65,39 @@ class RealClientTest {
     }
 
     private RealClient newClient(ClientConfig.Builder config) {
+        return newClient(config, NameResolver.JDK);
+    }
+
+    private RealClient newClient(ClientConfig.Builder config, NameResolver resolver) {
         loops = new EventLoops(1);
         client = new RealClient(config.build(), loops, true, null, states, null,
-                loop -> time = new FakeScheduler(loop), new SplittableRandom(42));
+                loop -> time = new FakeScheduler(loop), new SplittableRandom(42), resolver);
         return client;
+    }
+
+    /** A name server the test answers by hand: records each lookup and hands the test its future. */
+    private static final class FakeDns implements NameResolver {
+        private final BlockingQueue<String> asked = new LinkedBlockingQueue<>();
+        private final BlockingQueue<CompletableFuture<InetAddress>> answers = new LinkedBlockingQueue<>();
+
+        @Override
+        public CompletableFuture<InetAddress> resolve(String host) {
+            CompletableFuture<InetAddress> answer = new CompletableFuture<>();
+            answers.add(answer);
+            asked.add(host);
+            return answer;
+        }
+
+        /** Waits for the next lookup of {@code host} and returns the future that answers it. */
+        CompletableFuture<InetAddress> awaitLookup(String host) throws InterruptedException {
+            assertThat(asked.poll(5, SECONDS)).as("a lookup").isEqualTo(host);
+            return answers.poll();
+        }
+
+    }
+
+    private static InetAddress address(String literal) throws Exception {
+        return InetAddress.getByName(literal);
     }
 
     private RealClient connected(ClientConfig.Builder config) throws Exception {
@@ -119,6 +152,76 @@ class RealClientTest {
         StateChange afterReset = states.awaitState(ConnectionState.RECONNECTING);
         assertThat(afterReset.attempt()).isEqualTo(1);
         assertThat(afterReset.delay()).isBetween(Duration.ofMillis(800), Duration.ofMillis(1200));
+    }
+
+    @Test
+    void aNameIsLookedUpOffTheEventLoop() throws Exception {
+        FakeDns dns = new FakeDns();
+        newClient(ClientConfig.builder().endpoint("tether.test", server.port()), dns);
+        var connect = client.connect();
+        CompletableFuture<InetAddress> lookup = dns.awaitLookup("tether.test");
+        // The lookup is still unanswered, yet the client's loop runs other work: it is not waiting for DNS.
+        assertThat(client.eventLoop().submit(() -> "free").get(5, SECONDS)).isEqualTo("free");
+        assertThat(client.state()).isEqualTo(ConnectionState.CONNECTING);
+        assertThat(server.acceptedCount()).isZero();
+
+        lookup.complete(address("127.0.0.1"));
+        connect.get(5, SECONDS);
+        assertThat(client.stats().endpoint().getHostString()).isEqualTo("tether.test");
+    }
+
+    @Test
+    void everyAttemptLooksTheNameUpAgainSoADnsChangeIsFollowed() throws Exception {
+        FakeDns dns = new FakeDns();
+        newClient(ClientConfig.builder().endpoint("tether.test", server.port()), dns);
+        var connect = client.connect();
+        dns.awaitLookup("tether.test").complete(address("127.0.0.1"));
+        connect.get(5, SECONDS);
+
+        server.disconnectAll();
+        StateChange first = states.awaitState(ConnectionState.RECONNECTING);
+        time.forward(first.delay());
+        // The name now points where nothing listens: the attempt goes there and fails.
+        dns.awaitLookup("tether.test").complete(address("127.0.0.2"));
+        StateChange second = states.awaitState(ConnectionState.RECONNECTING);
+        assertThat(second.cause()).hasMessageContaining("127.0.0.2");
+        time.forward(second.delay());
+        dns.awaitLookup("tether.test").complete(address("127.0.0.1"));
+        states.awaitState(ConnectionState.CONNECTED);
+        assertThat(server.acceptedCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aNameThatDoesNotResolveFailsTheAttemptAndSaysWhich() throws Exception {
+        FakeDns dns = new FakeDns();
+        newClient(ClientConfig.builder().endpoint("nowhere.test", server.port()), dns);
+        var connect = client.connect();
+        dns.awaitLookup("nowhere.test").completeExceptionally(new java.net.UnknownHostException("nowhere.test"));
+        assertThatThrownBy(() -> connect.get(5, SECONDS)).cause().isInstanceOf(ConnectFailedException.class)
+                .hasMessageContaining("cannot resolve nowhere.test:" + server.port());
+    }
+
+    @Test
+    void theConnectTimeoutCoversASlowLookup() throws Exception {
+        FakeDns dns = new FakeDns();
+        newClient(ClientConfig.builder().endpoint("slow.test", server.port()).connectTimeout(Duration.ofSeconds(2)), dns);
+        var connect = client.connect();
+        CompletableFuture<InetAddress> lookup = dns.awaitLookup("slow.test");
+        time.forward(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> connect.get(5, SECONDS)).cause().isInstanceOf(ConnectFailedException.class)
+                .hasMessageContaining("timed out");
+        lookup.complete(address("127.0.0.1")); // too late: the attempt was given up, nothing connects
+        client.eventLoop().submit(() -> { }).get(5, SECONDS);
+        assertThat(server.acceptedCount()).isZero();
+    }
+
+    @Test
+    void theDefaultResolverFindsLocalhost() throws Exception {
+        loops = new EventLoops(1);
+        client = new RealClient(ClientConfig.builder().endpoint("localhost", server.port()).build(), loops, true, null,
+                states, null);
+        client.connect().get(10, SECONDS);
+        assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.tether.server;
 
 import dev.tether.client.netty.FrameDecoder;
 import dev.tether.client.netty.FrameEncoder;
+import dev.tether.client.netty.Transport;
 import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Push;
 import io.netty.bootstrap.ServerBootstrap;
@@ -15,11 +16,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -124,7 +120,7 @@ public final class ReferenceServer implements AutoCloseable {
     private final String sessionIdPrefix;
     private final long startNanos;
     private final Instant startInstant;
-    private final boolean nativeTransport;
+    private final Transport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel serverChannel;
@@ -153,9 +149,9 @@ public final class ReferenceServer implements AutoCloseable {
         this.startNanos = settings.ticker().nanoTime();
         this.startInstant = settings.clock().instant();
         this.pushPayload = new byte[settings.pushSize()];
-        this.nativeTransport = settings.nativeTransport() && Epoll.isAvailable();
-        IoHandlerFactory io = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelType = nativeTransport ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.transport = Transport.choose(settings.nativeTransport());
+        IoHandlerFactory io = transport.ioHandlerFactory();
+        Class<? extends ServerChannel> channelType = transport.serverSocketChannelClass();
         this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tether-server-accept", true), io);
         this.workers = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(), new DefaultThreadFactory("tether-server-io", true), io);
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -187,10 +183,11 @@ public final class ReferenceServer implements AutoCloseable {
         }
     }
 
-    /** Installs the session pipeline: the SDK's frame codec, then one {@link Session} handler. */
+    /** Installs the session pipeline: the SDK's frame codec, counting into the session, then the {@link Session}. */
     void initSessionPipeline(Channel ch) {
-        ch.pipeline().addLast(new FrameDecoder(settings.maxFrameLength()), FrameEncoder.INSTANCE,
-                new Session(this, sessionIdPrefix + Long.toString(nextSessionId.incrementAndGet(), 36)));
+        Session session = new Session(this, sessionIdPrefix + Long.toString(nextSessionId.incrementAndGet(), 36));
+        ch.pipeline().addLast(new FrameDecoder(settings.maxFrameLength(), session.counters),
+                new FrameEncoder(session.counters), session);
     }
 
     /** The port the server listens on (the chosen one when built with port 0). */
@@ -203,9 +200,14 @@ public final class ReferenceServer implements AutoCloseable {
         return address;
     }
 
-    /** Whether the server runs on Linux's native epoll transport (otherwise Java NIO). */
+    /** Whether the server runs on a Netty native transport (epoll on Linux; otherwise Java NIO). */
     public boolean nativeTransport() {
-        return nativeTransport;
+        return transport.isNative();
+    }
+
+    /** The Netty transport the server runs on, by name: {@code "epoll"}, {@code "nio"}, ... */
+    public String transport() {
+        return transport.name();
     }
 
     /** A snapshot of the server's counters; cheap enough to take every second. */
@@ -420,7 +422,7 @@ public final class ReferenceServer implements AutoCloseable {
                     if (frames[i] == null) {
                         frames[i] = encode(new Push(topic, nowMicros(), Push.NO_SEQUENCE, payload));
                     }
-                    s.push(frames[i].retainedDuplicate(), frames[i].readableBytes());
+                    s.push(frames[i].retainedDuplicate());
                 }
             }
         } finally {
@@ -478,7 +480,7 @@ public final class ReferenceServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ReferenceServer[" + address + ", " + (nativeTransport ? "epoll" : "nio") + ", connections=" + open.get() + "]";
+        return "ReferenceServer[" + address + ", " + transport + ", connections=" + open.get() + "]";
     }
 
     /**
@@ -543,7 +545,7 @@ public final class ReferenceServer implements AutoCloseable {
         /** I/O threads serving the connections; default the number of processors. */
         Builder eventLoopThreads(int threads);
 
-        /** Whether to use Linux's native epoll transport when it is available; default true (NIO otherwise). */
+        /** Whether to use a Netty native transport (epoll on Linux) when one is available; default true (NIO otherwise). */
         Builder nativeTransport(boolean useNative);
 
         /** Binds and starts serving. Throws {@link UncheckedIOException} naming the address if it cannot bind. */

@@ -1,12 +1,16 @@
 package dev.tether.server;
 
+import dev.tether.client.netty.SingleWriterFrameCounters;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The server-wide totals behind {@link ServerStats}. Rare events are counted here directly. The five
- * counters that move with every frame (requests, sends, pushes, bytes in and out) are kept per session,
- * in plain fields written only by the session's event loop, so the hot path touches no shared memory;
- * a session's counts are added here when it ends, and a snapshot adds the live sessions' counts.
+ * The server-wide totals behind {@link ServerStats}. Rare events are counted here directly, in
+ * {@code LongAdder}s any thread may bump. The counters that move with every frame (frames and bytes in and
+ * out, requests, sends, pushes) are kept per session in a {@link SessionCounters}, written only by the
+ * session's event loop, so the hot path touches no shared memory; a session's counts are added here when it
+ * ends, and a snapshot adds the live sessions' counts.
  */
 final class ServerCounters {
     final LongAdder handshakes = new LongAdder();
@@ -26,11 +30,12 @@ final class ServerCounters {
 
     /** Adds the counts of a session that has ended (once per session). */
     void retire(Session s) {
-        retiredRequests.add(s.requests);
-        retiredSends.add(s.sends);
-        retiredPushes.add(s.pushes);
-        retiredBytesIn.add(s.bytesIn);
-        retiredBytesOut.add(s.bytesOut);
+        SessionCounters c = s.counters;
+        retiredRequests.add(c.requests());
+        retiredSends.add(c.sends());
+        retiredPushes.add(c.pushes());
+        retiredBytesIn.add(c.bytesIn());
+        retiredBytesOut.add(c.bytesOut());
     }
 
     ServerStats snapshot(int connections, Iterable<Session> live) {
@@ -40,15 +45,66 @@ final class ServerCounters {
         long bytesIn = retiredBytesIn.sum();
         long bytesOut = retiredBytesOut.sum();
         for (Session s : live) {
-            // Racy reads of fields another thread writes: each value is one the session really had.
-            requests += s.requests;
-            sends += s.sends;
-            pushes += s.pushes;
-            bytesIn += s.bytesIn;
-            bytesOut += s.bytesOut;
+            // Acquire reads of values another thread writes: each is one the session really had.
+            SessionCounters c = s.counters;
+            requests += c.requests();
+            sends += c.sends();
+            pushes += c.pushes();
+            bytesIn += c.bytesIn();
+            bytesOut += c.bytesOut();
         }
         return new ServerStats(connections, handshakes.sum(), requests, pushes, sends, bytesIn, bytesOut, evictions.sum(),
                 protocolErrors.sum(), authFailures.sum(), rejectedFull.sum(), handshakeTimeouts.sum(), slowConsumers.sum(),
                 applicationErrors.sum());
+    }
+
+    /**
+     * One session's counts: frames and bytes, counted by its codec, plus the requests, sends and pushes the
+     * session serves. The session's event loop is the only writer (release stores); snapshots read from
+     * other threads (acquire loads). The same idiom as the client SDK's counters.
+     */
+    static final class SessionCounters extends SingleWriterFrameCounters {
+        private static final VarHandle REQUESTS;
+        private static final VarHandle SENDS;
+        private static final VarHandle PUSHES;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                REQUESTS = l.findVarHandle(SessionCounters.class, "requests", long.class);
+                SENDS = l.findVarHandle(SessionCounters.class, "sends", long.class);
+                PUSHES = l.findVarHandle(SessionCounters.class, "pushes", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private long requests;
+        private long sends;
+        private long pushes;
+
+        void request() {
+            REQUESTS.setRelease(this, requests + 1);
+        }
+
+        void send() {
+            SENDS.setRelease(this, sends + 1);
+        }
+
+        void push() {
+            PUSHES.setRelease(this, pushes + 1);
+        }
+
+        long requests() {
+            return (long) REQUESTS.getAcquire(this);
+        }
+
+        long sends() {
+            return (long) SENDS.getAcquire(this);
+        }
+
+        long pushes() {
+            return (long) PUSHES.getAcquire(this);
+        }
     }
 }

@@ -5,7 +5,6 @@ import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
 import dev.tether.protocol.Hello;
 import dev.tether.protocol.Message;
-import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Ping;
 import dev.tether.protocol.Pong;
 import dev.tether.protocol.Protocol;
@@ -50,13 +49,8 @@ final class Session extends ChannelInboundHandlerAdapter {
     private long lastActivityNanos;
     private long stateSinceNanos;
     private String clientId = "";
-    private long framesIn;
-    private long framesOut;
-    long bytesIn;
-    long bytesOut;
-    long requests;
-    long sends;
-    long pushes;
+    /** Frames and bytes (counted by the codec), requests, sends and pushes; readable from any thread. */
+    final ServerCounters.SessionCounters counters = new ServerCounters.SessionCounters();
     private int inFlight;
     private boolean admitted;
     private boolean flushPending;
@@ -122,9 +116,6 @@ final class Session extends ChannelInboundHandlerAdapter {
         }
         Message m = (Message) msg;
         readSomething = true;
-        int size = MessageEncoder.encodedSize(m);
-        framesIn++;
-        bytesIn += size;
         if (st == State.HANDSHAKING) {
             if (m instanceof Hello h) {
                 onHello(h);
@@ -136,14 +127,14 @@ final class Session extends ChannelInboundHandlerAdapter {
         }
         switch (m.type()) {
             case REQUEST:
-                onRequest((Request) m, size);
+                onRequest((Request) m);
                 break;
             case PING:
                 write(new Pong(((Ping) m).timestamp()));
                 flushPending = true;
                 break;
             case SEND:
-                sends++;
+                counters.send();
                 break;
             case PONG:
             case ERROR:
@@ -225,8 +216,8 @@ final class Session extends ChannelInboundHandlerAdapter {
         server.counters.handshakes.increment();
     }
 
-    private void onRequest(Request r, int size) {
-        requests++;
+    private void onRequest(Request r) {
+        counters.request();
         if (state == State.DRAINING) {
             // Sent before the client read our GO_AWAY: not processed, and safe for it to retry elsewhere.
             write(new ErrorMessage(r.id(), ErrorCode.DRAINING, "server is draining; retry on the next connection"));
@@ -235,7 +226,7 @@ final class Session extends ChannelInboundHandlerAdapter {
         }
         ServiceTime serviceTime = server.settings.serviceTime();
         if (serviceTime.isZero()) {
-            answer(r.id(), r.payload(), size);
+            answer(r.id(), r.payload());
             flushPending = true;
             return;
         }
@@ -243,15 +234,15 @@ final class Session extends ChannelInboundHandlerAdapter {
         long delay = serviceTime.sampleNanos(ThreadLocalRandom.current());
         long requestId = r.id();
         byte[] payload = r.payload();
-        ctx.executor().schedule(() -> answerLater(requestId, payload, size), delay, TimeUnit.NANOSECONDS);
+        ctx.executor().schedule(() -> answerLater(requestId, payload), delay, TimeUnit.NANOSECONDS);
     }
 
-    private void answerLater(long requestId, byte[] payload, int size) {
+    private void answerLater(long requestId, byte[] payload) {
         inFlight--;
         if (state == State.CLOSING || !ctx.channel().isActive()) {
             return;
         }
-        answer(requestId, payload, size);
+        answer(requestId, payload);
         ctx.flush();
         checkPendingBytes();
         if (state == State.DRAINING && drainGraceOver && inFlight == 0) {
@@ -259,15 +250,13 @@ final class Session extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Echoes a request ({@code size}: its frame size, which is also the response's) or fails it on purpose. */
-    private void answer(long requestId, byte[] payload, int size) {
+    /** Echoes a request or fails it on purpose. */
+    private void answer(long requestId, byte[] payload) {
         double errorRate = server.settings.errorRate();
         if (errorRate > 0 && ThreadLocalRandom.current().nextDouble() < errorRate) {
             server.counters.applicationErrors.increment();
             write(new ErrorMessage(requestId, ErrorCode.APPLICATION_ERROR, "simulated application error"));
         } else {
-            framesOut++;
-            bytesOut += size;
             ctx.write(new dev.tether.protocol.Response(requestId, payload), ctx.voidPromise());
         }
     }
@@ -275,21 +264,17 @@ final class Session extends ChannelInboundHandlerAdapter {
     // ---- outbound ----
 
     /** Writes one pre-encoded push frame (ownership of {@code frame} passes to this method). */
-    void push(ByteBuf frame, int size) {
+    void push(ByteBuf frame) {
         if (state != State.OPEN) {
             frame.release();
             return;
         }
-        framesOut++;
-        bytesOut += size;
-        pushes++;
+        counters.push();
         ctx.writeAndFlush(frame, ctx.voidPromise());
         checkPendingBytes();
     }
 
     private void write(Message m) {
-        framesOut++;
-        bytesOut += MessageEncoder.encodedSize(m);
         ctx.write(m, ctx.voidPromise());
     }
 
@@ -313,8 +298,6 @@ final class Session extends ChannelInboundHandlerAdapter {
         stateSinceNanos = server.settings.ticker().nanoTime();
         ctx.channel().config().setAutoRead(false);
         ErrorMessage error = new ErrorMessage(0, code, text);
-        framesOut++;
-        bytesOut += MessageEncoder.encodedSize(error);
         ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -326,7 +309,6 @@ final class Session extends ChannelInboundHandlerAdapter {
         byte[] head = ("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
                 + HTTP_ANSWER_BODY.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         ByteBuf answer = Unpooled.wrappedBuffer(head, HTTP_ANSWER_BODY);
-        bytesOut += answer.readableBytes();
         ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -415,7 +397,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     SessionInfo info() {
         ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
         return new SessionInfo(id, clientId, ctx.channel().remoteAddress(), state, server.toInstant(connectedNanos),
-                server.toInstant(lastActivityNanos), framesIn, framesOut, bytesIn, bytesOut, inFlight,
+                server.toInstant(lastActivityNanos), counters.framesIn(), counters.framesOut(), counters.bytesIn(), counters.bytesOut(), inFlight,
                 out == null ? 0 : out.totalPendingWriteBytes());
     }
 

@@ -9,9 +9,9 @@ import dev.tether.client.ClientConfig;
 import dev.tether.client.ClientResources;
 import dev.tether.client.ConnectionState;
 import dev.tether.client.ServerErrorException;
+import dev.tether.client.ServerPush;
 import dev.tether.client.TetherClient;
 import dev.tether.protocol.ErrorCode;
-import dev.tether.protocol.Push;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +50,7 @@ class SdkClientsTest {
         return s;
     }
 
-    private TetherClient client(ClientConfig config, CompletableFuture<Push> push, Set<ConnectionState> seen) {
+    private TetherClient client(ClientConfig config, CompletableFuture<ServerPush> push, Set<ConnectionState> seen) {
         TetherClient c = TetherClient.builder().config(config).resources(resources)
                 .onPush(push::complete)
                 .onStateChange(change -> seen.add(change.current()))
@@ -62,7 +62,7 @@ class SdkClientsTest {
     @Test
     void anSdkClientHandshakesEchoesPingsAndReceivesPushes() throws Exception {
         ReferenceServer server = server(new ServerBuilder());
-        CompletableFuture<Push> push = new CompletableFuture<>();
+        CompletableFuture<ServerPush> push = new CompletableFuture<>();
         TetherClient c = client(ClientConfig.builder().endpoint("127.0.0.1", server.port()).clientId("sdk-1").build(),
                 push, ConcurrentHashMap.newKeySet());
         c.connect().get(5, TimeUnit.SECONDS);
@@ -78,9 +78,9 @@ class SdkClientsTest {
 
         long before = ReferenceServerTest.micros(Instant.now());
         assertThat(server.broadcast("news", new byte[] {1})).isEqualTo(1);
-        Push p = push.get(5, TimeUnit.SECONDS);
+        ServerPush p = push.get(5, TimeUnit.SECONDS);
         assertThat(p.topic()).isEqualTo("news");
-        assertThat(p.timestampMicros()).isBetween(before, ReferenceServerTest.micros(Instant.now()));
+        assertThat(p.serverTimestampMicros()).isBetween(before, ReferenceServerTest.micros(Instant.now()));
     }
 
     @Test

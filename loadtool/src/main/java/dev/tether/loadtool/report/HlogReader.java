@@ -51,6 +51,7 @@ public final class HlogReader {
         }
         report.parameters(RunParameters.fromText(params));
         report.interrupted(c.interrupted);
+        report.failure(c.failure);
         if (report.info(RunReport.MODE) == null && report.parameters() != null) {
             report.info(RunReport.MODE, report.parameters().mode());
         }
@@ -79,7 +80,7 @@ public final class HlogReader {
         }
     }
 
-    private record Comments(boolean interrupted, boolean untaggedIsCopy) {
+    private record Comments(boolean interrupted, String failure, boolean untaggedIsCopy) {
     }
 
     private static long readHistograms(Path file, RunReport report, boolean untaggedIsCopy) throws IOException {
@@ -136,6 +137,7 @@ public final class HlogReader {
                                          Map<String, String> params, Map<String, TreeMap<Long, Long>> gauges) throws IOException {
         String prefix = "#" + HlogWriter.PREFIX;
         boolean interrupted = false;
+        String failure = null;
         boolean untaggedIsCopy = false;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
             String line;
@@ -159,6 +161,8 @@ public final class HlogReader {
                         params.put(kv.substring(0, eq), kv.substring(eq + 1));
                     } else if (rest.startsWith("interrupted=")) {
                         interrupted = Boolean.parseBoolean(rest.substring("interrupted=".length()).trim());
+                    } else if (rest.startsWith("failure=")) {
+                        failure = rest.substring("failure=".length());
                     } else if (rest.startsWith(HlogWriter.UNTAGGED)) {
                         untaggedIsCopy = true;
                     } else if (rest.startsWith("gauge ")) {
@@ -175,6 +179,6 @@ public final class HlogReader {
         } catch (java.nio.charset.MalformedInputException e) {
             throw new IOException(file + " is not an HdrHistogram log (not ASCII text)", e);
         }
-        return new Comments(interrupted, untaggedIsCopy);
+        return new Comments(interrupted, failure, untaggedIsCopy);
     }
 }

@@ -97,6 +97,9 @@ public final class HlogWriter implements AutoCloseable {
             report.parameters().toText().forEach((k, v) -> out.printf(Locale.ROOT, "#%sparam %s=%s%n", PREFIX, k, oneLine(v)));
         }
         out.printf(Locale.ROOT, "#%sinterrupted=%s%n", PREFIX, report.interrupted());
+        if (report.failure() != null) {
+            out.printf(Locale.ROOT, "#%sfailure=%s%n", PREFIX, oneLine(report.failure()));
+        }
         summary(report.info(), report.counters());
     }
 

@@ -37,7 +37,9 @@ public final class JsonReport {
         root.put("tool", tool);
         root.put("started", r.info(RunReport.STARTED));
         root.put("interrupted", r.interrupted());
-        boolean passed = !r.interrupted();
+        root.put("failure", r.failure());
+        // A run cut short or failed never passes, whatever its thresholds say.
+        boolean passed = !r.interrupted() && r.failure() == null;
         List<Object> sloList = new ArrayList<>();
         if (slos != null) {
             for (Slo.Result s : slos) {

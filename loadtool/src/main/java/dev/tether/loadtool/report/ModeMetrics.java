@@ -5,26 +5,25 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What a run mode can record, in one place: its primary histogram (the one {@code .hlog} also writes
- * untagged and the charts plot over time), the histograms it fills, and whether it has a throughput and a
- * schedule of intended send times. {@link Slo#validate} asks it which thresholds a run can ever meet.
+ * What a run mode can record, as the reports know modes (by name, as {@code .hlog} files carry them): the
+ * histograms it fills, and whether it has a throughput and a schedule of intended send times.
+ * {@link Slo#validate} asks it which thresholds a run can ever meet.
  *
  * @param mode       the mode's name on the command line
- * @param primary    the histogram that best describes the workload
  * @param histograms every histogram the mode can fill
  * @param throughput whether operations complete (every mode but idle)
  * @param scheduled  whether operations follow a constant-rate schedule (so some can be late)
  */
-public record ModeMetrics(String mode, Metric primary, Set<Metric> histograms, boolean throughput, boolean scheduled) {
+public record ModeMetrics(String mode, Set<Metric> histograms, boolean throughput, boolean scheduled) {
 
     private static final List<ModeMetrics> ALL = List.of(
-            new ModeMetrics("rate", Metric.LATENCY,
+            new ModeMetrics("rate",
                     EnumSet.of(Metric.LATENCY, Metric.SERVICE, Metric.CONNECT, Metric.HEARTBEAT), true, true),
-            new ModeMetrics("closed", Metric.SERVICE, EnumSet.of(Metric.SERVICE, Metric.CONNECT, Metric.HEARTBEAT), true, false),
-            new ModeMetrics("send", Metric.LATENCY,
+            new ModeMetrics("closed", EnumSet.of(Metric.SERVICE, Metric.CONNECT, Metric.HEARTBEAT), true, false),
+            new ModeMetrics("send",
                     EnumSet.of(Metric.LATENCY, Metric.SERVICE, Metric.CONNECT, Metric.HEARTBEAT), true, true),
-            new ModeMetrics("push", Metric.PUSH, EnumSet.of(Metric.PUSH, Metric.CONNECT, Metric.HEARTBEAT), true, false),
-            new ModeMetrics("idle", Metric.HEARTBEAT, EnumSet.of(Metric.CONNECT, Metric.HEARTBEAT), false, false));
+            new ModeMetrics("push", EnumSet.of(Metric.PUSH, Metric.CONNECT, Metric.HEARTBEAT), true, false),
+            new ModeMetrics("idle", EnumSet.of(Metric.CONNECT, Metric.HEARTBEAT), false, false));
 
     public ModeMetrics {
         histograms = Set.copyOf(histograms);

@@ -70,6 +70,7 @@ public final class RunReport {
     private final List<RunReport> inputs = new ArrayList<>();
     private RunParameters parameters;
     private boolean interrupted;
+    private String failure;
     private boolean sideBySide = true;
 
     /**
@@ -139,6 +140,15 @@ public final class RunReport {
         return Collections.unmodifiableMap(counters);
     }
 
+    /** Why the run could not do its job (nothing could connect, ...); {@code null} when it could. */
+    public String failure() {
+        return failure;
+    }
+
+    public void failure(String why) {
+        failure = why;
+    }
+
     /** How many runs (hlog files) this report merges; 1 for a live run. */
     public int runs() {
         return inputs.isEmpty() ? 1 : inputs.size();
@@ -198,6 +208,9 @@ public final class RunReport {
             r.warmup.forEach((m, h) -> merged.warmup.computeIfAbsent(m, k -> MetricRecorders.newHistogram()).add(h));
             merged.timeline.addAll(r.timeline);
             merged.interrupted |= r.interrupted;
+            if (merged.failure == null && r.failure != null) {
+                merged.failure = (r.info(SOURCE) == null ? "" : r.info(SOURCE) + ": ") + r.failure;
+            }
             r.counters.forEach((k, v) -> {
                 if (PER_GENERATOR.contains(k) || (!merged.sideBySide && SIDE_BY_SIDE_ONLY.contains(k))) {
                     return;

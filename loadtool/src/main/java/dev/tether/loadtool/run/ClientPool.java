@@ -4,11 +4,11 @@ import dev.tether.client.ClientConfig;
 import dev.tether.client.ClientException;
 import dev.tether.client.ClientResources;
 import dev.tether.client.ConnectionState;
+import dev.tether.client.ServerPush;
 import dev.tether.client.StateChange;
 import dev.tether.client.TetherClient;
 import dev.tether.client.TlsOptions;
 import dev.tether.loadtool.report.Metric;
-import dev.tether.protocol.Push;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
  * threads for all of them, no thread per client). It counts connected clients and reconnects from the
  * state listeners, records connect times and push latencies, and samples heartbeat round trips.
  */
-final class ClientPool implements AutoCloseable {
+final class ClientPool implements LoadClients {
     private final ClientResources resources;
     private final TetherClient[] clients;
     private final Connection[] connections;
@@ -65,8 +65,7 @@ final class ClientPool implements AutoCloseable {
                     .clientId("loadtool-" + i)
                     .requestTimeout(plan.requestTimeout());
             if (plan.heartbeat() != null) {
-                config.heartbeatInterval(plan.heartbeat());
-                config.deadPeerTimeout(plan.heartbeat().multipliedBy(2).plusSeconds(5));
+                config.heartbeatInterval(plan.heartbeat()); // the dead-peer timeout follows the interval in force
             }
             if (plan.authToken() != null) {
                 config.authToken(plan.authToken());
@@ -102,7 +101,8 @@ final class ClientPool implements AutoCloseable {
      * at first, so without this the first second of the ramp would measure the generator's JIT compiler
      * rather than the server. Failures are left to the ramp to report.
      */
-    void warmUp(boolean request) {
+    @Override
+    public void warmUp(boolean request) {
         int n = Math.min(MAX_WARMUP_CONNECTIONS, clients.length);
         List<TetherClient> extra = new ArrayList<>(n);
         List<CompletableFuture<?>> done = new ArrayList<>(n);
@@ -140,16 +140,19 @@ final class ClientPool implements AutoCloseable {
         return tls.caFile() != null ? TlsOptions.trusting(tls.caFile()) : TlsOptions.system();
     }
 
-    int size() {
+    @Override
+    public int size() {
         return clients.length;
     }
 
-    LoadConnection connection(int i) {
+    @Override
+    public LoadConnection connection(int i) {
         return connections[i];
     }
 
     /** Starts client {@code i}'s first connect; records its connect time or counts the failure. */
-    CompletableFuture<?> connect(int i) {
+    @Override
+    public CompletableFuture<?> connect(int i) {
         long start = clock.getAsLong();
         firstConnectCall.compareAndSet(Long.MIN_VALUE, start);
         CompletableFuture<Void> f = clients[i].connect();
@@ -159,8 +162,7 @@ final class ClientPool implements AutoCloseable {
                 metrics.result.record(Metric.CONNECT, now - start);
                 lastConnected.accumulateAndGet(now, Math::max);
             } else {
-                metrics.connectFailures.increment();
-                metrics.error(metrics.kindOf(e));
+                metrics.connectFailed(e);
             }
         });
     }
@@ -169,17 +171,20 @@ final class ClientPool implements AutoCloseable {
      * From the first connect call to the last successful handshake of the ramp, in nanoseconds; 0 when
      * nothing connected.
      */
-    long rampNanos() {
+    @Override
+    public long rampNanos() {
         long first = firstConnectCall.get();
         long last = lastConnected.get();
         return first == Long.MIN_VALUE || last == Long.MIN_VALUE ? 0 : Math.max(0, last - first);
     }
 
-    int connected() {
+    @Override
+    public int connected() {
         return connected.get();
     }
 
-    long reconnects() {
+    @Override
+    public long reconnects() {
         return reconnects.sum();
     }
 
@@ -197,18 +202,19 @@ final class ClientPool implements AutoCloseable {
         }
     }
 
-    private void pushed(Push push) {
+    private void pushed(ServerPush push) {
         long now = clock.getAsLong();
-        if (push.timestampMicros() < 0) {
+        if (push.serverTimestampMicros() < 0) {
             return;
         }
         Instant t = Instant.now();
         long nowMicros = TimeUnit.SECONDS.toMicros(t.getEpochSecond()) + t.getNano() / 1_000;
-        metrics.pushed(now, TimeUnit.MICROSECONDS.toNanos(nowMicros - push.timestampMicros()));
+        metrics.pushed(now, TimeUnit.MICROSECONDS.toNanos(nowMicros - push.serverTimestampMicros()));
     }
 
     /** Records each client's heartbeat round trip if it changed since the last sample. */
-    void sampleHeartbeats() {
+    @Override
+    public void sampleHeartbeats() {
         long now = clock.getAsLong();
         for (int i = 0; i < clients.length; i++) {
             Duration rtt = clients[i].stats().lastHeartbeatRtt();

@@ -1,5 +1,6 @@
 package dev.tether.loadtool.run;
 
+import dev.tether.server.Durations;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -71,10 +72,10 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
             throw new IllegalArgumentException("connect rate must be positive: " + connectRate);
         }
         if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("duration must be positive: " + duration);
+            throw new IllegalArgumentException("duration must be positive: " + Durations.format(duration));
         }
         if (warmup.isNegative()) {
-            throw new IllegalArgumentException("warmup must not be negative: " + warmup);
+            throw new IllegalArgumentException("warmup must not be negative: " + Durations.format(warmup));
         }
         if (mode.scheduled() && !(rate > 0)) {
             throw new IllegalArgumentException("rate must be positive in mode " + mode.label() + ": " + rate);
@@ -86,7 +87,19 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
             throw new IllegalArgumentException("size must not be negative: " + size);
         }
         if (heartbeat != null && (heartbeat.isNegative() || heartbeat.isZero())) {
-            throw new IllegalArgumentException("heartbeat must be positive: " + heartbeat);
+            throw new IllegalArgumentException("heartbeat must be positive: " + Durations.format(heartbeat));
+        }
+        if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("request timeout must be positive: "
+                    + (requestTimeout == null ? "none" : Durations.format(requestTimeout)));
+        }
+        if (lateThreshold == null || lateThreshold.isNegative()) {
+            throw new IllegalArgumentException("late threshold must not be negative: "
+                    + (lateThreshold == null ? "none" : Durations.format(lateThreshold)));
+        }
+        if (drainTimeout == null || drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("drain timeout must not be negative: "
+                    + (drainTimeout == null ? "none" : Durations.format(drainTimeout)));
         }
         if (serverServiceTime != null) {
             dev.tether.server.ServiceTime.parse(serverServiceTime); // throws IllegalArgumentException naming the value
@@ -94,6 +107,17 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         if (mode == Mode.PUSH && targets.isEmpty() && !(pushRate > 0)) {
             throw new IllegalArgumentException("push mode against the embedded server needs a positive push rate: " + pushRate);
         }
+    }
+
+    /** The plan with the auth token left out (it is a secret): whether one is set, never its value. */
+    @Override
+    public String toString() {
+        return "LoadPlan[targets=" + targets + ", clients=" + clients + ", connectRate=" + connectRate + ", duration=" + duration
+                + ", warmup=" + warmup + ", mode=" + mode + ", rate=" + rate + ", outstanding=" + outstanding + ", size=" + size
+                + ", heartbeat=" + heartbeat + ", requestTimeout=" + requestTimeout + ", sourceAddresses=" + sourceAddresses
+                + ", tls=" + tls + ", authToken=" + (authToken == null ? "none" : "(set)") + ", serverServiceTime=" + serverServiceTime
+                + ", pushRate=" + pushRate + ", hlog=" + hlog + ", lateThreshold=" + lateThreshold + ", drainTimeout=" + drainTimeout
+                + ", ioThreads=" + ioThreads + "]";
     }
 
     /** Whether the run starts its own reference server. */

@@ -1,8 +1,9 @@
 package dev.tether.loadtool.run;
 
+import dev.tether.loadtool.DurationConverter;
+import dev.tether.loadtool.IoMessages;
 import dev.tether.loadtool.report.HlogWriter;
 import dev.tether.loadtool.report.Metric;
-import dev.tether.loadtool.report.ModeMetrics;
 import dev.tether.loadtool.report.RunParameters;
 import dev.tether.loadtool.report.RunReport;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
@@ -31,35 +31,53 @@ import org.HdrHistogram.Histogram;
  * System.out.print(TextReport.render(result.report(), List.of()));
  * }</pre>
  *
- * <p>Phases: pre-flight checks (open files, ephemeral ports); the embedded reference server when the plan
- * has no target; the ramp (clients connected at the connect rate, connect times recorded); warm-up
- * (recorded apart); the measured period; a drain in which late and outstanding operations finish.
- * One pacer thread (the caller's) walks the constant-rate schedule and one reporter thread reads the
- * histograms each second: the generator has no thread per client.
+ * <p>Phases, one method each in {@link #execute()}: pre-flight checks (open files, ephemeral ports); the server
+ * (the embedded reference server when the plan has no target); the ramp (clients connected at the connect rate,
+ * connect times recorded); drive (warm-up, recorded apart, then the measured period); a drain in which late and
+ * outstanding operations finish; the report. What differs between modes (the loop, the metric, the counters) is
+ * the mode's {@link Workload}. The caller's thread drives the load and one reporter thread reads the histograms
+ * each second: the generator has no thread per client. Time comes from a {@link RunClock}, so tests run whole
+ * runs on fake time.
  */
 public final class LoadRun {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
-    /**
-     * The pacer's shortest sleep. Above 10,000 requests/s it sends in batches of what fell due in the last
-     * 0.1 ms, which wakes the event loops once per batch instead of once per request (at 20,000/s a 0.25 ms
-     * tick cut the generator's system CPU by a third, see docs/BENCHMARKS.md); a request may so leave up
-     * to 0.1 ms after its intended time, which counts in its latency.
-     */
-    static final long PACER_TICK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    /** How long the ramp waits, after the last connect call, for the handshakes still under way. */
+    private static final long HANDSHAKE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     private final LoadPlan plan;
+    private final Workload workload;
     private final LiveLine live;
     private final PrintWriter out;
     private final ResourceLimits limits;
+    private final RunClock clock;
+    private final LoadClients.Factory clientsFactory;
     private volatile boolean stopRequested;
     private volatile String commandLine = "";
     private volatile String phase = "start";
 
-    private LoadRun(LoadPlan plan, PrintWriter out, boolean terminal, ResourceLimits limits) {
+    // What the phases build, in order; closed at the end of execute().
+    private final RunReport report = new RunReport();
+    private long startMillis;
+    private long startNanos;
+    private EmbeddedServer server;
+    private HlogWriter hlog;
+    private RunMetrics metrics;
+    private LoadClients clients;
+    private Reporter reporter;
+    private long heapBaseline;
+    private long heapAfterRamp;
+    private long rampNanos;
+    private Period period;
+
+    LoadRun(LoadPlan plan, PrintWriter out, boolean terminal, ResourceLimits limits, RunClock clock,
+            LoadClients.Factory clientsFactory) {
         this.plan = plan;
+        this.workload = plan.mode().workload(plan);
         this.out = out;
-        this.live = new LiveLine(out, terminal);
+        this.live = LiveLine.forOutput(out, terminal);
         this.limits = limits;
+        this.clock = clock;
+        this.clientsFactory = clientsFactory;
     }
 
     /**
@@ -83,7 +101,7 @@ public final class LoadRun {
      * @param limits   the machine's limits for the pre-flight check
      */
     public static LoadRun create(LoadPlan plan, PrintWriter out, boolean terminal, ResourceLimits limits) {
-        return new LoadRun(plan, out, terminal, limits);
+        return new LoadRun(plan, out, terminal, limits, RunClock.SYSTEM, ClientPool::new);
     }
 
     /** Ends the run early; the result covers what was measured until now. */
@@ -91,256 +109,295 @@ public final class LoadRun {
         stopRequested = true;
     }
 
-    /** The SDK and server loggers, quietened during a run: every failure is counted by kind instead. */
-    private static final java.util.logging.Logger[] QUIET = {
-            java.util.logging.Logger.getLogger("dev.tether.client"), java.util.logging.Logger.getLogger("dev.tether.server")};
-
     /**
-     * Runs the plan (once). The SDK's and the embedded server's log messages below SEVERE are muted while it
-     * runs (10,000 clients refused by a server would print 10,000 warnings): failures are counted by kind
-     * in the result instead.
+     * Runs the plan (once): pre-flight, server, ramp, drive, drain, report. Failures of single clients and
+     * operations are counted by kind in the result; a run that cannot do its job at all is a
+     * {@link RunResult.Outcome#FAILED} result, never an exception.
      */
     public RunResult execute() {
-        java.util.logging.Level[] saved = new java.util.logging.Level[QUIET.length];
-        for (int i = 0; i < QUIET.length; i++) {
-            saved[i] = QUIET[i].getLevel();
-            QUIET[i].setLevel(java.util.logging.Level.SEVERE);
-        }
-        try {
-            return executeQuietly();
-        } finally {
-            for (int i = 0; i < QUIET.length; i++) {
-                QUIET[i].setLevel(saved[i]);
-            }
-        }
-    }
-
-    private RunResult executeQuietly() {
         List<String> problems = Preflight.check(plan, limits);
         if (!problems.isEmpty()) {
-            for (String p : problems) {
-                out.println("loadtool run: refused: " + p);
-            }
-            out.flush();
-            return new RunResult(RunResult.Outcome.REFUSED, null, String.join("\n", problems));
+            return refused(problems);
         }
         warmUpNetty();
-        EmbeddedServer server = null;
-        HlogWriter hlog = null;
-        ClientPool pool = null;
-        Reporter reporter = null;
         try {
-            long startMillis = System.currentTimeMillis();
-            long startNanos = System.nanoTime();
-            List<InetSocketAddress> targets = plan.targets();
-            RunReport report = new RunReport();
-            report.info(RunReport.MODE, plan.mode().label());
-            report.info(RunReport.STARTED, Instant.ofEpochMilli(startMillis).toString());
-            if (plan.mode() == Mode.CLOSED) {
-                report.info("outstanding", Integer.toString(plan.outstanding()));
-            }
-            if (plan.embedded()) {
-                server = EmbeddedServer.start(plan);
-                targets = List.of(server.address());
-                report.info(RunReport.TARGET, hostPort(server.address()) + " (embedded reference server)");
-                live.message("No --target given: started the reference server in this process on " + hostPort(server.address())
-                        + (plan.serverServiceTime() != null ? " with service time " + plan.serverServiceTime() : "")
-                        + (plan.mode() == Mode.PUSH ? String.format(Locale.ROOT, ", pushing %.1f/s to each client", plan.pushRate()) : "")
-                        + ".");
-            } else {
-                report.info(RunReport.TARGET, targets.stream().map(LoadRun::hostPort).collect(Collectors.joining(", ")));
-            }
-            live.message(describe(targets));
-            if (plan.hlog() != null) {
-                try {
-                    hlog = new HlogWriter(plan.hlog(), startMillis, ModeMetrics.of(plan.mode().label()).primary());
-                } catch (IOException e) {
-                    return failed("cannot write " + plan.hlog() + ": " + e.getMessage(), null);
-                }
-            }
-            RunMetrics metrics = new RunMetrics(ClientPool::errorKind, plan.lateThreshold().toNanos());
-            long heapBefore = heapAfterGc();
-            pool = new ClientPool(plan, targets, metrics, System::nanoTime);
-            reporter = new Reporter(plan, report, metrics, pool, hlog, live, startMillis, startNanos);
-            reporter.start();
-
-            phase = "ramp";
-            pool.warmUp(plan.mode() == Mode.RATE || plan.mode() == Mode.CLOSED);
-            ramp(pool, System.nanoTime());
-            if (pool.connected() == 0) {
-                reporter.stop();
-                return failed("no client could connect to " + report.info(RunReport.TARGET) + ": "
-                        + metrics.errors().keySet().stream().collect(Collectors.joining(", ")), report);
-            }
-            long rampNanos = pool.rampNanos();
-            long heap = heapAfterGc();
-
-            long loadStart = System.nanoTime();
-            long measureStart = loadStart + plan.warmup().toNanos();
-            long end = measureStart + plan.duration().toNanos();
-            metrics.measureFrom(measureStart);
-            long cpuStart = -1;
-            RateSchedule schedule = plan.mode().scheduled() ? new RateSchedule(loadStart, plan.rate(), pool.size()) : null;
-            ClientSlot[] slots = slots(pool, metrics, schedule);
-            phase = plan.warmup().isZero() ? "run" : "warmup";
-            RequestPacer pacer = schedule != null ? new RequestPacer(schedule, slots, end) : null;
-            if (pacer != null) {
-                while (!stopRequested) {
-                    long now = System.nanoTime();
-                    if (cpuStart < 0 && now >= measureStart) {
-                        cpuStart = processCpuNanos();
-                        phase = "run";
-                    }
-                    long next = pacer.advance(now);
-                    if (next == Long.MAX_VALUE) {
-                        break;
-                    }
-                    long wait = Math.min(next, cpuStart < 0 ? measureStart : next) - System.nanoTime();
-                    if (wait > 0) {
-                        // At high rates, wake at most every PACER_TICK and send what fell due in a batch: the
-                        // event loops are woken once per batch instead of once per request.
-                        LockSupport.parkNanos(Math.min(Math.max(wait, PACER_TICK_NANOS), 10_000_000L));
-                    }
-                }
-            } else {
-                if (plan.mode() == Mode.CLOSED) {
-                    for (ClientSlot s : slots) {
-                        s.startClosed(end);
-                    }
-                }
-                cpuStart = waitUntil(measureStart) ? processCpuNanos() : -1;
-                phase = "run";
-                waitUntil(end);
-            }
-            long actualEnd = Math.min(System.nanoTime(), end);
-            if (cpuStart < 0) {
-                cpuStart = processCpuNanos();
-            }
-            long cpuNanos = processCpuNanos() - cpuStart;
-            long measuredNanos = Math.max(0, actualEnd - measureStart);
-
-            phase = "drain";
-            if (slots.length > 0 && plan.mode() != Mode.PUSH && plan.mode() != Mode.IDLE) {
-                drain(slots);
-            }
-            reporter.stop();
-
-            report.counter(RunReport.CLIENTS_TARGET, plan.clients());
-            report.counter(RunReport.CLIENTS_CONNECTED, pool.connected());
-            report.counter(RunReport.CLIENTS_PEAK, reporter.peakConnected());
-            report.counter(RunReport.CONNECT_FAILURES, metrics.connectFailures.sum());
-            report.counter(RunReport.RAMP_MILLIS, TimeUnit.NANOSECONDS.toMillis(rampNanos));
-            report.counter(RunReport.TARGET_CONNECT_RATE, Math.round(plan.connectRate()));
-            report.counter(RunReport.RECONNECTS, pool.reconnects());
-            report.counter(RunReport.DURATION_MILLIS, TimeUnit.NANOSECONDS.toMillis(measuredNanos));
-            report.counter(RunReport.WARMUP_MILLIS, plan.warmup().toMillis());
-            report.counter(RunReport.CPU_MILLIS, TimeUnit.NANOSECONDS.toMillis(cpuNanos));
-            report.counter(RunReport.WALL_MILLIS, TimeUnit.NANOSECONDS.toMillis(measuredNanos));
-            report.counter(RunReport.CORES, Runtime.getRuntime().availableProcessors());
-            report.counter(RunReport.HEAP_BYTES, heap);
-            report.counter(RunReport.HEAP_BASELINE_BYTES, heapBefore);
-            // Completed operations are the values in the result histogram, the source of truth of every figure.
-            if (plan.mode() == Mode.PUSH) {
-                report.counter(RunReport.OPS_COMPLETED, count(report, Metric.PUSH));
-                if (plan.embedded()) {
-                    report.counter(RunReport.TARGET_RATE, Math.round(plan.pushRate() * plan.clients()));
-                }
-            } else if (plan.mode() != Mode.IDLE) {
-                report.counter(RunReport.OPS_COMPLETED, count(report, Metric.SERVICE));
-            }
-            if (schedule != null) {
-                long notSent = 0;
-                long unfinished = 0;
-                for (ClientSlot s : slots) {
-                    notSent += s.backlog();
-                    unfinished += s.inFlight();
-                }
-                report.counter(RunReport.TARGET_RATE, Math.round(plan.rate()));
-                // What the pacer actually made due (less than planned when the run was stopped early).
-                report.counter(RunReport.OPS_SCHEDULED, Math.max(0, pacer.madeDue() - schedule.firstAtOrAfter(measureStart)));
-                report.counter(RunReport.OPS_LATE, metrics.late.sum());
-                report.counter(RunReport.OPS_NOT_SENT, notSent);
-                report.counter(RunReport.OPS_UNFINISHED, unfinished);
-                report.counter(RunReport.LATE_THRESHOLD_MILLIS, plan.lateThreshold().toMillis());
-            } else if (plan.mode() == Mode.CLOSED) {
-                long unfinished = 0;
-                for (ClientSlot s : slots) {
-                    unfinished += s.inFlight();
-                }
-                report.counter(RunReport.OPS_UNFINISHED, unfinished);
-            }
-            metrics.errors().forEach((k, v) -> report.counter(RunReport.ERRORS_PREFIX + k, v));
-            if (plan.embedded()) {
-                report.info("embedded", "true (CPU and heap include the server)");
-            }
-            report.parameters(parameters(plan, commandLine));
-            report.interrupted(stopRequested);
-            if (hlog != null) {
-                hlog.summary(report);
-            }
-            return new RunResult(RunResult.Outcome.COMPLETED, report, null);
+            List<InetSocketAddress> targets = startServer();
+            openHlog();
+            ramp(targets);
+            drive();
+            drain();
+            return completed();
+        } catch (RunFailed e) {
+            return failed(e.getMessage(), e.withReport ? failedReport(e.getMessage()) : null);
         } catch (RuntimeException e) {
             return failed(e.toString(), null);
         } finally {
             live.finish();
-            if (reporter != null) {
-                reporter.stop();
-            }
-            if (pool != null) {
-                pool.close();
-            }
-            if (server != null) {
-                server.close();
-            }
-            if (hlog != null) {
-                hlog.close();
+            closeQuietly();
+        }
+    }
+
+    /** A run that cannot go on; the message is the user's. */
+    private static final class RunFailed extends RuntimeException {
+        final boolean withReport;
+
+        RunFailed(String message, boolean withReport) {
+            super(message, null, false, false);
+            this.withReport = withReport;
+        }
+    }
+
+    private RunResult refused(List<String> problems) {
+        for (String p : problems) {
+            out.println("loadtool run: refused: " + p);
+        }
+        out.flush();
+        return new RunResult(RunResult.Outcome.REFUSED, null, String.join("\n", problems));
+    }
+
+    /** Server phase: the embedded reference server when the plan has no target; says what is about to run. */
+    private List<InetSocketAddress> startServer() {
+        phase = "server";
+        startMillis = System.currentTimeMillis();
+        startNanos = clock.getAsLong();
+        report.info(RunReport.MODE, plan.mode().label());
+        report.info(RunReport.STARTED, Instant.ofEpochMilli(startMillis).toString());
+        report.parameters(parameters(plan, commandLine));
+        List<InetSocketAddress> targets = plan.targets();
+        if (plan.embedded()) {
+            server = EmbeddedServer.start(plan);
+            targets = List.of(server.address());
+            report.info(RunReport.TARGET, hostPort(server.address()) + " (embedded reference server)");
+            live.message("No --target given: started the reference server in this process on " + hostPort(server.address())
+                    + (plan.serverServiceTime() != null ? " with service time " + plan.serverServiceTime() : "")
+                    + workload.serverNote() + ".");
+        } else {
+            report.info(RunReport.TARGET, targets.stream().map(LoadRun::hostPort).collect(Collectors.joining(", ")));
+        }
+        live.message(String.format(Locale.ROOT, "Running %d clients against %s, ramp %.0f clients/s, %s; %s warm-up + %s measured.",
+                plan.clients(), targets.stream().map(LoadRun::hostPort).collect(Collectors.joining(", ")), plan.connectRate(),
+                workload.describe(), DurationConverter.format(plan.warmup()), DurationConverter.format(plan.duration())));
+        return targets;
+    }
+
+    private void openHlog() {
+        if (plan.hlog() != null) {
+            try {
+                hlog = new HlogWriter(plan.hlog(), startMillis, workload.primary());
+            } catch (IOException e) {
+                throw new RunFailed("cannot write " + plan.hlog() + ": " + IoMessages.reason(e), false);
             }
         }
     }
 
-    /** The command line that started this run, for the reports ("" when not set). */
+    /**
+     * Ramp phase: builds the clients, warms the JIT on a few throw-away ones, then connects the clients at the
+     * connect rate and waits (bounded) for every handshake to finish.
+     */
+    private void ramp(List<InetSocketAddress> targets) {
+        metrics = new RunMetrics(ClientPool::errorKind, plan.lateThreshold().toNanos());
+        heapBaseline = heapAfterGc();
+        clients = clientsFactory.open(plan, targets, metrics, clock);
+        reporter = new Reporter();
+        reporter.start();
+        phase = "ramp";
+        clients.warmUp(workload.warmUpWithRequests());
+        long rampStart = clock.getAsLong();
+        double interval = SECOND / plan.connectRate();
+        List<CompletableFuture<?>> connects = new ArrayList<>(clients.size());
+        for (int i = 0; i < clients.size() && !stopRequested; i++) {
+            long wait = rampStart + (long) (i * interval) - clock.getAsLong();
+            if (wait > 0) {
+                clock.sleep(wait);
+            }
+            connects.add(clients.connect(i));
+        }
+        long deadline = System.nanoTime() + HANDSHAKE_WAIT_NANOS; // futures wait on the real clock
+        for (CompletableFuture<?> f : connects) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || stopRequested) {
+                break;
+            }
+            try {
+                f.get(left, TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                // Counted by the clients as a connect failure.
+            }
+        }
+        if (clients.connected() == 0) {
+            reporter.stop();
+            String why = String.join("; ", metrics.connectFailureReasons());
+            throw new RunFailed("no client could connect to " + report.info(RunReport.TARGET)
+                    + (why.isEmpty() ? (stopRequested ? ": stopped during the ramp" : "") : ": " + why), true);
+        }
+        rampNanos = clients.rampNanos();
+        heapAfterRamp = heapAfterGc();
+    }
+
+    /** Drive phase: the warm-up and the measured period, driven by the workload. */
+    private void drive() {
+        long loadStart = clock.getAsLong();
+        long measureStart = loadStart + plan.warmup().toNanos();
+        period = new Period(measureStart, measureStart + plan.duration().toNanos());
+        metrics.measureFrom(measureStart);
+        workload.prepare(clients, metrics, clock, loadStart, period.end);
+        phase = plan.warmup().isZero() ? "run" : "warmup";
+        workload.drive(period);
+        period.finish();
+    }
+
+    /** Drain phase: late and outstanding operations may finish, at most the drain timeout (one second once stopped). */
+    private void drain() {
+        phase = "drain";
+        workload.drain(clock, clock.getAsLong() + (stopRequested ? SECOND : plan.drainTimeout().toNanos()));
+        reporter.stop();
+    }
+
+    /** Report phase: the counters beside the histograms the reporter collected. */
+    private RunResult completed() {
+        report.counter(RunReport.CLIENTS_TARGET, plan.clients());
+        report.counter(RunReport.CLIENTS_CONNECTED, clients.connected());
+        report.counter(RunReport.CLIENTS_PEAK, reporter.peakConnected());
+        report.counter(RunReport.CONNECT_FAILURES, metrics.connectFailures.sum());
+        report.counter(RunReport.RAMP_MILLIS, TimeUnit.NANOSECONDS.toMillis(rampNanos));
+        report.counter(RunReport.TARGET_CONNECT_RATE, Math.round(plan.connectRate()));
+        report.counter(RunReport.RECONNECTS, clients.reconnects());
+        report.counter(RunReport.DURATION_MILLIS, TimeUnit.NANOSECONDS.toMillis(period.measuredNanos));
+        report.counter(RunReport.WARMUP_MILLIS, plan.warmup().toMillis());
+        report.counter(RunReport.CPU_MILLIS, TimeUnit.NANOSECONDS.toMillis(period.cpuNanos));
+        report.counter(RunReport.WALL_MILLIS, TimeUnit.NANOSECONDS.toMillis(period.measuredNanos));
+        report.counter(RunReport.CORES, Runtime.getRuntime().availableProcessors());
+        report.counter(RunReport.HEAP_BYTES, heapAfterRamp);
+        report.counter(RunReport.HEAP_BASELINE_BYTES, heapBaseline);
+        // Completed operations are the values in the result histogram, the source of truth of every figure.
+        workload.report(report, period.measureStart);
+        report.interrupted(stopRequested);
+        metrics.errors().forEach((k, v) -> report.counter(RunReport.ERRORS_PREFIX + k, v));
+        if (plan.embedded()) {
+            report.info("embedded", "true (CPU and heap include the server)");
+        }
+        if (hlog != null) {
+            hlog.summary(report);
+        }
+        return new RunResult(RunResult.Outcome.COMPLETED, report, null);
+    }
+
+    /** What a failed run knows: the plan's clients, the connect failures by kind, and why it failed. */
+    private RunReport failedReport(String why) {
+        report.failure(why);
+        report.interrupted(stopRequested);
+        report.counter(RunReport.CLIENTS_TARGET, plan.clients());
+        report.counter(RunReport.CLIENTS_CONNECTED, clients == null ? 0 : clients.connected());
+        report.counter(RunReport.CLIENTS_PEAK, reporter == null ? 0 : reporter.peakConnected());
+        report.counter(RunReport.CONNECT_FAILURES, metrics == null ? 0 : metrics.connectFailures.sum());
+        report.counter(RunReport.TARGET_CONNECT_RATE, Math.round(plan.connectRate()));
+        if (metrics != null) {
+            metrics.errors().forEach((k, v) -> report.counter(RunReport.ERRORS_PREFIX + k, v));
+        }
+        return report;
+    }
+
+    /** The command line that started this run, for the reports; the auth token already masked ("" when not set). */
     void commandLine(String value) {
         commandLine = value == null ? "" : value;
     }
 
+    /** The plan as the reports show it. */
     static RunParameters parameters(LoadPlan plan, String commandLine) {
         return new RunParameters(plan.mode().label(), plan.clients(), plan.connectRate(),
-                plan.mode().scheduled() ? plan.rate() : 0, plan.duration().toMillis(), plan.warmup().toMillis(), plan.size(),
-                plan.outstanding(), plan.requestTimeout() == null ? 0 : plan.requestTimeout().toMillis(),
+                plan.mode().scheduled() ? plan.rate() : 0, plan.duration().toMillis(),
+                plan.warmup().toMillis(), plan.size(), plan.outstanding(),
+                plan.requestTimeout() == null ? 0 : plan.requestTimeout().toMillis(),
                 plan.heartbeat() == null ? 0 : plan.heartbeat().toMillis(),
                 plan.mode() == Mode.PUSH && plan.embedded() ? plan.pushRate() : 0, plan.lateThreshold().toMillis(),
                 null, commandLine);
     }
 
-    private RunResult failed(String message, RunReport report) {
+    private RunResult failed(String message, RunReport partial) {
         live.message("loadtool run: failed: " + message);
-        return new RunResult(RunResult.Outcome.FAILED, report, message);
+        return new RunResult(RunResult.Outcome.FAILED, partial, message);
     }
 
-    private String describe(List<InetSocketAddress> targets) {
-        String work;
-        switch (plan.mode()) {
-            case RATE:
-                work = String.format(Locale.ROOT, "requests at %.0f/s in total (%d-byte payloads, at most %d in flight per client)",
-                        plan.rate(), plan.size(), plan.outstanding());
-                break;
-            case SEND:
-                work = String.format(Locale.ROOT, "one-way sends at %.0f/s in total (%d-byte payloads)", plan.rate(), plan.size());
-                break;
-            case CLOSED:
-                work = String.format(Locale.ROOT, "closed model, %d request(s) outstanding per client (%d-byte payloads)",
-                        plan.outstanding(), plan.size());
-                break;
-            case PUSH:
-                work = "measuring pushes from the server";
-                break;
-            default:
-                work = "idle, heartbeats only" + (plan.heartbeat() != null ? " every " + plan.heartbeat().toMillis() + " ms" : "");
-                break;
+    private void closeQuietly() {
+        if (reporter != null) {
+            reporter.stop();
         }
-        return String.format(Locale.ROOT, "Running %d clients against %s, ramp %.0f clients/s, %s; %d s warm-up + %d s measured.",
-                plan.clients(), targets.stream().map(LoadRun::hostPort).collect(Collectors.joining(", ")), plan.connectRate(), work,
-                plan.warmup().toSeconds(), plan.duration().toSeconds());
+        if (clients != null) {
+            clients.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (hlog != null) {
+            hlog.close();
+        }
+    }
+
+    /** The load period as the workload drives it: its bounds, the stop flag, and when measuring began. */
+    private final class Period implements Workload.Drive {
+        final long measureStart;
+        final long end;
+        private long cpuStart = -1;
+        long cpuNanos;
+        long measuredNanos;
+
+        Period(long measureStart, long end) {
+            this.measureStart = measureStart;
+            this.end = end;
+        }
+
+        @Override
+        public RunClock clock() {
+            return clock;
+        }
+
+        @Override
+        public long measureStart() {
+            return measureStart;
+        }
+
+        @Override
+        public long end() {
+            return end;
+        }
+
+        @Override
+        public boolean stopped() {
+            return stopRequested;
+        }
+
+        @Override
+        public void measuring() {
+            if (cpuStart < 0) {
+                cpuStart = processCpuNanos();
+                phase = "run";
+            }
+        }
+
+        @Override
+        public boolean isMeasuring() {
+            return cpuStart >= 0;
+        }
+
+        @Override
+        public boolean waitUntil(long nanos) {
+            while (!stopRequested) {
+                long left = nanos - clock.getAsLong();
+                if (left <= 0) {
+                    return true;
+                }
+                clock.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            return false;
+        }
+
+        /** The load has stopped: what was measured, in time and CPU. */
+        void finish() {
+            long actualEnd = Math.min(clock.getAsLong(), end);
+            measuring();
+            cpuNanos = processCpuNanos() - cpuStart;
+            measuredNanos = Math.max(0, actualEnd - measureStart);
+        }
     }
 
     /**
@@ -355,78 +412,6 @@ public final class LoadRun {
 
     static String hostPort(InetSocketAddress a) {
         return a.getHostString() + ":" + a.getPort();
-    }
-
-    /** Connects the clients at the connect rate, then waits (bounded) for every handshake to finish. */
-    private void ramp(ClientPool pool, long startNanos) {
-        double interval = SECOND / plan.connectRate();
-        List<CompletableFuture<?>> connects = new ArrayList<>(pool.size());
-        for (int i = 0; i < pool.size() && !stopRequested; i++) {
-            long due = startNanos + (long) (i * interval);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            connects.add(pool.connect(i));
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        for (CompletableFuture<?> f : connects) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || stopRequested) {
-                break;
-            }
-            try {
-                f.get(left, TimeUnit.NANOSECONDS);
-            } catch (Exception e) {
-                // Counted by the pool as a connect failure.
-            }
-        }
-    }
-
-    private ClientSlot[] slots(ClientPool pool, RunMetrics metrics, RateSchedule schedule) {
-        if (plan.mode() == Mode.PUSH || plan.mode() == Mode.IDLE) {
-            return new ClientSlot[0];
-        }
-        byte[] payload = new byte[plan.size()];
-        java.util.Arrays.fill(payload, (byte) 'x');
-        ClientSlot[] slots = new ClientSlot[pool.size()];
-        for (int i = 0; i < slots.length; i++) {
-            slots[i] = new ClientSlot(i, pool.connection(i), plan.mode(), schedule, metrics, System::nanoTime, payload, plan.outstanding());
-        }
-        return slots;
-    }
-
-    private static long count(RunReport report, Metric m) {
-        Histogram h = report.histogram(m);
-        return h == null ? 0 : h.getTotalCount();
-    }
-
-    /** Lets waiting and outstanding operations finish, at most the drain timeout (one second once stopped). */
-    private void drain(ClientSlot[] slots) {
-        long deadline = System.nanoTime() + (stopRequested ? SECOND : plan.drainTimeout().toNanos());
-        while (System.nanoTime() < deadline) {
-            boolean idle = true;
-            for (ClientSlot s : slots) {
-                s.pump(); // a client that reconnected sends what waited for it
-                idle &= s.idle();
-            }
-            if (idle) {
-                return;
-            }
-            LockSupport.parkNanos(5_000_000L);
-        }
-    }
-
-    /** Waits until {@code nanos}; false when stopped early. */
-    private boolean waitUntil(long nanos) {
-        while (!stopRequested) {
-            long left = nanos - System.nanoTime();
-            if (left <= 0) {
-                return true;
-            }
-            LockSupport.parkNanos(Math.min(left, 50_000_000L));
-        }
-        return false;
     }
 
     /**
@@ -453,7 +438,7 @@ public final class LoadRun {
     private final class Reporter {
         private final RunReport report;
         private final RunMetrics metrics;
-        private final ClientPool pool;
+        private final LoadClients pool;
         private final HlogWriter hlog;
         private final LiveLine line;
         private final long startMillis;
@@ -470,37 +455,16 @@ public final class LoadRun {
         private volatile int peak;
         private boolean stopped;
 
-        Reporter(LoadPlan plan, RunReport report, RunMetrics metrics, ClientPool pool, HlogWriter hlog, LiveLine line,
-                 long startMillis, long startNanos) {
-            this.report = report;
-            this.metrics = metrics;
-            this.pool = pool;
-            this.hlog = hlog;
-            this.line = line;
-            this.startMillis = startMillis;
-            this.startNanos = startNanos;
-            switch (plan.mode()) {
-                case CLOSED:
-                    primary = Metric.SERVICE;
-                    unit = "req";
-                    break;
-                case PUSH:
-                    primary = Metric.PUSH;
-                    unit = "pushes";
-                    break;
-                case IDLE:
-                    primary = Metric.HEARTBEAT;
-                    unit = "heartbeats";
-                    break;
-                case SEND:
-                    primary = Metric.LATENCY;
-                    unit = "sends";
-                    break;
-                default:
-                    primary = Metric.LATENCY;
-                    unit = "req";
-                    break;
-            }
+        Reporter() {
+            this.report = LoadRun.this.report;
+            this.metrics = LoadRun.this.metrics;
+            this.pool = clients;
+            this.hlog = LoadRun.this.hlog;
+            this.line = live;
+            this.startMillis = LoadRun.this.startMillis;
+            this.startNanos = LoadRun.this.startNanos;
+            this.primary = workload.primary();
+            this.unit = workload.unit();
         }
 
         void start() {
@@ -557,7 +521,7 @@ public final class LoadRun {
             }
             boolean ramp = phase.equals("ramp");
             line.show(String.format(Locale.ROOT, "[%6.1fs %-6s] connected %d/%d  %.0f %s/s  %s p50 %s  p99 %s  errors %d  reconnects %d",
-                    (System.nanoTime() - startNanos) / 1e9, phase, connected, plan.clients(), count / seconds,
+                    (clock.getAsLong() - startNanos) / 1e9, phase, connected, plan.clients(), count / seconds,
                     ramp ? "connects" : unit, ramp ? Metric.CONNECT.tag() : primary.tag(),
                     count == 0 ? "-" : dev.tether.loadtool.report.TextReport.millis(scratch.getValueAtPercentile(50)) + "ms",
                     count == 0 ? "-" : dev.tether.loadtool.report.TextReport.millis(scratch.getValueAtPercentile(99)) + "ms",

@@ -1,14 +1,16 @@
 package dev.tether.loadtool.run;
 
+import dev.tether.loadtool.ConnectionOptions;
 import dev.tether.loadtool.ExitCodes;
+import dev.tether.loadtool.IoMessages;
+import dev.tether.loadtool.report.JsonReport;
 import dev.tether.loadtool.report.ReportOutput;
-import dev.tether.loadtool.report.Slo;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,7 +35,19 @@ import picocli.CommandLine.Spec;
                 "Open model (--mode rate): every request has an intended send time on a constant-rate schedule and its latency "
                         + "counts from that time, so a stalled server shows in every request it delayed (coordinated omission corrected "
                         + "like wrk2); the uncorrected send-to-response time is reported beside it as service time.",
-                "Exit codes: 0 ok, 1 the run failed, 2 usage error or the plan does not fit this machine, 3 an --slo threshold was broken."})
+                "Exit codes: 0 ok, 1 the run failed, 2 usage error or the plan does not fit this machine, 3 an --slo threshold was broken, "
+                        + "130 (Ctrl-C) or 143 (SIGTERM) the run was interrupted: its partial result is printed and written, marked interrupted."},
+        // One example a line, each shorter than 80 columns: help text wraps at '-' and '.', which would cut them apart.
+        footerHeading = "%nThresholds (--slo; quote them in a shell):%n",
+        footer = {"  p99<20ms  p99.9<50ms  connect.p99<200ms  push.p50<5ms  heartbeat.max<100ms",
+                "  errors<0.1%%  rate>900  connected>=100%%  late<1%%  reconnects<1",
+                "%nExamples:",
+                "  loadtool run",
+                "  loadtool run --clients 5000 --rate 20000 --duration 1m30s",
+                "  loadtool run --mode closed --outstanding 4 --json run.json --hlog run.hlog",
+                "  loadtool run --target 10.0.0.5:7000 --source-address 10.0.0.2-10.0.0.9",
+                "  loadtool run --target 10.0.0.5:7000 --source-address 10.0.0.2,10.0.0.3",
+                "  loadtool run --slo 'p99<20ms' --slo 'errors<0.1%%' --html run.html"})
 public final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -43,110 +58,32 @@ public final class RunCommand implements Callable<Integer> {
                     + "Default: none, start the embedded reference server on 127.0.0.1 and a free port.")
     List<String> targets = new ArrayList<>();
 
-    @Option(names = {"-c", "--clients"}, paramLabel = "N", defaultValue = "" + LoadPlan.DEFAULT_CLIENTS,
-            description = "Number of clients (connections), all on one shared ClientResources. Default: ${DEFAULT-VALUE}.")
-    int clients;
-
-    @Option(names = "--connect-rate", paramLabel = "PER_SECOND", defaultValue = "2000",
-            description = "Clients connected per second during the ramp. Default: ${DEFAULT-VALUE}.")
-    double connectRate;
-
-    @Option(names = {"-d", "--duration"}, paramLabel = "DURATION", defaultValue = "10s",
-            description = "Measured period, after the ramp and the warm-up. Default: ${DEFAULT-VALUE}.")
-    Duration duration;
-
-    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "2s",
-            description = "Load before the measured period; recorded separately (warmup.* in the .hlog), not part of the result. Default: ${DEFAULT-VALUE}.")
-    Duration warmup;
-
-    @Option(names = {"-m", "--mode"}, paramLabel = "MODE", defaultValue = "rate", converter = ModeConverter.class,
-            description = "rate: requests at a fixed total rate (open model); closed: --outstanding requests per client kept in "
-                    + "flight (closed model); send: one-way sends at a fixed rate; push: measure pushes from a pushing server; "
-                    + "idle: hold connections, heartbeats only. Default: ${DEFAULT-VALUE}.")
-    Mode mode;
-
-    @Option(names = {"-r", "--rate"}, paramLabel = "PER_SECOND", defaultValue = "2000",
-            description = "Total requests (or sends) per second over all clients, modes rate and send. Default: ${DEFAULT-VALUE}.")
-    double rate;
-
-    @Option(names = "--outstanding", paramLabel = "N", defaultValue = "" + LoadPlan.DEFAULT_OUTSTANDING,
-            description = "Requests in flight per client: the constant in closed mode; the cap in rate/send mode (like wrk2's one "
-                    + "per connection: a request that must wait is sent late, counted, and timed from its intended time). Default: ${DEFAULT-VALUE}.")
-    int outstanding;
-
-    @Option(names = {"-s", "--size"}, paramLabel = "BYTES", defaultValue = "" + LoadPlan.DEFAULT_SIZE,
-            description = "Payload bytes of each request or send. Default: ${DEFAULT-VALUE}.")
-    int size;
-
-    @Option(names = "--heartbeat", paramLabel = "DURATION",
-            description = "Heartbeat interval the clients use (and the embedded server announces). Default: the SDK's, 30s.")
-    Duration heartbeat;
-
-    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "10s",
-            description = "A request unanswered for this long counts as a REQUEST_TIMEOUT error. Default: ${DEFAULT-VALUE}.")
-    Duration requestTimeout;
-
     @Option(names = "--source-address", paramLabel = "ADDRESSES",
-            description = "Local addresses to connect from, taken in turn: a list (10.0.0.2,10.0.0.3) or a range "
-                    + "(127.0.0.2-127.0.0.40); repeatable. Each address has its own ephemeral ports. Default: the kernel picks.")
+            description = "Local addresses to connect from, taken in turn: a list separated by commas or a range FIRST-LAST "
+                    + "(see Examples); repeatable. Each address has its own ephemeral ports. Default: the kernel picks.")
     List<String> sourceAddresses = new ArrayList<>();
 
-    @Option(names = "--tls", description = "Connect with TLS, trusting the system's CA certificates. Default: plaintext.")
-    boolean tls;
+    @Mixin
+    LoadOptions load;
 
-    @Option(names = "--tls-ca", paramLabel = "PEM_FILE", description = "Connect with TLS, trusting this CA certificate (PEM).")
-    Path tlsCa;
-
-    @Option(names = "--tls-insecure", description = "Connect with TLS and trust any certificate (testing only).")
-    boolean tlsInsecure;
-
-    @Option(names = "--auth-token", paramLabel = "TOKEN", description = "Token the clients send in HELLO (the embedded server then requires it).")
-    String authToken;
-
-    @Option(names = "--server-service-time", paramLabel = "SPEC",
-            description = "Embedded server only: simulated work per request: 2ms, exp:2ms or uniform:1ms-5ms. Default: none.")
-    String serverServiceTime;
-
-    @Option(names = "--push-rate", paramLabel = "PER_SECOND", defaultValue = "10",
-            description = "Embedded server, mode push: pushes per second to every client. Default: ${DEFAULT-VALUE}.")
-    double pushRate;
-
-    @Option(names = "--late-threshold", paramLabel = "DURATION", defaultValue = "10ms",
-            description = "An operation sent more than this after its intended time counts as not sent on time. Default: ${DEFAULT-VALUE}.")
-    Duration lateThreshold;
-
-    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5s",
-            description = "After the measured period, how long late and outstanding operations may take to finish. Default: ${DEFAULT-VALUE}.")
-    Duration drainTimeout;
-
-    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
-            description = "Event-loop threads shared by all clients; 0 = one per processor. Default: ${DEFAULT-VALUE}.")
-    int ioThreads;
-
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON (schema in loadtool/README.md).")
-    Path json;
-
-    @Option(names = "--hlog", paramLabel = "FILE",
-            description = "Also write the per-second histograms as an HdrHistogram log (tags latency, service, connect, push, heartbeat); "
-                    + "`loadtool report` and HdrHistogram's HistogramLogProcessor read it.")
-    Path hlog;
-
-    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report (percentile plot, time charts, summary).")
-    Path html;
-
-    @Option(names = "--slo", paramLabel = "THRESHOLD", converter = Slo.Converter.class,
-            description = "A threshold the run must meet, repeatable: p99<20ms, p99.9<50ms, errors<0.1%%, connect.p99<200ms, "
-                    + "push.p50<5ms, heartbeat.max<100ms, rate>900, connected>=100%%, late<1%%. Broken: exit code 3. An unknown metric: exit code 2.")
-    List<Slo> slos = new ArrayList<>();
+    @Mixin
+    ConnectionOptions connection;
 
     @Override
     public Integer call() {
         LoadPlan plan = plan();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        try {
+            load.checkOutputs();
+        } catch (IllegalArgumentException e) {
+            err.println("loadtool run: " + e.getMessage());
+            return ExitCodes.RUN_FAILED;
+        }
         LoadRun run = LoadRun.create(plan, out, System.console() != null, ResourceLimits.current());
         run.commandLine(commandLine());
-        // Ctrl-C ends the run early but still prints (and writes) the result so far.
+        // Ctrl-C or SIGTERM ends the run early but still prints (and writes) the result so far, marked interrupted.
+        // A shutdown hook, the supported way to hear both; the JVM then exits with 128 + the signal's number.
         CountDownLatch reported = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             run.stop();
@@ -159,10 +96,16 @@ public final class RunCommand implements Callable<Integer> {
         boolean hooked = addHook(hook);
         try {
             RunResult result = run.execute();
-            if (result.outcome() != RunResult.Outcome.COMPLETED) {
-                return result.exitCode();
+            switch (result.outcome()) {
+                case COMPLETED:
+                    int code = ReportOutput.finish(result.report(), load.slos(), load.json(), load.html(), out, err);
+                    load.listOtherFiles(out);
+                    return result.interrupted() && code != ExitCodes.RUN_FAILED ? ExitCodes.INTERRUPTED : code;
+                case FAILED:
+                    return writeFailure(result, out, err);
+                default:
+                    return result.exitCode();
             }
-            return ReportOutput.finish(result.report(), slos, json, html, out, err);
         } finally {
             reported.countDown();
             if (hooked) {
@@ -173,6 +116,23 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** A failed run still writes the JSON that was asked for, with the failure in it, and lists what it wrote. */
+    private int writeFailure(RunResult result, PrintWriter out, PrintWriter err) {
+        if (result.report() != null && load.json() != null) {
+            try {
+                JsonReport.write(load.json(), result.report(), List.of());
+                out.println("  json        " + load.json());
+            } catch (IOException e) {
+                err.println("loadtool run: cannot write --json " + load.json() + ": " + IoMessages.reason(e));
+            }
+        }
+        if (load.hlog() != null && Files.exists(load.hlog())) {
+            load.listOtherFiles(out);
+        }
+        out.flush();
+        return result.exitCode();
     }
 
     /** The command line as typed, for the reports: {@code loadtool run --rate 500 ...}; the auth token is masked. */
@@ -203,18 +163,10 @@ public final class RunCommand implements Callable<Integer> {
             for (String t : targets) {
                 endpoints.add(endpoint(t));
             }
-            if (endpoints.isEmpty() && (tls || tlsCa != null || tlsInsecure)) {
+            if (endpoints.isEmpty() && connection.usesTls()) {
                 throw new IllegalArgumentException("the embedded server speaks plaintext: TLS needs --target HOST:PORT");
             }
-            LoadPlan.Tls tlsOptions = tls || tlsCa != null || tlsInsecure ? new LoadPlan.Tls(tlsCa, tlsInsecure) : null;
-            List<InetAddress> sources = SourceAddresses.parse(sourceAddresses);
-            return LoadPlan.builder()
-                    .targets(endpoints).clients(clients).connectRate(connectRate).duration(duration).warmup(warmup)
-                    .mode(mode).rate(rate).outstanding(outstanding).size(size).heartbeat(heartbeat)
-                    .requestTimeout(requestTimeout).sourceAddresses(sources).tls(tlsOptions).authToken(authToken)
-                    .serverServiceTime(serverServiceTime).pushRate(pushRate).hlog(hlog).lateThreshold(lateThreshold)
-                    .drainTimeout(drainTimeout).ioThreads(ioThreads)
-                    .build();
+            return load.plan(connection).targets(endpoints).sourceAddresses(SourceAddresses.parse(sourceAddresses)).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -242,19 +194,6 @@ public final class RunCommand implements Callable<Integer> {
             return new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("--target '" + text + "': unknown host " + host);
-        }
-    }
-
-    /** Reads modes case-insensitively and lists them on a mistake. */
-    static final class ModeConverter implements CommandLine.ITypeConverter<Mode> {
-        @Override
-        public Mode convert(String value) {
-            for (Mode m : Mode.values()) {
-                if (m.label().equalsIgnoreCase(value.trim())) {
-                    return m;
-                }
-            }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a mode: rate, closed, send, push or idle");
         }
     }
 }

@@ -22,6 +22,8 @@ final class RunMetrics {
     final LongAdder warmupPushes = new LongAdder();
     final LongAdder connectFailures = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
+    /** The first reason given for each kind of connect failure, in the operating system's words where it has them. */
+    private final ConcurrentHashMap<String, String> connectFailureReasons = new ConcurrentHashMap<>();
     private final Function<Throwable, String> errorKind;
     private final long lateThresholdNanos;
     private volatile long measureStartNanos = Long.MAX_VALUE;
@@ -77,6 +79,36 @@ final class RunMetrics {
         if (measured(intendedNanos)) {
             error(kindOf(cause));
         }
+    }
+
+    /** A client's first connect failed. */
+    void connectFailed(Throwable cause) {
+        connectFailures.increment();
+        String kind = kindOf(cause);
+        error(kind);
+        connectFailureReasons.putIfAbsent(kind, reason(cause));
+    }
+
+    /** Why connects failed, each reason once, e.g. {@code Connection refused}; empty when none failed. */
+    java.util.Collection<String> connectFailureReasons() {
+        return new java.util.TreeSet<>(connectFailureReasons.values());
+    }
+
+    /**
+     * The deepest cause's message, which for a socket error is the operating system's ({@code Connection refused},
+     * {@code No route to host}), without Netty's decoration ({@code finishConnect(..) failed: }, the address).
+     */
+    static String reason(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String m = c.getMessage();
+        if (m == null || m.isBlank()) {
+            return c.getClass().getSimpleName();
+        }
+        m = m.replaceFirst("^\\w+\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ", "");
+        return m.replaceFirst(": [^ ]*:\\d+$", "");
     }
 
     void error(String kind) {

@@ -4,19 +4,28 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jline.reader.Candidate;
+import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
 import org.jline.reader.impl.LineReaderImpl;
+import org.jline.reader.impl.completer.SystemCompleter;
 import org.jline.reader.impl.history.DefaultHistory;
 import org.jline.terminal.Terminal;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.shell.jline3.PicocliCommands;
 
 /**
- * The thin JLine front end of the shell: line editing, persistent history, tab completion, pushes
- * printed above the line being typed, Ctrl-C and Ctrl-D. Everything else is {@link ShellSession}.
+ * The thin JLine front end of the shell: line editing, persistent history, tab completion from the
+ * commands' picocli model, pushes and state changes printed above the line being typed, Ctrl-C and
+ * Ctrl-D. Everything else is {@link ShellCommands} and {@link ShellSession}.
  */
 final class InteractiveShell {
 
@@ -24,6 +33,9 @@ final class InteractiveShell {
     interface SessionFactory {
         ShellSession create(PrintWriter out, ShellSession.Notices notices);
     }
+
+    /** The widget that shows a state change: it runs under the reader's lock, like every widget. */
+    private static final String STATE_WIDGET = "tether-state-changed";
 
     private InteractiveShell() {
     }
@@ -37,21 +49,21 @@ final class InteractiveShell {
      * @param initial connected to before the first prompt; null for none
      * @return the exit code: 0
      */
-    static int run(Terminal terminal, Path history, List<String> benchOptions, Target initial, SessionFactory factory) {
+    static int run(Terminal terminal, Path history, Target initial, SessionFactory factory) {
         DefaultParser parser = new DefaultParser();
         // a payload is raw text: an apostrophe or a backslash in it must not ask for a continuation line
         parser.setEofOnUnclosedQuote(false);
         parser.setEofOnEscapedNewLine(false);
-        LineReader reader = LineReaderBuilder.builder()
+        LineReaderImpl reader = (LineReaderImpl) LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("tether")
                 .parser(parser)
-                .completer(new ShellCompleter(benchOptions))
                 .history(new DefaultHistory())
                 .variable(LineReader.HISTORY_FILE, history)
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .build();
         AtomicReference<ShellSession> sessionRef = new AtomicReference<>();
+        AtomicReference<String> stateLine = new AtomicReference<>();
         ShellSession session = factory.create(terminal.writer(), new ShellSession.Notices() {
             @Override
             public void print(String line) {
@@ -59,25 +71,44 @@ final class InteractiveShell {
             }
 
             @Override
-            public void stateChanged() {
-                ShellSession s = sessionRef.get();
-                if (s != null && reader.isReading() && reader instanceof LineReaderImpl) {
-                    try {
-                        ((LineReaderImpl) reader).setPrompt(s.prompt());
-                        reader.callWidget(LineReader.REDRAW_LINE);
-                        reader.callWidget(LineReader.REDISPLAY);
-                    } catch (IllegalStateException notReadingAnyMore) {
-                        // the line was accepted meanwhile; the next prompt shows the new state
+            public void stateChanged(String line) {
+                stateLine.set(line);
+                try {
+                    reader.callWidget(STATE_WIDGET);
+                } catch (IllegalStateException notReading) {
+                    // a command is running: its output is on the screen, the next prompt shows the new state
+                    String l = stateLine.getAndSet(null);
+                    if (l != null) {
+                        reader.printAbove(l);
                     }
                 }
             }
         });
         sessionRef.set(session);
-        Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> session.cancelRunning());
+        // the new prompt and the line about it, drawn in one step under the reader's lock: printAbove erases
+        // the prompt line as JLine drew it, prints the line and redraws the prompt and the typed text after it
+        reader.getWidgets().put(STATE_WIDGET, () -> {
+            reader.setPrompt(sessionRef.get().prompt());
+            String line = stateLine.getAndSet(null);
+            if (line != null) {
+                reader.printAbove(line);
+            } else {
+                reader.callWidget(LineReader.REDISPLAY);
+            }
+            return true;
+        });
+        ShellCommands commands = new ShellCommands(session);
+        reader.setCompleter(completer(commands.commandLine()));
+        Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> {
+            // the terminal echoed ^C where the command's output was going: end that line first
+            terminal.writer().println();
+            terminal.writer().flush();
+            session.cancelRunning();
+        });
         try {
             terminal.writer().println("Tether shell. help lists the commands; Tab completes; Ctrl-D leaves.");
             if (initial != null) {
-                session.connectAtStart(initial);
+                commands.connectAtStart(initial);
             }
             while (true) {
                 String line;
@@ -88,7 +119,7 @@ final class InteractiveShell {
                 } catch (EndOfFileException e) {
                     break; // Ctrl-D
                 }
-                if (session.execute(line) == ShellSession.Result.EXIT) {
+                if (commands.execute(line) == ShellCommands.Result.EXIT) {
                     break;
                 }
             }
@@ -103,5 +134,37 @@ final class InteractiveShell {
             terminal.writer().flush();
         }
         return 0;
+    }
+
+    /**
+     * Completion from the commands' picocli model: picocli's own JLine completer offers the command names,
+     * options and {@code --option=VALUE}; the few lines here add what it leaves out, the values after a
+     * blank ({@code bench --mode <Tab>}, {@code pushes <Tab>}, {@code help <Tab>}).
+     */
+    static Completer completer(CommandLine commands) {
+        SystemCompleter picocli = new PicocliCommands(commands).compileCompleters();
+        picocli.compile();
+        return (reader, line, candidates) -> {
+            picocli.complete(reader, line, candidates);
+            int index = line.wordIndex();
+            if (index == 0 || line.word().startsWith("-")) {
+                return;
+            }
+            CommandLine sub = commands.getSubcommands().get(line.words().get(0).toLowerCase(Locale.ROOT));
+            if (sub == null) {
+                return;
+            }
+            OptionSpec option = sub.getCommandSpec().findOption(line.words().get(index - 1));
+            Iterable<String> values = null;
+            if (option != null && option.arity().max() > 0) {
+                values = option.completionCandidates();
+            } else if (option == null || option.arity().max() == 0) {
+                List<PositionalParamSpec> positionals = sub.getCommandSpec().positionalParameters();
+                values = positionals.isEmpty() ? null : positionals.get(0).completionCandidates();
+            }
+            if (values != null) {
+                values.forEach(v -> candidates.add(new Candidate(v)));
+            }
+        };
     }
 }

@@ -27,8 +27,10 @@ import java.util.HexFormat;
 final class Payloads {
     /** Payloads longer than this are cut when displayed; the byte count is still shown. */
     static final int DISPLAY_LIMIT = 4096;
-    /** Pushes arrive unasked, above the line being typed: they are cut sooner. */
+    /** Pushes arrive unasked, above the line being typed: printable ones are cut sooner. */
     static final int PUSH_DISPLAY_LIMIT = 256;
+    /** How many bytes of a binary push are shown in hex: a preview, not a dump. */
+    static final int PUSH_HEX_PREVIEW = 16;
 
     private static final HexFormat HEX = HexFormat.of();
 
@@ -108,6 +110,22 @@ final class Payloads {
             body = "hex:" + HEX.formatHex(payload, 0, shown);
         }
         return shown < payload.length ? body + " ... (" + (payload.length - shown) + " more bytes)" : body;
+    }
+
+    /**
+     * A payload that arrived unasked (a push), in one short line: printable UTF-8 as text (cut after
+     * {@link #PUSH_DISPLAY_LIMIT} bytes), anything else as its length and a hex preview of its first
+     * {@link #PUSH_HEX_PREVIEW} bytes, e.g. {@code 64 bytes hex:00000000000000000000000000000000...}.
+     */
+    static String preview(byte[] payload) {
+        String text = printableText(payload, Math.min(payload.length, PUSH_DISPLAY_LIMIT));
+        if (text != null) {
+            int shown = text.getBytes(StandardCharsets.UTF_8).length;
+            String line = text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
+            return shown < payload.length ? line + " ... (" + payload.length + " bytes)" : line;
+        }
+        int shown = Math.min(payload.length, PUSH_HEX_PREVIEW);
+        return payload.length + " bytes hex:" + HEX.formatHex(payload, 0, shown) + (shown < payload.length ? "..." : "");
     }
 
     private static String printableText(byte[] payload, int length) {

@@ -20,16 +20,17 @@ final class ScriptedShell {
     static int run(BufferedReader in, ShellSession session, Target initial) {
         boolean failed = false;
         try (session) {
+            ShellCommands commands = new ShellCommands(session);
             if (initial != null) {
-                failed = session.connectAtStart(initial) == ShellSession.Result.FAILED;
+                failed = commands.connectAtStart(initial) == ShellCommands.Result.FAILED;
             }
             String line;
             while ((line = in.readLine()) != null) {
-                ShellSession.Result result = session.execute(line);
-                if (result == ShellSession.Result.EXIT) {
+                ShellCommands.Result result = commands.execute(line);
+                if (result == ShellCommands.Result.EXIT) {
                     break;
                 }
-                failed |= result == ShellSession.Result.FAILED;
+                failed |= result == ShellCommands.Result.FAILED;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading commands failed", e);

@@ -1,7 +1,8 @@
 package dev.tether.loadtool.shell;
 
+import dev.tether.loadtool.ConnectionOptions;
+import dev.tether.loadtool.run.LoadOptions;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -13,10 +14,11 @@ interface ShellBench {
     /**
      * Starts a run in the background and prints its progress and summary to {@code out}.
      *
-     * @param args the words after {@code bench}: the options of {@code loadtool run}
-     * @throws IllegalArgumentException for bad options, with a message for the user
+     * @param load the load options of {@code loadtool run}, as {@code bench} was given them
+     * @param connection the auth token and TLS: the shell's, with those given to {@code bench} laid over them
+     * @throws IllegalArgumentException for options that make no plan, with a message for the user
      */
-    Handle start(Target target, ConnectOptions options, List<String> args, PrintWriter out);
+    Handle start(Target target, LoadOptions load, ConnectionOptions connection, PrintWriter out);
 
     /**
      * A running bench.
@@ -26,10 +28,4 @@ interface ShellBench {
      */
     record Handle(CompletableFuture<Integer> result, Runnable stop) {
     }
-
-    /** The options {@code bench} takes, for {@code help bench}. */
-    String usage();
-
-    /** The option names, for tab completion. */
-    List<String> optionNames();
 }

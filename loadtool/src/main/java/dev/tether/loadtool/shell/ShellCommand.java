@@ -1,5 +1,6 @@
 package dev.tether.loadtool.shell;
 
+import dev.tether.loadtool.ConnectionOptions;
 import dev.tether.loadtool.ExitCodes;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.logging.Logger;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -46,17 +48,9 @@ public final class ShellCommand implements Callable<Integer> {
             description = "Connect to this server at start (else use connect HOST:PORT at the prompt).")
     String target;
 
-    @Option(names = "--auth-token", paramLabel = "TOKEN", description = "Auth token sent in HELLO (default: none).")
-    String authToken;
-
-    @Option(names = "--tls", description = "Use TLS, trusting the system's certificate authorities.")
-    boolean tls;
-
-    @Option(names = "--tls-ca", paramLabel = "PEM", description = "Use TLS, trusting the CA certificates in this PEM file.")
-    Path tlsCa;
-
-    @Option(names = "--tls-insecure", description = "Use TLS and trust any certificate (testing only).")
-    boolean tlsInsecure;
+    /** The auth token and TLS every connect uses unless it is given others. */
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--history-file", paramLabel = "FILE",
             description = "Where the command history is kept (default: ~/" + HISTORY_FILE_NAME
@@ -79,23 +73,28 @@ public final class ShellCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--target: " + e.getMessage());
         }
-        ConnectOptions defaults = new ConnectOptions(authToken, tls, tlsCa, tlsInsecure);
+        try {
+            connection.authToken(); // as loadtool run does: a token that cannot be read is a usage error at once
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ConnectionOptions defaults = connection;
         Path baseDir = Path.of("").toAbsolutePath();
         ShellBench bench = new RunEngineBench();
         QuietLogs quiet = new QuietLogs();
         try {
             if (script || System.console() == null) {
                 PrintWriter writer = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
-                ShellSession session = new ShellSession(defaults, baseDir, writer, writer::println, Clock.systemUTC(),
-                        bench);
+                ShellSession session = new ShellSession(defaults, baseDir, writer, writer::println,
+                        Clock.systemDefaultZone(), bench);
                 int code = ScriptedShell.run(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
                         session, initial);
                 return code == 0 ? ExitCodes.OK : ExitCodes.RUN_FAILED;
             }
             try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-                return InteractiveShell.run(terminal, history(), bench.optionNames(), initial,
-                        (writer, notices) -> new ShellSession(defaults, baseDir, writer, notices, Clock.systemUTC(),
-                                bench));
+                return InteractiveShell.run(terminal, history(), initial,
+                        (writer, notices) -> new ShellSession(defaults, baseDir, writer, notices,
+                                Clock.systemDefaultZone(), bench));
             }
         } finally {
             quiet.close();

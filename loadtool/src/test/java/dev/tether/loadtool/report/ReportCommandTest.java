@@ -235,7 +235,7 @@ class ReportCommandTest {
         Path notSummary = Files.writeString(dir.resolve("other.json"), "{\"hello\": 1}");
 
         assertThat(run("report", "--compare", a.toString())).isEqualTo(ExitCodes.USAGE);
-        assertThat(err()).contains("--compare takes two files").contains("Usage");
+        assertThat(err()).contains("--compare takes two files").contains("Try 'loadtool report --help'.");
         err.reset();
         assertThat(run("report", "--compare", a.toString(), notSummary.toString())).isEqualTo(ExitCodes.RUN_FAILED);
         assertThat(err()).contains(notSummary + " is JSON but not a loadtool summary");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.loadtool.ExitCodes;
 import dev.tether.loadtool.LoadTool;
+import dev.tether.loadtool.report.SummarySchema;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -43,10 +44,11 @@ class RunCommandTest {
 
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(text + err).isEqualTo(ExitCodes.OK);
-        assertThat(text).contains("latency").contains("p99.99").contains("PASS errors<1%");
-        dev.tether.loadtool.report.SummarySchema.assertValid(json);
+        assertThat(text).contains("latency").contains("p99.99").contains("PASS errors<1%")
+                .contains("  json        " + json).contains("  html        " + html).contains("  hlog        " + hlog);
+
+        SummarySchema.assertValid(json);
         JsonNode root = new ObjectMapper().readTree(json.toFile());
-        assertThat(root.at("/interrupted").asBoolean()).isFalse();
         assertThat(root.at("/parameters/ratePerSecond").asDouble()).isEqualTo(400);
         assertThat(root.at("/parameters/commandLine").asText()).startsWith("loadtool run --clients 200 --rate 400");
         long completed = root.at("/throughput/completed").asLong();
@@ -56,6 +58,7 @@ class RunCommandTest {
         assertThat(root.at("/histograms/connect/count").asLong()).isEqualTo(200);
         assertThat(root.at("/clients/peakConnected").asLong()).isEqualTo(200);
         assertThat(root.at("/passed").asBoolean()).isTrue();
+        assertThat(root.at("/interrupted").asBoolean(true)).isFalse();
 
         long latencyInLog = 0;
         HistogramLogReader reader = new HistogramLogReader(hlog.toFile());
@@ -102,5 +105,72 @@ class RunCommandTest {
         assertThat(execute("run", "--help")).isEqualTo(ExitCodes.OK);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--connect-rate").contains("Default: 2000")
                 .contains("--source-address").contains("--slo").contains("Exit codes");
+    }
+
+    @Test
+    void anOutputFileThatCannotBeWrittenIsRefusedBeforeTheRunWithTheReason() {
+        Path json = dir.resolve("no-such-folder").resolve("run.json");
+
+        int code = execute("run", "--json", json.toString());
+
+        assertThat(code).isEqualTo(ExitCodes.RUN_FAILED);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot write --json " + json + ": No such file or directory")
+                .contains("does not exist");
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("started the reference server");
+        assertThat(execute("run", "--hlog", dir.toString())).isEqualTo(ExitCodes.RUN_FAILED);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot write --hlog " + dir + ": Is a directory");
+        assertThat(dir.resolve("no-such-folder")).doesNotExist();
+    }
+
+    @Test
+    void whenNothingCanConnectTheReasonIsTheOperatingSystemsAndTheJsonIsStillWritten() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path json = dir.resolve("failed.json");
+
+        int code = execute("run", "--target", "127.0.0.1:" + port, "--clients", "3", "--duration", "1s", "--json", json.toString());
+
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).isEqualTo(ExitCodes.RUN_FAILED);
+        assertThat(text).contains("no client could connect to 127.0.0.1:" + port + ": Connection refused")
+                .contains("  json        " + json);
+        SummarySchema.assertValid(json);
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertThat(root.at("/failure").asText()).contains("Connection refused").doesNotContain("CONNECT_FAILED");
+        assertThat(root.at("/passed").asBoolean(true)).isFalse();
+        assertThat(root.at("/clients/target").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void aThresholdTheModeCannotRecordIsAUsageErrorBeforeAnythingRuns() {
+        int code = execute("run", "--mode", "rate", "--slo", "push.p99<5ms");
+
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("mode rate records no push values (push is recorded in mode push)");
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("Running");
+    }
+
+    @Test
+    void theAuthTokenIsMaskedInTheCommandLineTheReportsShow() throws Exception {
+        Path json = dir.resolve("token.json");
+
+        int code = execute("run", "--clients", "2", "--rate", "20", "--warmup", "0", "--duration", "1s",
+                "--auth-token", "s3cret", "--json", json.toString());
+
+        assertThat(code).as(out.toString(StandardCharsets.UTF_8) + err).isEqualTo(ExitCodes.OK);
+        SummarySchema.assertValid(json);
+        assertThat(new ObjectMapper().readTree(json.toFile()).at("/parameters/commandLine").asText())
+                .contains("--auth-token ***").doesNotContain("s3cret");
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("s3cret");
+    }
+
+    @Test
+    void durationsInMessagesAreWrittenAsTheyAreTyped() {
+        assertThat(execute("run", "--duration", "0")).isEqualTo(ExitCodes.USAGE);
+        assertThat(execute("run", "--request-timeout", "0")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("duration must be positive: 0")
+                .contains("request timeout must be positive: 0").doesNotContain("PT");
     }
 }

@@ -91,4 +91,15 @@ class PayloadsTest {
         String shown = Payloads.display(text.getBytes(UTF_8));
         assertThat(shown).startsWith("xxx").doesNotStartWith("hex:").endsWith(" ... (5 more bytes)");
     }
+
+    @Test
+    void aPushPreviewIsOneShortLine() {
+        assertThat(Payloads.preview("breaking".getBytes(UTF_8))).isEqualTo("breaking");
+        assertThat(Payloads.preview("two\nlines".getBytes(UTF_8))).isEqualTo("two\\nlines");
+        assertThat(Payloads.preview(new byte[128])).isEqualTo("128 bytes hex:" + "00".repeat(Payloads.PUSH_HEX_PREVIEW) + "...");
+        assertThat(Payloads.preview(new byte[] {0, 1})).isEqualTo("2 bytes hex:0001");
+        byte[] longText = "y".repeat(Payloads.PUSH_DISPLAY_LIMIT + 44).getBytes(UTF_8);
+        assertThat(Payloads.preview(longText)).isEqualTo("y".repeat(Payloads.PUSH_DISPLAY_LIMIT) + " ... ("
+                + longText.length + " bytes)");
+    }
 }

@@ -19,8 +19,11 @@ final class RecordingNotices implements ShellSession.Notices {
     }
 
     @Override
-    public synchronized void stateChanged() {
+    public synchronized void stateChanged(String line) {
         stateChanges++;
+        if (line != null) {
+            lines.add(line);
+        }
         notifyAll();
     }
 

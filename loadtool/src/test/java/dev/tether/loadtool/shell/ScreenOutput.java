@@ -6,8 +6,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.jline.builtins.ScreenTerminal;
 
 /** What a terminal would show: every byte written, and a bounded wait (woken by each write) for some text. */
 final class ScreenOutput extends OutputStream {
@@ -35,10 +37,30 @@ final class ScreenOutput extends OutputStream {
         return CONTROL.matcher(bytes.toString(StandardCharsets.UTF_8)).replaceAll("").replace("\r\n", "\n");
     }
 
+    /**
+     * The screen as a terminal of {@code columns} x {@code rows} shows it after every byte so far (JLine's own
+     * VT100 emulator replays the control sequences), one string per row with trailing blanks dropped: what
+     * a user sees, stale characters included.
+     */
+    synchronized List<String> screen(int columns, int rows) {
+        ScreenTerminal emulator = new ScreenTerminal(columns, rows);
+        emulator.write(bytes.toString(StandardCharsets.UTF_8));
+        return emulator.toString().lines().map(String::stripTrailing).toList();
+    }
+
     /** Waits until the output contains {@code expected}, at most {@code limit}; fails showing the screen. */
     synchronized String await(String expected, Duration limit) throws InterruptedException {
+        return await(expected, limit, false);
+    }
+
+    /** Waits until the output ends with {@code expected} (a prompt waiting for keys), at most {@code limit}. */
+    synchronized String awaitEnd(String expected, Duration limit) throws InterruptedException {
+        return await(expected, limit, true);
+    }
+
+    private String await(String expected, Duration limit, boolean atEnd) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
-        while (!text().contains(expected)) {
+        while (atEnd ? !text().endsWith(expected) : !text().contains(expected)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 fail("waited " + limit.toMillis() + " ms for '" + expected + "' on the screen:\n" + text());

@@ -71,6 +71,16 @@ class ShellCommandTest {
     }
 
     @Test
+    void anEmptyOrUnreadableTokenIsAUsageError() {
+        Run empty = shell("", "--auth-token", "", "--script");
+        assertThat(empty.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(empty.err()).contains("--auth-token is empty");
+        Run missing = shell("", "--auth-token-file", "no-such-token-file", "--script");
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.err()).contains("cannot read --auth-token-file no-such-token-file");
+    }
+
+    @Test
     void aBadTargetIsAUsageError() {
         Run run = shell("", "--target", "nowhere", "--script");
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);

@@ -1,350 +1,76 @@
 package dev.tether.loadtool.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tether.client.Backoff;
-import dev.tether.server.ReferenceServer;
-import dev.tether.server.ServiceTime;
-import java.io.IOException;
+import dev.tether.loadtool.ConnectionOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The shell's commands against a real reference server, checked by what a user would read. */
+/** Waiting and cancelling, without a server: the futures are the test's own. */
 class ShellSessionTest {
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
-
-    @TempDir
-    Path dir;
-
-    private ReferenceServer server;
-    private StringWriter output;
-    private RecordingNotices notices;
-    private FakeBench bench;
-    private ShellSession session;
-
-    @BeforeEach
-    void start() {
-        server = ReferenceServer.builder().host("127.0.0.1").port(0).start();
-        output = new StringWriter();
-        notices = new RecordingNotices();
-        bench = new FakeBench();
-        session = new ShellSession(ConnectOptions.PLAIN, dir, new PrintWriter(output, true), notices,
-                Clock.fixed(NOW, ZoneOffset.UTC), bench);
-    }
+    private final ShellSession session = new ShellSession(ConnectionOptions.of(null, false, null, false), Path.of("."),
+            new PrintWriter(new StringWriter()), new RecordingNotices(), Clock.systemUTC(), new FakeBench());
 
     @AfterEach
-    void stop() {
+    void close() {
         session.close();
-        server.close();
-    }
-
-    private String run(String line) {
-        output.getBuffer().setLength(0);
-        session.execute(line);
-        return output.toString();
-    }
-
-    private String target() {
-        return "127.0.0.1:" + server.port();
     }
 
     @Test
-    void connectShowsTheSessionAndThePromptShowsTheState() throws Exception {
-        assertThat(session.prompt()).isEqualTo("tether (not connected)> ");
-
-        assertThat(run("connect " + target())).matches("connected to " + q(target())
-                + " \\(session \\S+, \\d+\\.\\d{3} ms\\)\\R");
-
-        assertThat(session.prompt()).isEqualTo("tether " + target() + " connected> ");
-        assertThat(run("connect")).startsWith("already connected to " + target());
-        // the connect command reported the connect: no [state] notices repeat it
-        session.awaitEvents(WAIT);
-        assertThat(notices.lines()).isEmpty();
-        assertThat(notices.stateChanges()).isPositive(); // but the prompt was told to follow
-    }
-
-    @Test
-    void connectingElsewhereClosesTheFirstConnection() throws Exception {
-        try (ReferenceServer other = ReferenceServer.builder().host("127.0.0.1").port(0).start()) {
-            run("connect " + target());
-            assertThat(run("connect 127.0.0.1:" + other.port())).startsWith("connected to 127.0.0.1:" + other.port());
-            assertThat(session.prompt()).isEqualTo("tether 127.0.0.1:" + other.port() + " connected> ");
-            assertThat(other.sessions()).hasSize(1);
-            run("disconnect");
-        }
-    }
-
-    @Test
-    void statusShowsStateSessionEndpointSinceReconnectsRttAndTraffic() {
-        run("connect " + target());
-        run("ping");
-        String status = run("status");
-
-        assertThat(status)
-                .containsPattern("state +connected\\R")
-                .containsPattern("target +" + q(target()) + "\\R")
-                .containsPattern("session +\\S+\\R")
-                .containsPattern("endpoint +\\S*127\\.0\\.0\\.1:" + server.port() + "\\R")
-                .containsPattern("connected since +\\S+Z \\(.+ ago\\)\\R")
-                .containsPattern("reconnects +0\\R")
-                .containsPattern("heartbeat rtt +\\d+\\.\\d{3} ms\\R")
-                .containsPattern("frames in/out +[1-9]\\d* / [1-9]\\d*\\R")
-                .containsPattern("bytes in/out +[1-9]\\d* / [1-9]\\d*\\R")
-                .containsPattern("pushes +on\\R");
-        assertThat(server.sessions()).hasSize(1);
-    }
-
-    @Test
-    void pingPrintsTheRoundTrip() {
-        run("connect " + target());
-        assertThat(run("ping")).matches("pong from " + q(target()) + " in \\d+\\.\\d{3} ms\\R");
-    }
-
-    @Test
-    void requestPrintsTheResponseAndItsLatency() throws IOException {
-        run("connect " + target());
-
-        assertThat(run("request hello   world")).matches("hello   world\\R\\(13 bytes, \\d+\\.\\d{3} ms\\)\\R");
-        assertThat(run("request hex:00ff10")).matches("hex:00ff10\\R\\(3 bytes, .*\\R");
-        java.nio.file.Files.writeString(dir.resolve("body.txt"), "from a file");
-        assertThat(run("request @body.txt")).startsWith("from a file" + System.lineSeparator());
-        assertThat(run("request --timeout 5s -- --dashes")).startsWith("--dashes" + System.lineSeparator());
-        assertThat(server.stats().requestsTotal()).isEqualTo(4);
-    }
-
-    @Test
-    void badPayloadsAndArgumentsAreOneLineErrors() {
-        run("connect " + target());
-        assertThat(run("request hex:abc")).isEqualTo("error: hex payload has an odd number of digits (3): "
-                + "write two digits per byte, e.g. hex:0a ff 10" + System.lineSeparator());
-        assertThat(run("request @missing.bin")).startsWith("error: no such file: ");
-        assertThat(run("request")).startsWith("error: a payload is needed");
-        assertThat(run("request --timeout never x")).startsWith("error: 'never' is not a duration");
-        assertThat(run("status now")).isEqualTo("error: status takes no arguments, got 'now'" + System.lineSeparator());
-        assertThat(run("connect nowhere")).startsWith("error: 'nowhere' is not a target");
-        assertThat(session.execute("pushes maybe")).isEqualTo(ShellSession.Result.FAILED);
-    }
-
-    @Test
-    void anUnknownCommandSuggestsTheClosestOne() {
-        assertThat(run("stauts")).isEqualTo("error: unknown command 'stauts'; did you mean 'status'? "
-                + "(help lists the commands)" + System.lineSeparator());
-        assertThat(run("frobnicate")).isEqualTo("error: unknown command 'frobnicate' (help lists the commands)"
-                + System.lineSeparator());
-        assertThat(session.execute("reqest x")).isEqualTo(ShellSession.Result.FAILED);
-    }
-
-    @Test
-    void requestWithoutAConnectionSaysSo() {
-        assertThat(run("request hi")).isEqualTo("error: not connected, request not sent: no connection yet; "
-                + "connect host:port opens one" + System.lineSeparator());
-        assertThat(run("ping")).startsWith("error: not connected, ping not sent");
-        assertThat(run("send hi")).startsWith("error: cannot send: no connection yet");
-    }
-
-    @Test
-    void requestWhileReconnectingSaysWhatTheClientIsDoing() throws Exception {
-        // a long backoff holds the client in RECONNECTING while the test looks
-        session.configTuning = b -> b.backoff(Backoff.constant(Duration.ofSeconds(30)));
-        run("connect " + target());
-        int port = server.port();
-        server.closeNow();
-        notices.await("[state] reconnecting to " + target(), WAIT);
-        server.terminationFuture().get(10, TimeUnit.SECONDS);
-
-        assertThat(session.prompt()).isEqualTo("tether " + target() + " reconnecting> ");
-        assertThat(run("request hi")).matches("error: not connected, request not sent: reconnecting to "
-                + q(target()) + ", attempt \\d+, next try in 30\\.0s( \\(last error: .+\\))?; connect retries now\\R");
-
-        // a send is buffered and goes out after the reconnect
-        assertThat(run("send queued")).matches("queued 6 bytes: reconnecting to .*; "
-                + "buffered sends go out after the reconnect\\R");
-
-        server = ReferenceServer.builder().host("127.0.0.1").port(port).start();
-        notices.clear();
-        assertThat(run("connect")).isEqualTo("reconnecting to " + target() + " now" + System.lineSeparator());
-        notices.await("[state] connected to " + target(), WAIT);
-
-        assertThat(run("request again")).startsWith("again" + System.lineSeparator());
-        // the request is behind the buffered send on the same connection, so the send has been read
-        assertThat(server.stats().sendsTotal()).isEqualTo(1);
-        assertThat(run("status")).containsPattern("reconnects +1\\R");
-    }
-
-    @Test
-    void sendWhileConnectedIsWritten() {
-        run("connect " + target());
-        assertThat(run("send hex:0102")).isEqualTo("sent 2 bytes" + System.lineSeparator());
-        run("request barrier");
-        assertThat(server.stats().sendsTotal()).isEqualTo(1);
-    }
-
-    @Test
-    void pushesArePrintedAsTheyArriveUnlessTurnedOff() throws Exception {
-        run("connect " + target());
-        server.broadcast("news", "first".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertThat(notices.await("first", WAIT)).isEqualTo("[push news] first");
-
-        assertThat(run("pushes off")).isEqualTo("pushes off" + System.lineSeparator());
-        server.broadcast(null, "hidden".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        run("request barrier"); // the push came before the response on the same connection ...
-        session.awaitEvents(WAIT); // ... and has been handled (not printed) by now
-        run("pushes on");
-        server.broadcast(null, "shown".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertThat(notices.await("shown", WAIT)).isEqualTo("[push] shown");
-        assertThat(notices.lines()).noneMatch(l -> l.contains("hidden"));
-    }
-
-    @Test
-    void disconnectClosesCleanlyAndKeepsTheTarget() throws Exception {
-        run("connect " + target());
-        assertThat(run("disconnect")).isEqualTo("disconnected from " + target() + System.lineSeparator());
-        assertThat(session.prompt()).isEqualTo("tether " + target() + " closed> ");
-        assertThat(run("status")).containsPattern("state +closed \\(the connection to " + q(target())
-                + " is closed; connect opens it again\\)");
-        assertThat(run("disconnect")).isEqualTo("not connected" + System.lineSeparator());
-
-        assertThat(run("connect")).startsWith("connected to " + target());
-    }
-
-    @Test
-    void exitLeavesAndClosingTheSessionClosesTheConnection() {
-        run("connect " + target());
-        assertThat(session.execute("exit")).isEqualTo(ShellSession.Result.EXIT);
-        assertThat(session.execute("quit")).isEqualTo(ShellSession.Result.EXIT);
-        output.getBuffer().setLength(0);
-        session.close();
-        assertThat(output.toString()).isEqualTo("disconnected from " + target() + System.lineSeparator());
-    }
-
-    @Test
-    void aFailedConnectIsAMessageAndLeavesTheSessionUsable() throws IOException {
-        int unused;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            unused = s.getLocalPort();
-        }
-        String out = run("connect 127.0.0.1:" + unused);
-        assertThat(out).isEqualTo("error: connect to 127.0.0.1:" + unused + " failed: Connection refused"
-                + System.lineSeparator());
-        assertThat(out).doesNotContain("\tat ");
-        assertThat(session.prompt()).isEqualTo("tether 127.0.0.1:" + unused + " closed> ");
-        assertThat(run("connect " + target())).startsWith("connected to " + target());
-    }
-
-    @Test
-    void theAuthTokenIsSentAndARefusalIsAMessage() {
-        try (ReferenceServer guarded = ReferenceServer.builder().host("127.0.0.1").port(0).authToken("s3cret").start()) {
-            String to = "127.0.0.1:" + guarded.port();
-            assertThat(run("connect " + to)).isEqualTo("error: connect to " + to + " failed: server " + to
-                    + " refused the auth token: this server requires an auth token" + System.lineSeparator());
-            assertThat(run("connect --auth-token wrong " + to)).startsWith("error: ").contains("auth");
-            assertThat(run("connect --auth-token s3cret " + to)).startsWith("connected to " + to);
-            run("disconnect");
-            assertThat(run("connect")).startsWith("connected to " + to); // the last connect's token again
-            run("disconnect");
-            assertThat(run("connect " + to)).startsWith("error: "); // a new connect starts from the shell's options
-            assertThat(guarded.stats().authFailures()).isEqualTo(3);
-        }
-    }
-
-    @Test
-    void tlsOptionsReallySpeakTls() {
-        // the reference server speaks plaintext: a TLS hello is a protocol error it counts
-        assertThat(run("connect --tls-insecure " + target())).isEqualTo("error: connect to " + target()
-                + " failed: the server answered in plaintext, not TLS (connect without --tls?)" + System.lineSeparator());
-        assertThat(server.stats().protocolErrors()).isPositive();
-        assertThat(session.prompt()).endsWith(" closed> ");
-    }
-
-    @Test
-    void aRunningRequestIsCancelled() throws Exception {
-        try (ReferenceServer slow = ReferenceServer.builder().host("127.0.0.1").port(0)
-                .serviceTime(ServiceTime.fixed(Duration.ofSeconds(30))).drainTimeout(Duration.ofMillis(200)).start()) {
-            // the cancelled request stays in flight in the SDK; a short close timeout keeps the test short
-            session.configTuning = b -> b.closeTimeout(Duration.ofMillis(300));
-            run("connect 127.0.0.1:" + slow.port());
-            CountDownLatch waiting = new CountDownLatch(1);
-            session.onWait = waiting::countDown;
-            CompletableFuture<String> result = CompletableFuture.supplyAsync(() -> run("request slow"));
-            assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(session.cancelRunning()).isTrue();
-            assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("error: cancelled" + System.lineSeparator());
-            assertThat(session.isRunning()).isFalse();
-            // the SDK still has the request (once its loop has written it): a graceful close waits for it
-            assertThat(run("disconnect")).matches("(closing: waiting up to 300\\.000 ms for 1 request\\(s\\) in flight\\R)?"
-                    + "disconnected from 127\\.0\\.0\\.1:" + slow.port() + "\\R");
-        }
-    }
-
-    @Test
-    void aRequestTimeoutIsAMessage() {
-        try (ReferenceServer slow = ReferenceServer.builder().host("127.0.0.1").port(0)
-                .serviceTime(ServiceTime.fixed(Duration.ofSeconds(30))).drainTimeout(Duration.ofMillis(200)).start()) {
-            run("connect 127.0.0.1:" + slow.port());
-            assertThat(run("request --timeout 100ms slow")).startsWith("error: ").doesNotContain("\tat ");
-            run("disconnect");
-        }
-    }
-
-    @Test
-    void benchRunsAgainstTheTargetAndCtrlCStopsItWithASummary() throws Exception {
-        assertThat(run("bench")).isEqualTo("error: bench needs a target: connect host:port first"
-                + System.lineSeparator());
-        run("connect " + target());
+    void ctrlCCancelsWhatTheCommandWaitsForNotOnlyTheWait() throws Exception {
+        CompletableFuture<String> sdkFuture = new CompletableFuture<>();
         CountDownLatch waiting = new CountDownLatch(1);
         session.onWait = waiting::countDown;
-        CompletableFuture<String> result = CompletableFuture.supplyAsync(() -> run("bench --duration 2s"));
+        CompletableFuture<Throwable> thrown = CompletableFuture.supplyAsync(() -> {
+            try {
+                session.await(sdkFuture, null);
+                return null;
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(session.isRunning()).isTrue();
+
+        assertThat(session.cancelRunning()).isTrue();
+
+        assertThat(thrown.get(10, TimeUnit.SECONDS)).isInstanceOf(ShellSession.Cancelled.class);
+        assertThat(sdkFuture).isCancelled(); // the SDK is told, so it need not answer anyone
+        assertThat(session.isRunning()).isFalse();
+        assertThat(session.cancelRunning()).isFalse(); // nothing left to cancel
+    }
+
+    @Test
+    void aCopyKeepsTheOriginalForACommandThatGoesOnAfterCtrlC() throws Exception {
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        CountDownLatch waiting = new CountDownLatch(1);
+        session.onWait = waiting::countDown;
+        CompletableFuture<Void> waited = CompletableFuture.runAsync(() ->
+                assertThatThrownBy(() -> session.await(result.copy(), null)).isInstanceOf(ShellSession.Cancelled.class));
         assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
         session.cancelRunning();
-        assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo(String.join(System.lineSeparator(),
-                "bench against " + target(),
-                "bench: stopping; the summary covers what ran so far (Ctrl-C again to stop waiting)",
-                "summary so far", ""));
-        assertThat(bench.stopped).isTrue();
-        assertThat(bench.calls).containsExactly(List.of("--duration", "2s"));
+        waited.get(10, TimeUnit.SECONDS);
+        assertThat(result).isNotDone();
+        result.complete(3);
+        assertThat(session.await(result.copy(), Duration.ofSeconds(1))).isEqualTo(3);
     }
 
     @Test
-    void helpListsEveryCommandAndExplainsOne() {
-        String help = run("help");
-        for (CommandTable.Spec spec : CommandTable.COMMANDS) {
-            assertThat(help).contains("  " + spec.name() + " ");
-        }
-        assertThat(run("help request")).startsWith("usage: request [--timeout DURATION] PAYLOAD")
-                .contains("hex:48656c6c6f");
-        assertThat(run("help bench")).contains("--duration DURATION");
-        assertThat(run("help stauts")).startsWith("error: no command 'stauts'; did you mean 'status'?");
-    }
-
-    @Test
-    void connectionErrorsAreShownByTheirRootCauseWithoutNativeNoise() {
-        Throwable refused = new RuntimeException("connect to 127.0.0.1:7000 failed after 1 attempt(s)",
-                new java.net.ConnectException("finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:7000"));
-        assertThat(ShellSession.shortCause(refused)).isEqualTo("Connection refused");
-        assertThat(ShellSession.shortCause(new IllegalStateException("connection to h:1 closed by the peer")))
-                .isEqualTo("connection to h:1 closed by the peer");
-        assertThat(ShellSession.shortCause(new RuntimeException("outer", new java.io.IOException())))
-                .isEqualTo("outer (RuntimeException)");
-        assertThat(ShellSession.shortCause(new IllegalStateException("bad frame: " + "ab".repeat(100))))
-                .isEqualTo("bad frame: " + "ab".repeat(16) + "...");
-    }
-
-    private static String q(String text) {
-        return java.util.regex.Pattern.quote(text);
+    void failuresAndTimeoutsAreOneLineForTheUser() {
+        assertThatThrownBy(() -> session.await(CompletableFuture.failedFuture(new IllegalStateException("refused")), null))
+                .isInstanceOf(ShellSession.CommandFailed.class).hasMessage("refused");
+        assertThatThrownBy(() -> session.await(new CompletableFuture<>(), Duration.ofMillis(1)))
+                .hasMessage("no answer within 1.000 ms");
+        assertThat(session.prompt()).isEqualTo("tether (not connected)> ");
+        assertThat(session.whatTheClientIsDoing()).isEqualTo("no connection yet; connect host:port opens one");
     }
 }

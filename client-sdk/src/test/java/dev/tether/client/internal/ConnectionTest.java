@@ -1,0 +1,169 @@
+package dev.tether.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.client.ClientClosedException;
+import dev.tether.client.ClientConfig;
+import dev.tether.client.ConnectionState;
+import dev.tether.protocol.GoAway;
+import dev.tether.protocol.Hello;
+import dev.tether.protocol.Ping;
+import dev.tether.protocol.Pong;
+import dev.tether.protocol.Push;
+import dev.tether.protocol.Welcome;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One connection in an {@link EmbeddedChannel} whose clock the test moves: the welcome's heartbeat interval is
+ * the one in force, and a silent server is given up after the dead-peer timeout derived from it (PROTOCOL.md
+ * §7), at any interval, without sockets or sleeping.
+ */
+class ConnectionTest {
+    private final List<Throwable> lost = new ArrayList<>();
+    private final List<Welcome> opened = new ArrayList<>();
+
+    private final Connection.Listener listener = new Connection.Listener() {
+        @Override
+        public void onOpen(Connection c, Welcome welcome) {
+            opened.add(welcome);
+        }
+
+        @Override
+        public void onFatal(Connection c, RuntimeException cause) {
+            throw new AssertionError("unexpected", cause);
+        }
+
+        @Override
+        public void onPush(Push push) {
+        }
+
+        @Override
+        public void onGoAway(Connection c, GoAway goAway) {
+        }
+
+        @Override
+        public void onRoundTrip(long rttNanos) {
+        }
+
+        @Override
+        public void onAttemptFailed(Connection c, Throwable cause) {
+            throw new AssertionError("unexpected", cause);
+        }
+
+        @Override
+        public void onLost(Connection c, Throwable cause) {
+            lost.add(cause);
+        }
+    };
+
+    /** A connection whose handshake completes with a welcome announcing {@code announcedMillis}. */
+    private EmbeddedChannel welcomed(ClientConfig config, long announcedMillis) {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        OutboundQueue queue = new OutboundQueue(new OutboundQueue.Owner() {
+            @Override
+            public ConnectionState state() {
+                return ConnectionState.CONNECTED;
+            }
+
+            @Override
+            public ClientClosedException closedException() {
+                return new ClientClosedException("closed");
+            }
+
+            @Override
+            public void onLastRequestDone() {
+            }
+        }, new ClientCounters(), ch.eventLoop(), Runnable::run, new FakeScheduler(), config);
+        Connection c = new Connection(new InetSocketAddress("127.0.0.1", 7000), listener, queue,
+                new Hello(config.heartbeatInterval().toMillis(), "test", null), new HeartbeatSettings(config));
+        c.attach(ch);
+        ch.pipeline().addLast(Dialer.CONNECTION_HANDLER, c);
+        ch.pipeline().fireChannelActive();
+        assertThat((Object) ch.readOutbound()).isInstanceOf(Hello.class);
+        ch.writeInbound(new Welcome(announcedMillis, 1 << 20, "s-1"));
+        assertThat(opened).hasSize(1);
+        return ch;
+    }
+
+    private static ClientConfig.Builder config() {
+        return ClientConfig.builder().endpoint("127.0.0.1", 7000);
+    }
+
+    /** Advances in steps of {@code stepMillis} until the channel closes; returns the silence it took. */
+    private static long silenceUntilClosed(EmbeddedChannel ch, long stepMillis, long limitMillis) {
+        long t = 0;
+        while (ch.isOpen() && t < limitMillis) {
+            EmbeddedTime.advance(ch, stepMillis);
+            t += stepMillis;
+        }
+        return t;
+    }
+
+    @ParameterizedTest(name = "H = {0} ms")
+    @ValueSource(longs = {1_000, 30_000, 300_000})
+    void aSilentServerIsGivenUpWithinTwoAndAQuarterOfTheIntervalItAnnouncedAndBeforeItsIdleEviction(long h) {
+        // The client's own setting (the default 30 s) does not matter: the welcome's interval is in force.
+        EmbeddedChannel ch = welcomed(config().build(), h);
+        long deadPeer = 2 * h + h / 8;
+        EmbeddedTime.advance(ch, deadPeer - 1);
+        assertThat(ch.isOpen()).as("open 1 ms before 2 H + H/8").isTrue();
+        EmbeddedTime.advance(ch, 1);
+        assertThat(ch.isOpen()).as("closed at 2 H + H/8").isFalse();
+        assertThat(deadPeer).isLessThanOrEqualTo(h * 9 / 4).isLessThan(3 * h);
+        assertThat(lost).singleElement().satisfies(e -> assertThat(e).hasMessageContaining("for " + deadPeer + " ms"));
+        // It asked before giving up: pings went out while the server was silent.
+        assertThat(ch.outboundMessages()).hasAtLeastOneElementOfType(Ping.class);
+        ch.finishAndReleaseAll();
+    }
+
+    @ParameterizedTest(name = "H = {0} ms")
+    @ValueSource(longs = {1_000, 30_000, 300_000})
+    void aServerThatAnswersPingsIsNeverGivenUpEvenWhenItSendsNothingElse(long h) {
+        EmbeddedChannel ch = welcomed(config().build(), h);
+        long step = Math.max(1, h / 20);
+        for (long t = 0; t < 10 * h; t += step) {
+            EmbeddedTime.advance(ch, step);
+            for (Object out; (out = ch.readOutbound()) != null; ) {
+                if (out instanceof Ping ping) {
+                    ch.writeInbound(new Pong(ping.timestamp()));
+                }
+            }
+        }
+        assertThat(ch.isOpen()).isTrue();
+        assertThat(lost).isEmpty();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void anExplicitDeadPeerTimeoutOverridesTheRule() {
+        EmbeddedChannel ch = welcomed(config().heartbeatInterval(Duration.ofSeconds(10)).deadPeerTimeout(Duration.ofSeconds(45))
+                .build(), 1_000);
+        long took = silenceUntilClosed(ch, 100, 60_000);
+        assertThat(took).isEqualTo(45_000);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void whenTheServerAsksForNoHeartbeatTheClientsOwnIntervalIsInForce() {
+        EmbeddedChannel ch = welcomed(config().heartbeatInterval(Duration.ofSeconds(8)).build(), 0);
+        long took = silenceUntilClosed(ch, 1, 60_000);
+        assertThat(took).isEqualTo(2 * 8_000 + 1_000);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void theRuleIsTwoIntervalsAndAnEighth() {
+        assertThat(ClientConfig.deadPeerTimeoutFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(2_125));
+        assertThat(ClientConfig.deadPeerTimeoutFor(Duration.ofSeconds(30))).isEqualTo(Duration.ofMillis(63_750));
+        assertThat(ClientConfig.deadPeerTimeoutFor(Duration.ofMinutes(5))).isEqualTo(Duration.ofMillis(637_500));
+        assertThat(ClientConfig.deadPeerTimeoutFor(Duration.ZERO)).isZero();
+    }
+}

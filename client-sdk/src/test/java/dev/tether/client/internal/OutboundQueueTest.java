@@ -1,0 +1,202 @@
+package dev.tether.client.internal;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tether.client.ClientClosedException;
+import dev.tether.client.ClientConfig;
+import dev.tether.client.ConnectionLostException;
+import dev.tether.client.ConnectionState;
+import dev.tether.client.RequestTimeoutException;
+import dev.tether.client.SendBufferFullException;
+import dev.tether.client.ServerErrorException;
+import dev.tether.protocol.ErrorCode;
+import dev.tether.protocol.ErrorMessage;
+import dev.tether.protocol.GoAway;
+import dev.tether.protocol.Hello;
+import dev.tether.protocol.Push;
+import dev.tether.protocol.Request;
+import dev.tether.protocol.Send;
+import dev.tether.protocol.Welcome;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outbound queue against a connection on an {@link EmbeddedChannel} and a {@link FakeScheduler}: what
+ * waits, what is written and in which order, how answers and timeouts end requests, and what is failed.
+ */
+class OutboundQueueTest {
+    private static final ClientConfig CONFIG = ClientConfig.builder().endpoint("127.0.0.1", 7000)
+            .heartbeatInterval(Duration.ZERO).sendBufferMessages(3).maxFrameLength(1024)
+            .requestTimeout(Duration.ofSeconds(10)).build();
+
+    private ConnectionState state = ConnectionState.CONNECTED;
+    private int lastRequestDoneCalls;
+    private final FakeScheduler time = new FakeScheduler();
+    private final ClientCounters counters = new ClientCounters();
+    private final EmbeddedChannel ch = new EmbeddedChannel();
+    private final OutboundQueue queue = new OutboundQueue(new OutboundQueue.Owner() {
+        @Override
+        public ConnectionState state() {
+            return state;
+        }
+
+        @Override
+        public ClientClosedException closedException() {
+            return new ClientClosedException("client closed");
+        }
+
+        @Override
+        public void onLastRequestDone() {
+            lastRequestDoneCalls++;
+        }
+    }, counters, ch.eventLoop(), Runnable::run, time, CONFIG);
+    private final Connection connection = connection();
+
+    private Connection connection() {
+        Connection c = new Connection(new InetSocketAddress("127.0.0.1", 7000), new Connection.Listener() {
+            @Override
+            public void onOpen(Connection c, Welcome welcome) {
+            }
+
+            @Override
+            public void onFatal(Connection c, RuntimeException cause) {
+            }
+
+            @Override
+            public void onPush(Push push) {
+            }
+
+            @Override
+            public void onGoAway(Connection c, GoAway goAway) {
+            }
+
+            @Override
+            public void onRoundTrip(long rttNanos) {
+            }
+
+            @Override
+            public void onAttemptFailed(Connection c, Throwable cause) {
+            }
+
+            @Override
+            public void onLost(Connection c, Throwable cause) {
+            }
+        }, queue, new Hello(0, "test", null), new HeartbeatSettings(CONFIG));
+        c.attach(ch);
+        ch.pipeline().addLast(Dialer.CONNECTION_HANDLER, c);
+        return c;
+    }
+
+    @AfterEach
+    void tearDown() {
+        ch.finishAndReleaseAll();
+    }
+
+    private RequestOp request(int size) {
+        RequestOp op = new RequestOp(queue, new byte[size], Duration.ofSeconds(10).toNanos());
+        queue.request(op);
+        return op;
+    }
+
+    private SendOp send(int size) {
+        SendOp op = new SendOp(queue, new byte[size]);
+        queue.send(op);
+        return op;
+    }
+
+    @Test
+    void operationsWaitInTheBufferUntilAConnectionOpensThenLeaveInOrder() {
+        SendOp s = send(1);
+        RequestOp r = request(2);
+        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(queue.bufferedCount()).isEqualTo(2);
+        assertThat(queue.bufferedBytes()).isEqualTo(3);
+
+        queue.connected(connection);
+        assertThat((Object) ch.readOutbound()).isInstanceOf(Send.class);
+        Request written = ch.readOutbound();
+        assertThat(written.payload()).hasSize(2);
+        assertThat(r.id).isEqualTo(written.id());
+        assertThat(s.future).isCompleted(); // written to the (embedded) socket
+        assertThat(queue.bufferedCount()).isZero();
+        assertThat(counters.requestsInFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void aFullBufferRefusesAtOnceAndSaysWhy() {
+        send(1);
+        send(1);
+        send(1);
+        SendOp fourth = send(1);
+        assertThatThrownBy(() -> fourth.future.get(1, SECONDS)).cause().isInstanceOf(SendBufferFullException.class)
+                .hasMessageContaining("3/3 messages").hasMessageContaining("CONNECTED");
+    }
+
+    @Test
+    void aResponseOrAnErrorEndsItsRequestAndLateOrUnknownAnswersAreIgnored() throws Exception {
+        queue.connected(connection);
+        RequestOp ok = request(1);
+        RequestOp failed = request(1);
+        queue.completeRequest(connection, ok.id, new byte[] {9});
+        queue.failRequest(connection, new ErrorMessage(failed.id, ErrorCode.APPLICATION_ERROR, "nope"));
+        assertThat(ok.future.get(1, SECONDS)).containsExactly(9);
+        assertThatThrownBy(() -> failed.future.get(1, SECONDS)).cause().isInstanceOf(ServerErrorException.class)
+                .hasMessageContaining("nope");
+        queue.completeRequest(connection, ok.id, new byte[] {1}); // a second answer: ignored
+        queue.completeRequest(connection, 12345, new byte[] {1}); // never asked: ignored
+        assertThat(counters.requestsInFlight()).isZero();
+    }
+
+    @Test
+    void aRequestWithoutAnswerTimesOutOnTheSchedulersClockAndItsLateAnswerIsIgnored() throws Exception {
+        queue.connected(connection);
+        RequestOp r = request(1);
+        time.forward(Duration.ofMillis(9_999));
+        assertThat(r.future).isNotDone();
+        time.forward(Duration.ofMillis(1));
+        assertThatThrownBy(() -> r.future.get(1, SECONDS)).cause().isInstanceOf(RequestTimeoutException.class)
+                .hasMessageContaining("within 10000 ms");
+        assertThat(counters.requestsInFlight()).isZero();
+        queue.completeRequest(connection, r.id, new byte[] {1});
+        assertThat(counters.requestsInFlight()).isZero();
+    }
+
+    @Test
+    void aLostConnectionFailsItsRequestsInFlightAndNothingElse() {
+        queue.connected(connection);
+        RequestOp inFlight = request(1);
+        queue.disconnected();
+        RequestOp waiting = request(1);
+        queue.failInFlight(connection, new ConnectionLostException("gone"));
+        assertThatThrownBy(() -> inFlight.future.get(1, SECONDS)).cause().isInstanceOf(ConnectionLostException.class);
+        assertThat(waiting.future).isNotDone();
+        assertThat(queue.bufferedCount()).isEqualTo(1);
+        assertThat(counters.requestsInFlight()).isZero();
+    }
+
+    @Test
+    void onceTheClientIsClosedNewOperationsFailAndTheLastAnswerIsReported() throws Exception {
+        queue.connected(connection);
+        RequestOp r = request(1);
+        state = ConnectionState.CLOSED;
+        SendOp late = send(1);
+        assertThatThrownBy(() -> late.future.get(1, SECONDS)).cause().isInstanceOf(ClientClosedException.class);
+        queue.completeRequest(connection, r.id, new byte[0]);
+        assertThat(r.future.get(1, SECONDS)).isEmpty();
+        assertThat(lastRequestDoneCalls).isEqualTo(1);
+    }
+
+    @Test
+    void aPayloadOverTheMaximumFrameLengthFailsAtOnce() {
+        CompletableFuture<byte[]> tooBig = request(1024 - 12 + 1).future;
+        assertThatThrownBy(() -> tooBig.get(1, SECONDS)).cause().isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exceeds maxFrameLength 1024");
+        assertThat(queue.bufferedCount()).isZero();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.tether.client.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.protocol.ErrorMessage;
+import dev.tether.protocol.GoAway;
+import dev.tether.protocol.Hello;
+import dev.tether.protocol.Message;
+import dev.tether.protocol.MessageDecoder;
+import dev.tether.protocol.MessageEncoder;
+import dev.tether.protocol.Ping;
+import dev.tether.protocol.ProtocolException;
+import dev.tether.protocol.Push;
+import dev.tether.protocol.Request;
+import dev.tether.protocol.Response;
+import dev.tether.protocol.Welcome;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Netty stream reader against the protocol's own one ({@link MessageDecoder}) as the oracle: the same
+ * bytes, cut into the same random chunks, give the same messages, and the same error for hostile bytes.
+ */
+class FrameDecoderTest {
+    private static final List<Message> MESSAGES = List.of(
+            new Hello(1, 30_000, "client", "token", null), new Welcome(1, 30_000, 1 << 20, "s-1", null), new Ping(42),
+            new Request(1, new byte[0]), new Request(2, new byte[5000]), new Response(3, new byte[17]),
+            new Push("topic", 123, Push.NO_SEQUENCE, new byte[300]), new ErrorMessage(4, 1, "nope"), new GoAway(1000, "bye"));
+
+    @Test
+    void randomChunkingsGiveWhatTheProtocolsDecoderGives() throws Exception {
+        Random random = new Random(7);
+        for (int round = 0; round < 50; round++) {
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
+            for (int i = 0; i < 20; i++) {
+                ByteBuffer frame = MessageEncoder.encode(MESSAGES.get(random.nextInt(MESSAGES.size())));
+                stream.write(frame.array(), frame.arrayOffset(), frame.remaining());
+            }
+            byte[] bytes = stream.toByteArray();
+            List<Integer> cuts = cuts(random, bytes.length);
+
+            List<Message> expected = new ArrayList<>();
+            MessageDecoder oracle = new MessageDecoder();
+            SingleWriterFrameCounters counters = new SingleWriterFrameCounters();
+            EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(1 << 20, counters));
+            int from = 0;
+            for (int to : cuts) {
+                oracle.decode(ByteBuffer.wrap(bytes, from, to - from), expected::add);
+                ch.writeInbound(Unpooled.copiedBuffer(bytes, from, to - from));
+                from = to;
+            }
+            List<Message> got = new ArrayList<>();
+            for (Object m; (m = ch.readInbound()) != null; ) {
+                got.add((Message) m);
+            }
+            assertThat(got).containsExactlyElementsOf(expected).hasSize(20);
+            assertThat(counters.bytesIn()).isEqualTo(bytes.length);
+            assertThat(ch.finishAndReleaseAll()).isFalse();
+        }
+    }
+
+    @Test
+    void hostileBytesGetTheSameErrorAsFromTheProtocolsDecoderAndTheRestIsDropped() {
+        byte[][] hostile = {
+            "GET / HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), // another protocol
+            {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}, // a 2 GiB length
+            {0, 0, 0, 2, 1, 1}, // shorter than the header
+            {0, 0, 0, 12, 0x54, 1, (byte) 0xee, 0, 0, 0, 0, 0, 0, 0, 0, 0}, // an unknown type
+        };
+        for (byte[] bytes : hostile) {
+            ProtocolException expected = null;
+            try {
+                new MessageDecoder().decode(ByteBuffer.wrap(bytes));
+            } catch (ProtocolException e) {
+                expected = e;
+            }
+            assertThat(expected).as("the oracle rejects it").isNotNull();
+            EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder());
+            Throwable thrown = null;
+            try {
+                ch.writeInbound(Unpooled.copiedBuffer(bytes));
+            } catch (DecoderException e) {
+                thrown = e.getCause();
+            }
+            assertThat(thrown).isInstanceOf(ProtocolException.class);
+            assertThat(((ProtocolException) thrown).code()).isEqualTo(expected.code());
+            // The stream is out of step: what follows is dropped, not decoded.
+            ch.writeInbound(Unpooled.wrappedBuffer(MessageEncoder.encode(new Ping(1))));
+            assertThat((Object) ch.readInbound()).isNull();
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    private static List<Integer> cuts(Random random, int length) {
+        List<Integer> cuts = new ArrayList<>();
+        int at = 0;
+        while (at < length) {
+            at = Math.min(length, at + 1 + random.nextInt(random.nextBoolean() ? 8 : 2000));
+            cuts.add(at);
+        }
+        return cuts;
+    }
+}

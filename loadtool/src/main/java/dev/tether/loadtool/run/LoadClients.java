@@ -1,0 +1,41 @@
+package dev.tether.loadtool.run;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The run's clients as {@link LoadRun} sees them: {@link ClientPool} in a real run, a scripted set in tests
+ * that run on fake time.
+ */
+interface LoadClients extends AutoCloseable {
+
+    /** Opens the clients of a run (not connected yet). */
+    interface Factory {
+        LoadClients open(LoadPlan plan, List<InetSocketAddress> targets, RunMetrics metrics, RunClock clock);
+    }
+
+    int size();
+
+    /** Client {@code i}, for its {@link ClientSlot}. */
+    LoadConnection connection(int i);
+
+    /** Starts client {@code i}'s first connect; records its connect time or counts the failure. */
+    CompletableFuture<?> connect(int i);
+
+    /** Connects and closes a few throw-away clients so that the ramp measures the server, not the JIT. */
+    void warmUp(boolean request);
+
+    int connected();
+
+    long reconnects();
+
+    /** From the first connect call to the last successful handshake of the ramp; 0 when nothing connected. */
+    long rampNanos();
+
+    /** Records each client's heartbeat round trip if it changed since the last sample. */
+    void sampleHeartbeats();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,65 @@
+package dev.tether.loadtool.run;
+
+import dev.tether.loadtool.report.Metric;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A run's clients as {@link ScriptedConnection}s on a {@link FakeClock}: each connects in one fake millisecond. */
+final class ScriptedClients implements LoadClients {
+    private final List<ScriptedConnection> connections;
+    private final RunMetrics metrics;
+    private final AtomicInteger connected = new AtomicInteger();
+    boolean closed;
+
+    ScriptedClients(List<ScriptedConnection> connections, RunMetrics metrics) {
+        this.connections = connections;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public int size() {
+        return connections.size();
+    }
+
+    @Override
+    public LoadConnection connection(int i) {
+        return connections.get(i);
+    }
+
+    @Override
+    public CompletableFuture<?> connect(int i) {
+        metrics.result.record(Metric.CONNECT, TimeUnit.MILLISECONDS.toNanos(1));
+        connected.incrementAndGet();
+        return connections.get(i).connect();
+    }
+
+    @Override
+    public void warmUp(boolean request) {
+    }
+
+    @Override
+    public int connected() {
+        return connected.get();
+    }
+
+    @Override
+    public long reconnects() {
+        return 0;
+    }
+
+    @Override
+    public long rampNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(1);
+    }
+
+    @Override
+    public void sampleHeartbeats() {
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
