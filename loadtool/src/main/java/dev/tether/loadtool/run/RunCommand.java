@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
         // One example a line, each shorter than 80 columns: help text wraps at '-' and '.', which would cut them apart.
         footerHeading = "%nThresholds (--slo; quote them in a shell):%n",
         footer = {"  p99<20ms  p99.9<50ms  connect.p99<200ms  push.p50<5ms  heartbeat.max<100ms",
-                "  errors<0.1%%  errors.rate<0.001  errors.count<10  rate>900  connected>=100%%",
-                "  late<1%%  reconnects<1",
+                "  errors<0.1%%  rate>900  connected>=100%%  late<1%%  reconnects<1",
+                "  errors.rate<0.001 (a fraction)  errors.count<10",
                 "%nExamples:",
                 "  loadtool run",
                 "  loadtool run --clients 5000 --rate 20000 --duration 1m30s",
