@@ -113,6 +113,10 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--nio", description = "Use Java NIO even where native epoll is available. Default: epoll when available.")
     boolean nio;
 
+    @Option(names = "--reuse-port", description = "Bind with SO_REUSEPORT, so that several server processes started with it share "
+            + "--port and the kernel spreads new connections over them (Linux). Default: off.")
+    boolean reusePort;
+
     @Option(names = {"-q", "--quiet"}, description = "No stats line once a second. Default: off (one line a second).")
     boolean quiet;
 
@@ -204,7 +208,7 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
         b.host(host).port(port).authToken(token).handshakeTimeout(handshakeTimeout).heartbeatInterval(heartbeatInterval)
                 .maxConnections(maxConnections).maxFrameLength(maxFrameSize).maxPendingBytesPerConnection(maxPendingBytes)
                 .serviceTime(serviceTime).errorRate(errorRate).pushRate(pushRate).pushTopic(pushTopic).pushSize(pushSize)
-                .drainTimeout(drainTimeout).reconnectAfter(reconnectAfter).nativeTransport(!nio);
+                .drainTimeout(drainTimeout).reconnectAfter(reconnectAfter).nativeTransport(!nio).reusePort(reusePort);
         if (idleTimeout != null) {
             b.idleTimeout(idleTimeout);
         }

@@ -6,6 +6,9 @@ import dev.tether.client.netty.Transport;
 import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Push;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
+import java.net.StandardSocketOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -167,6 +170,14 @@ public final class ReferenceServer implements AutoCloseable {
                         initSessionPipeline(ch);
                     }
                 });
+        if (settings.reusePort()) {
+            // The native transports share the Unix option; NIO has the JDK's (Linux and macOS).
+            if (transport.isNative()) {
+                bootstrap.option(UnixChannelOption.SO_REUSEPORT, true);
+            } else {
+                bootstrap.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+            }
+        }
         try {
             this.serverChannel = bootstrap.bind(settings.host(), settings.port()).syncUninterruptibly().channel();
         } catch (Exception e) { // Netty rethrows the bind failure (an IOException) unchecked
@@ -493,6 +504,12 @@ public final class ReferenceServer implements AutoCloseable {
 
         /** The port to listen on, 0 for any free one; default {@value ReferenceServer#DEFAULT_PORT}. */
         Builder port(int port);
+
+        /**
+         * Whether to bind with {@code SO_REUSEPORT}, so that several server processes (each started with it) listen
+         * on one port and the kernel spreads new connections over them; default false. Linux.
+         */
+        Builder reusePort(boolean reuse);
 
         /** The token every hello must carry; default none (any hello is accepted). */
         Builder authToken(String token);

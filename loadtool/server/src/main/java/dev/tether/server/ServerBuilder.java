@@ -10,6 +10,7 @@ import java.util.Objects;
 final class ServerBuilder implements ReferenceServer.Builder {
     private String host = ReferenceServer.DEFAULT_HOST;
     private int port = ReferenceServer.DEFAULT_PORT;
+    private boolean reusePort;
     private String authToken;
     private Duration handshakeTimeout = ReferenceServer.DEFAULT_HANDSHAKE_TIMEOUT;
     private Duration idleTimeout;
@@ -41,6 +42,12 @@ final class ServerBuilder implements ReferenceServer.Builder {
             throw new IllegalArgumentException("port must be in [0, 65535]: " + port);
         }
         this.port = port;
+        return this;
+    }
+
+    @Override
+    public ServerBuilder reusePort(boolean reuse) {
+        this.reusePort = reuse;
         return this;
     }
 
@@ -194,7 +201,7 @@ final class ServerBuilder implements ReferenceServer.Builder {
             throw new IllegalArgumentException("maxPendingBytesPerConnection (" + maxPendingBytes
                     + ") must be at least maxFrameLength (" + maxFrameLength + "), or no large frame could be sent");
         }
-        return new ServerSettings(host, port, authToken, handshakeTimeout, idle, heartbeatInterval, maxConnections,
+        return new ServerSettings(host, port, reusePort, authToken, handshakeTimeout, idle, heartbeatInterval, maxConnections,
                 maxFrameLength, serviceTime, errorRate, pushRate, pushTopic, pushSize, drainTimeout, reconnectAfter,
                 maxPendingBytes, eventLoopThreads, nativeTransport, ticker, clock);
     }

@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 /** The validated, immutable settings a {@link ReferenceServer} runs with. */
-record ServerSettings(String host, int port, String authToken, Duration handshakeTimeout, Duration idleTimeout,
+record ServerSettings(String host, int port, boolean reusePort, String authToken, Duration handshakeTimeout, Duration idleTimeout,
                       Duration heartbeatInterval, int maxConnections, int maxFrameLength, ServiceTime serviceTime,
                       double errorRate, double pushRate, String pushTopic, int pushSize, Duration drainTimeout,
                       Duration reconnectAfter, long maxPendingBytesPerConnection, int eventLoopThreads,

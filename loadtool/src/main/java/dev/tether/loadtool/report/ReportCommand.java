@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
                         + "Runs made at different times or with different plans merge their histograms and counts only; "
                         + "their rates, clients and durations are shown per input.",
                 "With --compare BASE NEW: two runs (.hlog files or JSON summaries) side by side, with the ratio new/base of each percentile.",
-                "Exit codes: 0 ok, 1 a file could not be read (or holds no histogram) or written, 2 usage error, "
+                "Shard logs (run --shard K/N) must be of one plan, each shard once; others are refused (exit code 2).",
+                "Exit codes: 0 ok, 1 a file could not be read (or holds no histogram) or written, 2 usage error or logs of different plans, "
                         + "3 an --slo threshold was broken, or thresholds were given for an interrupted run."})
 public final class ReportCommand implements Callable<Integer> {
 
@@ -67,11 +68,23 @@ public final class ReportCommand implements Callable<Integer> {
             return compare(out, err);
         }
         RunReport report;
+        String shards;
         try {
+            shards = ShardMerge.check(files);
             report = HlogReader.read(files);
+        } catch (IllegalArgumentException e) {
+            err.println("loadtool report: " + e.getMessage());
+            return ExitCodes.USAGE;
         } catch (IOException e) {
             err.println("loadtool report: " + e.getMessage());
             return ExitCodes.RUN_FAILED;
+        }
+        if (shards != null) {
+            report.info(ShardMerge.SHARDS, shards);
+            out.println("Merged shards: " + shards);
+            if (shards.contains("missing")) {
+                err.println("loadtool report: merging shards " + shards + ": the result covers only part of the run");
+            }
         }
         try {
             for (RunReport in : report.inputs().isEmpty() ? List.of(report) : report.inputs()) {

@@ -56,11 +56,16 @@ public final class RunReport {
 
     /** Counters of the plan or the ramp: added only when the inputs ran side by side (shards of one run). */
     private static final Set<String> SIDE_BY_SIDE_ONLY = Set.of(CLIENTS_TARGET, CLIENTS_CONNECTED, CLIENTS_PEAK,
-            RAMP_MILLIS, TARGET_CONNECT_RATE, TARGET_RATE, DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS);
-    /** Of those, the ones that take the largest value instead of the sum. */
-    private static final Set<String> MAX_ON_MERGE = Set.of(DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS, RAMP_MILLIS);
-    /** Figures of one generator process: never added across inputs (processes may share a machine). */
-    private static final Set<String> PER_GENERATOR = Set.of(CPU_MILLIS, WALL_MILLIS, CORES, HEAP_BYTES, HEAP_BASELINE_BYTES);
+            RAMP_MILLIS, TARGET_CONNECT_RATE, TARGET_RATE, DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS,
+            CPU_MILLIS, WALL_MILLIS);
+    /** Of those, the ones that take the largest value instead of the sum (CPU time adds up, its wall time does not). */
+    private static final Set<String> MAX_ON_MERGE = Set.of(DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS, RAMP_MILLIS,
+            WALL_MILLIS);
+    /**
+     * Figures of one generator's machine or heap: never added across inputs (processes may share a machine, and
+     * heaps per client do not add). Whoever knows the machines may set them on the merge (run --processes does).
+     */
+    private static final Set<String> PER_GENERATOR = Set.of(CORES, HEAP_BYTES, HEAP_BASELINE_BYTES);
 
     private final Map<String, String> info = new LinkedHashMap<>();
     private final Map<String, Long> counters = new TreeMap<>();
@@ -190,8 +195,8 @@ public final class RunReport {
     /**
      * One report from several: histograms are added (never percentiles averaged), counts of operations and
      * errors add up, and the timelines are aligned on each run's own start. Clients, rates and durations add up
-     * only when the runs ran {@linkplain #sideBySide() side by side}; generator figures (CPU, cores, heap) never
-     * do. Warnings are each input's own, prefixed with its source.
+     * only when the runs ran {@linkplain #sideBySide() side by side}, and so does generator CPU time; cores and
+     * heap never do. Warnings are each input's own, prefixed with its source.
      */
     public static RunReport merge(List<RunReport> runs) {
         if (runs.isEmpty()) {
@@ -228,6 +233,11 @@ public final class RunReport {
 
     private static boolean ranSideBySide(List<RunReport> runs) {
         RunReport first = runs.get(0);
+        // Shards of one plan (run --shard K/N, checked by ShardMerge) ran side by side by construction.
+        String plan = first.info(ShardMerge.PLAN);
+        if (plan != null && runs.stream().allMatch(r -> plan.equals(r.info(ShardMerge.PLAN)) && r.info(ShardMerge.SHARD) != null)) {
+            return true;
+        }
         long longest = 0;
         long shortest = Long.MAX_VALUE;
         for (RunReport r : runs) {

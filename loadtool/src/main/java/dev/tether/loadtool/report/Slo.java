@@ -119,9 +119,10 @@ public final class Slo {
         switch (name) {
             case "errors":
                 if (!value.endsWith("%")) {
+                    String o = op.symbol;
                     throw new IllegalArgumentException("'" + text + "': errors is a share of the attempts: write a percentage "
-                            + "(errors<" + value + "%), a fraction with errors.rate (errors.rate<" + value + ") or a count with "
-                            + "errors.count (errors.count<" + value + ")");
+                            + "(errors" + o + value + "%), a fraction with errors.rate (errors.rate" + o + value + ") or a count with "
+                            + "errors.count (errors.count" + o + value + ")");
                 }
                 return checked(new Slo(text, Kind.ERROR_RATE, null, 0, op, share(text, value), true));
             case "errors.rate":

@@ -167,7 +167,8 @@ public final class TextReport {
         }
         long heap = r.counter(RunReport.HEAP_BYTES);
         double perClient = r.heapPerClient();
-        return String.format(Locale.ROOT, "CPU %.0f%% of one core (%d cores)%s%s%s", cpu, r.counter(RunReport.CORES),
+        return String.format(Locale.ROOT, "CPU %.0f%% of one core%s%s%s%s", cpu,
+                r.hasCounter(RunReport.CORES) ? " (" + r.counter(RunReport.CORES) + " cores)" : " (all processes)",
                 heap > 0 ? String.format(Locale.ROOT, ", heap %.1f MiB after the ramp", heap / 1048576.0) : "",
                 perClient >= 0 ? String.format(Locale.ROOT, " (%.1f KiB per client)", perClient / 1024.0) : "",
                 r.info("embedded") != null ? ", embedded server included" : "");

@@ -40,6 +40,8 @@ final class ClientPool implements LoadClients {
     private final java.util.concurrent.atomic.AtomicLong lastConnected = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
     private final Duration[] lastRtt;
     private final ClientConfig firstConfig;
+    /** Number of the first client in the whole plan: ids stay unique across shards. */
+    private final int firstClient;
     private volatile boolean closing;
 
     ClientPool(LoadPlan plan, List<InetSocketAddress> targets, RunMetrics metrics, LongSupplier clock) {
@@ -62,7 +64,7 @@ final class ClientPool implements LoadClients {
             }
             ClientConfig.Builder config = ClientConfig.builder()
                     .endpoints(endpoints)
-                    .clientId("loadtool-" + i)
+                    .clientId("loadtool-" + (plan.firstClient() + i))
                     .requestTimeout(plan.requestTimeout());
             if (plan.heartbeat() != null) {
                 config.heartbeatInterval(plan.heartbeat()); // the dead-peer timeout follows the interval in force
@@ -90,6 +92,7 @@ final class ClientPool implements LoadClients {
             connections[i] = new Connection(clients[i]);
         }
         this.firstConfig = first;
+        this.firstClient = plan.firstClient();
     }
 
     /** Most extra connections {@link #warmUp} opens. */
@@ -108,7 +111,7 @@ final class ClientPool implements LoadClients {
         List<CompletableFuture<?>> done = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             TetherClient c = TetherClient.builder()
-                    .config(firstConfig.toBuilder().clientId("loadtool-warmup-" + i).build())
+                    .config(firstConfig.toBuilder().clientId("loadtool-warmup-" + (firstClient + i)).build())
                     .resources(resources)
                     .build();
             extra.add(c);

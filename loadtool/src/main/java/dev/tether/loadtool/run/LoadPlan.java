@@ -36,12 +36,16 @@ import java.util.Objects;
  * @param lateThreshold   an operation sent later than this after its intended time counts as late
  * @param drainTimeout    after the measured period, how long to wait for late and outstanding operations
  * @param ioThreads       event-loop threads of the shared ClientResources; 0 = the SDK's default
+ * @param shard           which part of the plan this process runs ({@link Shard#WHOLE} = all of it); see {@link #part()}
+ * @param firstClient     the number of this plan's first client (client ids are {@code loadtool-<number>}); 0 unless
+ *                        the plan is a shard's part of a larger one
+ * @param startAt         wall-clock time at which the run starts (shards of one plan agree on it); {@code null} = at once
  */
 public record LoadPlan(List<InetSocketAddress> targets, int clients, double connectRate, Duration duration,
                        Duration warmup, Mode mode, double rate, int outstanding, int size, Duration heartbeat,
                        Duration requestTimeout, List<InetAddress> sourceAddresses, Tls tls, String authToken,
                        String serverServiceTime, double pushRate, Path hlog, Duration lateThreshold,
-                       Duration drainTimeout, int ioThreads) {
+                       Duration drainTimeout, int ioThreads, Shard shard, int firstClient, java.time.Instant startAt) {
 
     public static final int DEFAULT_CLIENTS = 200;
     public static final double DEFAULT_CONNECT_RATE = 2_000;
@@ -63,10 +67,18 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         targets = List.copyOf(targets);
         sourceAddresses = List.copyOf(sourceAddresses);
         Objects.requireNonNull(mode, "mode");
+        if (firstClient < 0) {
+            throw new IllegalArgumentException("first client must not be negative: " + firstClient);
+        }
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(warmup, "warmup");
         if (clients < 1) {
             throw new IllegalArgumentException("clients must be at least 1: " + clients);
+        }
+        Objects.requireNonNull(shard, "shard");
+        if (shard.count() > clients) {
+            throw new IllegalArgumentException(clients + " clients cannot be split into " + shard.count()
+                    + " shards: every shard needs at least one client");
         }
         if (!(connectRate > 0)) {
             throw new IllegalArgumentException("connect rate must be positive: " + connectRate);
@@ -117,7 +129,26 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
                 + ", heartbeat=" + heartbeat + ", requestTimeout=" + requestTimeout + ", sourceAddresses=" + sourceAddresses
                 + ", tls=" + tls + ", authToken=" + (authToken == null ? "none" : "(set)") + ", serverServiceTime=" + serverServiceTime
                 + ", pushRate=" + pushRate + ", hlog=" + hlog + ", lateThreshold=" + lateThreshold + ", drainTimeout=" + drainTimeout
-                + ", ioThreads=" + ioThreads + "]";
+                + ", ioThreads=" + ioThreads + ", shard=" + shard + ", firstClient=" + firstClient + ", startAt=" + startAt + "]";
+    }
+
+    /**
+     * The part of this plan that its {@link #shard()} runs, itself an unsplit plan: the shard's clients (numbered
+     * from its {@link #firstClient()}), its share of the request and connect rates and of the source addresses.
+     * The whole plan when it is not split.
+     */
+    public LoadPlan part() {
+        if (!shard.isPart()) {
+            return this;
+        }
+        return toBuilder()
+                .clients(shard.clients(clients))
+                .firstClient(firstClient + shard.firstClient(clients))
+                .rate(shard.share(rate, clients))
+                .connectRate(shard.share(connectRate, clients))
+                .sourceAddresses(shard.sourceAddresses(sourceAddresses))
+                .shard(Shard.WHOLE)
+                .build();
     }
 
     /** Whether the run starts its own reference server. */
@@ -151,6 +182,9 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         b.lateThreshold = lateThreshold;
         b.drainTimeout = drainTimeout;
         b.ioThreads = ioThreads;
+        b.shard = shard;
+        b.firstClient = firstClient;
+        b.startAt = startAt;
         return b;
     }
 
@@ -176,6 +210,9 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         private Duration lateThreshold = DEFAULT_LATE_THRESHOLD;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private int ioThreads;
+        private Shard shard = Shard.WHOLE;
+        private int firstClient;
+        private java.time.Instant startAt;
 
         private Builder() {
         }
@@ -200,11 +237,14 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         public Builder lateThreshold(Duration v) { lateThreshold = v; return this; }
         public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
         public Builder ioThreads(int v) { ioThreads = v; return this; }
+        public Builder shard(Shard v) { shard = v; return this; }
+        public Builder firstClient(int v) { firstClient = v; return this; }
+        public Builder startAt(java.time.Instant v) { startAt = v; return this; }
 
         public LoadPlan build() {
             return new LoadPlan(targets, clients, connectRate, duration, warmup, mode, rate, outstanding, size, heartbeat,
                     requestTimeout, sourceAddresses, tls, authToken, serverServiceTime, pushRate, hlog, lateThreshold,
-                    drainTimeout, ioThreads);
+                    drainTimeout, ioThreads, shard, firstClient, startAt);
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.tether.loadtool.report.HlogWriter;
 import dev.tether.loadtool.report.Metric;
 import dev.tether.loadtool.report.RunParameters;
 import dev.tether.loadtool.report.RunReport;
+import dev.tether.loadtool.report.ShardMerge;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -44,6 +45,8 @@ public final class LoadRun {
     /** How long the ramp waits, after the last connect call, for the handshakes still under way. */
     private static final long HANDSHAKE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(15);
 
+    /** The plan as given; {@link #plan} is the part of it this process runs (all of it unless sharded). */
+    private final LoadPlan whole;
     private final LoadPlan plan;
     private final Workload workload;
     private final LiveLine live;
@@ -54,6 +57,8 @@ public final class LoadRun {
     private volatile boolean stopRequested;
     private volatile String commandLine = "";
     private volatile String phase = "start";
+    /** Where each second's figures go as well as to the live line (a child of {@code run --processes}); may be null. */
+    private volatile PrintWriter progress;
 
     // What the phases build, in order; closed at the end of execute().
     private final RunReport report = new RunReport();
@@ -71,8 +76,9 @@ public final class LoadRun {
 
     LoadRun(LoadPlan plan, PrintWriter out, boolean terminal, ResourceLimits limits, RunClock clock,
             LoadClients.Factory clientsFactory) {
-        this.plan = plan;
-        this.workload = plan.mode().workload(plan);
+        this.whole = plan;
+        this.plan = plan.part();
+        this.workload = this.plan.mode().workload(this.plan);
         this.out = out;
         this.live = LiveLine.forOutput(out, terminal);
         this.limits = limits;
@@ -104,6 +110,14 @@ public final class LoadRun {
         return new LoadRun(plan, out, terminal, limits, RunClock.SYSTEM, ClientPool::new);
     }
 
+    /**
+     * Also writes each second's figures as a {@link ShardProgress} line on {@code sink} (for the parent of
+     * {@code run --processes}). Call before {@link #execute()}.
+     */
+    void progressTo(PrintWriter sink) {
+        this.progress = sink;
+    }
+
     /** Ends the run early; the result covers what was measured until now. */
     public void stop() {
         stopRequested = true;
@@ -121,6 +135,7 @@ public final class LoadRun {
         }
         warmUpNetty();
         try {
+            awaitStart();
             List<InetSocketAddress> targets = startServer();
             openHlog();
             ramp(targets);
@@ -155,6 +170,34 @@ public final class LoadRun {
         return new RunResult(RunResult.Outcome.REFUSED, null, String.join("\n", problems));
     }
 
+    /**
+     * Start phase: with {@code --start-at}, waits for that wall-clock time (stoppable), so that shards on
+     * several machines ramp together. A time that has passed starts the run at once and says by how much.
+     */
+    private void awaitStart() {
+        if (whole.startAt() == null) {
+            return;
+        }
+        phase = "start";
+        long delay = StartAt.delayNanos(whole.startAt(), System.currentTimeMillis());
+        if (delay <= 0) {
+            if (delay < -SECOND) {
+                live.message(String.format(Locale.ROOT, "--start-at %s passed %.1f s ago: starting at once (this shard is late).",
+                        whole.startAt(), -delay / 1e9));
+            }
+            return;
+        }
+        live.message(String.format(Locale.ROOT, "Waiting %.1f s for --start-at %s.", delay / 1e9, whole.startAt()));
+        long until = clock.getAsLong() + delay;
+        while (!stopRequested) {
+            long left = until - clock.getAsLong();
+            if (left <= 0) {
+                return;
+            }
+            clock.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+        }
+    }
+
     /** Server phase: the embedded reference server when the plan has no target; says what is about to run. */
     private List<InetSocketAddress> startServer() {
         phase = "server";
@@ -163,6 +206,13 @@ public final class LoadRun {
         report.info(RunReport.MODE, plan.mode().label());
         report.info(RunReport.STARTED, Instant.ofEpochMilli(startMillis).toString());
         report.parameters(parameters(plan, commandLine));
+        report.info(ShardMerge.PLAN, PlanIdentity.of(whole));
+        if (whole.shard().isPart()) {
+            report.info(ShardMerge.SHARD, whole.shard().toString());
+        }
+        if (whole.startAt() != null) {
+            report.info(ShardMerge.START_AT, whole.startAt().toString());
+        }
         List<InetSocketAddress> targets = plan.targets();
         if (plan.embedded()) {
             server = EmbeddedServer.start(plan);
@@ -174,6 +224,10 @@ public final class LoadRun {
         } else {
             report.info(RunReport.TARGET, targets.stream().map(LoadRun::hostPort).collect(Collectors.joining(", ")));
         }
+        if (whole.shard().isPart()) {
+            live.message(String.format(Locale.ROOT, "Shard %s of plan %s: clients loadtool-%d to loadtool-%d of %d.",
+                    whole.shard(), PlanIdentity.of(whole), plan.firstClient(), plan.firstClient() + plan.clients() - 1, whole.clients()));
+        }
         live.message(String.format(Locale.ROOT, "Running %d clients against %s, ramp %.0f clients/s, %s; %s warm-up + %s measured.",
                 plan.clients(), targets.stream().map(LoadRun::hostPort).collect(Collectors.joining(", ")), plan.connectRate(),
                 workload.describe(), DurationConverter.format(plan.warmup()), DurationConverter.format(plan.duration())));
@@ -184,6 +238,8 @@ public final class LoadRun {
         if (plan.hlog() != null) {
             try {
                 hlog = new HlogWriter(plan.hlog(), startMillis, workload.primary());
+                // Who wrote this log, at its head, so that even a shard cut short can be merged and checked.
+                hlog.summary(report.info(), java.util.Map.of());
             } catch (IOException e) {
                 throw new RunFailed("cannot write " + plan.hlog() + ": " + IoMessages.reason(e), false);
             }
@@ -520,6 +576,11 @@ public final class LoadRun {
                 hlog.gauge(RunReport.GAUGE_ERRORS, nowMillis, errors);
             }
             boolean ramp = phase.equals("ramp");
+            PrintWriter sink = progress;
+            if (sink != null) {
+                new ShardProgress(phase, connected, count, seconds, errors, pool.reconnects(), ramp ? "connects" : unit,
+                        (ramp ? Metric.CONNECT : primary).tag(), count == 0 ? null : scratch).write(sink);
+            }
             line.show(String.format(Locale.ROOT, "[%6.1fs %-6s] connected %d/%d  %.0f %s/s  %s p50 %s  p99 %s  errors %d  reconnects %d",
                     (clock.getAsLong() - startNanos) / 1e9, phase, connected, plan.clients(), count / seconds,
                     ramp ? "connects" : unit, ramp ? Metric.CONNECT.tag() : primary.tag(),

@@ -21,6 +21,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import dev.tether.loadtool.kube.KubernetesManifest;
+import dev.tether.loadtool.kube.KubernetesOptions;
+import dev.tether.loadtool.kube.RunArguments;
 import picocli.CommandLine.Spec;
 
 /**
@@ -48,7 +52,9 @@ import picocli.CommandLine.Spec;
                 "  loadtool run --mode closed --outstanding 4 --json run.json --hlog run.hlog",
                 "  loadtool run --target 10.0.0.5:7000 --source-address 10.0.0.2-10.0.0.9",
                 "  loadtool run --target 10.0.0.5:7000 --source-address 10.0.0.2,10.0.0.3",
-                "  loadtool run --slo 'p99<20ms' --slo 'errors<0.1%%' --html run.html"})
+                "  loadtool run --slo 'p99<20ms' --slo 'errors<0.1%%' --html run.html",
+                "  loadtool run --target 10.0.0.5:7000 --shard 0/4 --hlog shard-0.hlog \\",
+                "      --start-at 2026-11-29T18:30:00Z   (then loadtool report shard-*.hlog)"})
 public final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -70,8 +76,20 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    ShardOptions shards;
+
+    @Mixin
+    KubernetesOptions kubernetes;
+
+    /** Where {@code --shard /N} reads K; the process environment, replaced in tests. */
+    java.util.Map<String, String> environment = System.getenv();
+
     @Override
     public Integer call() {
+        if (kubernetes.requested()) {
+            return emitKubernetes();
+        }
         LoadPlan plan = plan();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -81,13 +99,85 @@ public final class RunCommand implements Callable<Integer> {
             err.println("loadtool run: " + e.getMessage());
             return ExitCodes.RUN_FAILED;
         }
-        LoadRun run = LoadRun.create(plan, out, System.console() != null, ResourceLimits.current());
+        ResourceLimits limits = ResourceLimits.current();
+        int processes = processes(plan, limits, out);
+        if (processes > 1) {
+            return fanOut(plan, processes, limits, out, err);
+        }
+        LoadRun run = LoadRun.create(plan, out, System.console() != null && !shards.progressJson, limits);
         run.commandLine(commandLine());
+        if (shards.progressJson) {
+            run.progressTo(out);
+        }
+        return execute(run::execute, run::stop, out, err);
+    }
+
+    /** {@code --processes}, or as many as the open-file limit requires (said on {@code out}); 1 for a shard. */
+    private int processes(LoadPlan plan, ResourceLimits limits, PrintWriter out) {
+        Integer asked = shards.processes();
+        if (asked != null) {
+            if (asked < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--processes must be at least 1: " + asked);
+            }
+            if (asked > 1 && shards.sharded()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--processes splits the plan itself: drop --shard");
+            }
+            if (asked > plan.clients()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), plan.clients() + " clients cannot be split into "
+                        + asked + " processes");
+            }
+            return asked;
+        }
+        if (shards.sharded() || shards.progressJson) {
+            return 1;
+        }
+        int needed = FanOut.processesNeeded(plan, limits);
+        if (needed > 1) {
+            out.println(String.format(java.util.Locale.ROOT, "%d clients need more open files than one process may have (limit %d): "
+                    + "running them in %d processes (--processes %d).", plan.clients(), limits.maxOpenFiles(), needed, needed));
+        }
+        return needed;
+    }
+
+    /** {@code --processes N}: the plan in N child processes, merged into one result. */
+    private int fanOut(LoadPlan plan, int processes, ResourceLimits limits, PrintWriter out, PrintWriter err) {
+        java.nio.file.Path prefix;
+        boolean keep = load.hlog() != null;
+        java.nio.file.Path temp = null;
+        try {
+            if (keep) {
+                String name = load.hlog().getFileName().toString();
+                prefix = load.hlog().resolveSibling(name.endsWith(".hlog") ? name.substring(0, name.length() - 5) : name);
+            } else {
+                temp = Files.createTempDirectory("loadtool-processes");
+                prefix = temp.resolve("run");
+            }
+        } catch (IOException e) {
+            err.println("loadtool run: cannot create a directory for the processes' logs: " + IoMessages.reason(e));
+            return ExitCodes.RUN_FAILED;
+        }
+        FanOut fan = new FanOut(plan, RunArguments.forShards(spec.commandLine().getParseResult()), processes, limits, out,
+                System.console() != null, prefix, keep);
+        try {
+            return execute(fan::execute, fan::stop, out, err);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // Empty unless a child left something; it is in the system's temporary directory.
+                }
+            }
+        }
+    }
+
+    /** Runs, with Ctrl-C and SIGTERM stopping the run early, and prints and writes the result. */
+    private int execute(java.util.function.Supplier<RunResult> execute, Runnable stop, PrintWriter out, PrintWriter err) {
         // Ctrl-C or SIGTERM ends the run early but still prints (and writes) the result so far, marked interrupted.
         // A shutdown hook, the supported way to hear both; the JVM then exits with 128 + the signal's number.
         CountDownLatch reported = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            run.stop();
+            stop.run();
             try {
                 reported.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -96,7 +186,7 @@ public final class RunCommand implements Callable<Integer> {
         }, "loadtool-stop");
         boolean hooked = addHook(hook);
         try {
-            RunResult result = run.execute();
+            RunResult result = execute.get();
             switch (result.outcome()) {
                 case COMPLETED:
                     int code = ReportOutput.finish(result.report(), load.slos(), load.json(), load.html(), out, err);
@@ -157,23 +247,75 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * {@code --emit-kubernetes}: writes the plan as a Job of N pods and its report pod, prints what to do
+     * with them, and runs nothing.
+     */
+    private int emitKubernetes() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        KubernetesManifest manifest;
+        try {
+            if (!shards.sharded()) {
+                throw new IllegalArgumentException("--emit-kubernetes needs --shard /N: the number of pods");
+            }
+            Shard shard = Shard.parse(shards.shard.startsWith("/") ? shards.shard : shards.shard.substring(shards.shard.indexOf('/')),
+                    java.util.Map.of(Shard.INDEX_VARIABLE, "0"));
+            ParseResult parsed = spec.commandLine().getParseResult();
+            manifest = KubernetesManifest.of(plan(shard, false), RunArguments.forShards(parsed), RunArguments.values(parsed, "--slo"),
+                    kubernetes, version(), java.time.Instant.now());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        java.nio.file.Path reportFile = java.nio.file.Path.of(KubernetesManifest.reportFile(kubernetes.file().toString()));
+        try {
+            Files.writeString(kubernetes.file(), manifest.job());
+            Files.writeString(reportFile, manifest.report());
+        } catch (IOException e) {
+            err.println("loadtool run: cannot write " + kubernetes.file() + ": " + IoMessages.reason(e));
+            return ExitCodes.RUN_FAILED;
+        }
+        out.println("Wrote " + kubernetes.file() + " (Job " + manifest.name() + ", " + shards.shard.substring(shards.shard.indexOf('/') + 1)
+                + " pods, starting at " + manifest.startAt() + ") and " + reportFile + ".");
+        out.println("  kubectl apply -f " + kubernetes.file() + "      # before " + manifest.startAt());
+        out.println("  kubectl wait --for=condition=complete --timeout=1h job/" + manifest.name());
+        out.println("  kubectl apply -f " + reportFile + " && kubectl logs -f " + manifest.name() + "-report");
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static String version() {
+        String v = RunCommand.class.getPackage().getImplementationVersion();
+        return v == null ? "latest" : v;
+    }
+
     /** The plan from the options; a bad combination is a usage error (exit code 2). */
     LoadPlan plan() {
         try {
-            List<InetSocketAddress> endpoints = new ArrayList<>();
-            for (String t : targets) {
-                endpoints.add(endpoint(t));
-            }
-            if (endpoints.isEmpty() && connection.usesTls()) {
-                throw new IllegalArgumentException("the embedded server speaks plaintext: TLS needs --target HOST:PORT");
-            }
-            return load.plan(connection).targets(endpoints).sourceAddresses(SourceAddresses.parse(sourceAddresses)).build();
+            return plan(shards.shard(environment), true);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 
-    private static InetSocketAddress endpoint(String text) {
+    /** @param resolve look the target hosts up (not for a manifest: the pods resolve them in the cluster) */
+    private LoadPlan plan(Shard shard, boolean resolve) {
+        try {
+            List<InetSocketAddress> endpoints = new ArrayList<>();
+            for (String t : targets) {
+                endpoints.add(endpoint(t, resolve));
+            }
+            if (endpoints.isEmpty() && connection.usesTls()) {
+                throw new IllegalArgumentException("the embedded server speaks plaintext: TLS needs --target HOST:PORT");
+            }
+            return load.plan(connection).targets(endpoints).sourceAddresses(SourceAddresses.parse(sourceAddresses))
+                    .shard(shard).startAt(shards.startAt()).build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private static InetSocketAddress endpoint(String text, boolean resolve) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
             throw new IllegalArgumentException("--target '" + text + "' must be HOST:PORT, e.g. 127.0.0.1:7000");
@@ -190,6 +332,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("--target '" + text + "': port out of range 1..65535");
+        }
+        if (!resolve) {
+            return InetSocketAddress.createUnresolved(host, port);
         }
         try {
             return new InetSocketAddress(InetAddress.getByName(host), port);

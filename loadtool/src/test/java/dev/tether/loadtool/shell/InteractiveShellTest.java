@@ -140,7 +140,7 @@ class InteractiveShellTest {
 
             type("\u0003"); // Ctrl-C while the request waits
             // the ^C the terminal echoes ends its line: the error starts on the next
-            assertThat(screen.await("error: cancelled", WAIT)).containsPattern("request slow\r?\n\\^C\nerror: cancelled\n");
+            assertThat(screen.await("error: cancelled\n", WAIT)).containsPattern("request slow\r?\n\\^C\nerror: cancelled\n");
             assertThat(session.get().isRunning()).isFalse();
             type("ping\n");
             screen.await("pong from 127.0.0.1:" + slow.port(), WAIT);

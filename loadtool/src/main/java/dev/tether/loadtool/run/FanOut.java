@@ -1,0 +1,443 @@
+package dev.tether.loadtool.run;
+
+import dev.tether.loadtool.report.HlogReader;
+import dev.tether.loadtool.report.MetricRecorders;
+import dev.tether.loadtool.report.RunReport;
+import dev.tether.loadtool.report.ShardMerge;
+import dev.tether.loadtool.report.TextReport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code run --processes N}: one plan run as N shards in N child JVMs of this program on this machine, so that
+ * a run is not held to one process's open-file limit. The parent starts the embedded server (when the plan has no
+ * target), checks the limits for every child, starts the children with the same options plus {@code --shard K/N},
+ * one {@code --start-at} and an {@code .hlog} each, shows one live line from the seconds they stream back
+ * ({@link ShardProgress}), and merges their logs into one result as {@code loadtool report} does. Stopping the
+ * parent (Ctrl-C) stops every child; each writes what it has, and the merge is marked interrupted.
+ */
+final class FanOut {
+    /** How long the children get to start their JVMs before the agreed start time. */
+    static final Duration START_LEAD = Duration.ofSeconds(5);
+    /** How long stopped children may take to write their results before they are killed. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    /** Lines of each child's own output kept to show when it fails. */
+    private static final int TAIL_LINES = 20;
+
+    private final LoadPlan whole;
+    private final List<String> childArgs;
+    private final int processes;
+    private final ResourceLimits limits;
+    private final PrintWriter out;
+    private final LiveLine live;
+    private final Path logPrefix;
+    private final boolean keepLogs;
+    private final List<Child> children = new ArrayList<>();
+    private volatile boolean stopped;
+
+    /**
+     * @param whole     the plan as typed (unsplit)
+     * @param childArgs the run options for every child, as typed, without outputs, thresholds, shard or start time
+     * @param logPrefix the children's {@code .hlog} files are {@code <logPrefix>-shard-K.hlog}
+     * @param keepLogs  leave them afterwards ({@code --hlog} was given); otherwise they are deleted
+     */
+    FanOut(LoadPlan whole, List<String> childArgs, int processes, ResourceLimits limits, PrintWriter out, boolean terminal,
+           Path logPrefix, boolean keepLogs) {
+        List<String> args = new ArrayList<>(childArgs);
+        String sources = loopbackSources(whole, processes, limits);
+        if (sources != null) {
+            args.addAll(List.of("--source-address", sources));
+            whole = whole.toBuilder().sourceAddresses(SourceAddresses.parse(List.of(sources))).build();
+        }
+        this.whole = whole;
+        this.childArgs = List.copyOf(args);
+        this.processes = processes;
+        this.limits = limits;
+        this.out = out;
+        this.live = LiveLine.forOutput(out, terminal);
+        this.logPrefix = logPrefix;
+        this.keepLogs = keepLogs;
+    }
+
+    /**
+     * How many processes a plan needs so that each child's sockets fit the open-file limit; 1 when one process
+     * holds them (or the limit is unknown).
+     */
+    static int processesNeeded(LoadPlan plan, ResourceLimits limits) {
+        if (limits.maxOpenFiles() <= 0) {
+            return 1;
+        }
+        long perProcess = limits.maxOpenFiles() - Math.max(0, limits.openFiles()) - Preflight.FILE_MARGIN;
+        long sockets = plan.clients() * (plan.embedded() ? 2L : 1L);
+        if (perProcess <= 0 || sockets <= perProcess) {
+            return 1;
+        }
+        // Fanned out, the children hold the clients' sockets and the parent the embedded server's: at least two.
+        int needed = (int) Math.min(Integer.MAX_VALUE, (plan.clients() + perProcess - 1) / perProcess);
+        return plan.embedded() ? Math.max(2, needed) : needed;
+    }
+
+    /**
+     * For a loopback target and no {@code --source-address}: a range of 127.0.0.x source addresses, enough that
+     * every child has its own and none runs out of ephemeral ports ({@code 127.0.0.2-127.0.0.M}); {@code null}
+     * otherwise. The whole 127/8 block is this machine's, so nothing needs configuring.
+     */
+    static String loopbackSources(LoadPlan whole, int processes, ResourceLimits limits) {
+        boolean loopback = whole.embedded() || whole.targets().stream()
+                .allMatch(t -> t.getAddress() != null && t.getAddress().isLoopbackAddress());
+        if (!loopback || !whole.sourceAddresses().isEmpty()) {
+            return null;
+        }
+        int share = new Shard(0, processes).clients(whole.clients());
+        int ports = limits.ephemeralPorts() > 0 ? limits.ephemeralPorts() : 28_000;
+        int perChild = Math.max(1, (share + ports - 1) / ports);
+        int count = Math.min(253, perChild * processes);
+        return "127.0.0.2-127.0.0." + (1 + count);
+    }
+
+    /**
+     * How many server processes the embedded server needs: 0 when this process holds every connection (the
+     * server runs in it), otherwise enough {@code loadtool server --reuse-port} processes for all of them.
+     */
+    int serverProcesses() {
+        if (!whole.embedded() || limits.maxOpenFiles() <= 0) {
+            return 0;
+        }
+        long perProcess = limits.maxOpenFiles() - Math.max(0, limits.openFiles()) - Preflight.FILE_MARGIN;
+        return whole.clients() <= perProcess ? 0 : ServerProcesses.needed(whole.clients(), perProcess);
+    }
+
+    /** What stands in the way of running the plan in {@code processes} children; empty when it fits. */
+    List<String> check() {
+        List<String> problems = new ArrayList<>();
+        for (int k = 0; k < processes; k++) {
+            LoadPlan part = childPlan(k);
+            for (String p : Preflight.check(part, limits)) {
+                problems.add("process " + (k + 1) + " of " + processes + ": " + p);
+            }
+        }
+        return problems;
+    }
+
+    /** The part child {@code k} runs, with a target standing in for the embedded server (it is not in the child). */
+    private LoadPlan childPlan(int k) {
+        LoadPlan.Builder b = whole.toBuilder().shard(new Shard(k, processes));
+        if (whole.embedded()) {
+            b.targets(List.of(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 1)));
+        }
+        return b.build().part();
+    }
+
+    /** Where child {@code k} writes its log. */
+    static Path shardLog(Path prefix, int k) {
+        return prefix.resolveSibling(prefix.getFileName() + "-shard-" + k + ".hlog");
+    }
+
+    /** Stops every child (from a shutdown hook); their results so far are still merged. */
+    void stop() {
+        stopped = true;
+        for (Child c : children) {
+            c.process.destroy(); // SIGTERM: the child's own hook prints and writes what it has
+        }
+    }
+
+    /** Runs the children and merges their logs. Never throws for a failed run: see {@link RunResult}. */
+    RunResult execute() {
+        List<String> problems = check();
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> out.println("loadtool run: refused: " + p));
+            out.flush();
+            return new RunResult(RunResult.Outcome.REFUSED, null, String.join("\n", problems));
+        }
+        EmbeddedServer server = null;
+        ServerProcesses servers = null;
+        Ticker ticker = null;
+        try {
+            List<String> args = new ArrayList<>(childArgs);
+            int serverProcesses = serverProcesses();
+            if (serverProcesses > 0) {
+                servers = ServerProcesses.start(whole, serverProcesses);
+                args.addAll(List.of("--target", LoadRun.hostPort(servers.address())));
+                live.message(String.format(Locale.ROOT, "No --target given, and one process may hold only %d connections: started %d "
+                        + "reference server processes sharing %s (SO_REUSEPORT).", limits.maxOpenFiles(), servers.count(),
+                        LoadRun.hostPort(servers.address())));
+            } else if (whole.embedded()) {
+                server = EmbeddedServer.start(whole);
+                args.addAll(List.of("--target", LoadRun.hostPort(server.address())));
+                live.message("No --target given: started the reference server in this process on " + LoadRun.hostPort(server.address()) + ".");
+            }
+            Instant startAt = whole.startAt() != null ? whole.startAt() : Instant.now().plus(START_LEAD);
+            live.message(String.format(Locale.ROOT, "Running %d clients in %d processes (shards of %d to %d clients)%s, starting at %s.",
+                    whole.clients(), processes, new Shard(processes - 1, processes).clients(whole.clients()),
+                    new Shard(0, processes).clients(whole.clients()),
+                    whole.sourceAddresses().isEmpty() ? "" : ", from " + whole.sourceAddresses().size() + " source addresses "
+                            + whole.sourceAddresses().get(0).getHostAddress() + "-"
+                            + whole.sourceAddresses().get(whole.sourceAddresses().size() - 1).getHostAddress(), startAt));
+            for (int k = 0; k < processes && !stopped; k++) {
+                children.add(Child.start(k, processes, args, startAt, shardLog(logPrefix, k), whole.authToken()));
+            }
+            ticker = new Ticker();
+            ticker.start();
+            for (Child c : children) {
+                c.awaitExit();
+            }
+            ticker.stop();
+            return merge();
+        } catch (IOException | UncheckedIOException e) {
+            return new RunResult(RunResult.Outcome.FAILED, null, "cannot start the child processes: " + e.getMessage());
+        } finally {
+            if (ticker != null) {
+                ticker.stop();
+            }
+            for (Child c : children) {
+                c.kill();
+            }
+            live.finish();
+            if (server != null) {
+                server.close();
+            }
+            if (servers != null) {
+                servers.close();
+            }
+        }
+    }
+
+    private RunResult merge() {
+        List<Path> logs = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        boolean interrupted = stopped;
+        for (Child c : children) {
+            int code = c.process.exitValue();
+            interrupted |= code == dev.tether.loadtool.ExitCodes.INTERRUPTED || code == 143;
+            if (Files.isRegularFile(c.hlog)) {
+                logs.add(c.hlog);
+            }
+            if (code != 0 && code != dev.tether.loadtool.ExitCodes.THRESHOLD_BROKEN && !(interrupted && (code == 130 || code == 143))) {
+                failures.add("process " + (c.index + 1) + " (shard " + c.index + "/" + processes + ") exited with " + code + ":\n    "
+                        + String.join("\n    ", c.tail()));
+            }
+        }
+        failures.forEach(f -> live.message("loadtool run: " + f));
+        if (logs.isEmpty()) {
+            return new RunResult(RunResult.Outcome.FAILED, null, failures.isEmpty() ? "no process wrote a result" : String.join("\n", failures));
+        }
+        try {
+            String shards = ShardMerge.check(logs);
+            RunReport report = HlogReader.read(logs);
+            report.info(ShardMerge.SHARDS, shards);
+            int serverProcesses = serverProcesses();
+            report.info("processes", processes + (serverProcesses > 0 ? " (and " + serverProcesses + " reference server processes)"
+                    : whole.embedded() ? " (and the embedded server in the parent)" : ""));
+            report.interrupted(interrupted);
+            // Every child ran on this machine: its cores, not their sum; the plan's rates, not the sum of rounded shares.
+            report.counter(RunReport.CORES, Runtime.getRuntime().availableProcessors());
+            if (logs.size() == processes) {
+                report.counter(RunReport.TARGET_CONNECT_RATE, Math.round(whole.connectRate()));
+                if (whole.mode().scheduled() && report.hasCounter(RunReport.TARGET_RATE)) {
+                    report.counter(RunReport.TARGET_RATE, Math.round(whole.rate()));
+                }
+            }
+            if (!failures.isEmpty()) {
+                report.failure(failures.size() + " of " + processes + " processes failed; the result holds the others");
+            }
+            if (keepLogs) {
+                live.message("Shard logs: " + shardLog(logPrefix, 0) + " ... " + shardLog(logPrefix, processes - 1)
+                        + " (loadtool report merges them again).");
+            }
+            return new RunResult(failures.isEmpty() ? RunResult.Outcome.COMPLETED : RunResult.Outcome.FAILED, report,
+                    failures.isEmpty() ? null : String.join("\n", failures));
+        } catch (IOException | IllegalArgumentException e) {
+            return new RunResult(RunResult.Outcome.FAILED, null, "cannot merge the processes' logs: " + e.getMessage());
+        } finally {
+            if (!keepLogs) {
+                for (Child c : children) {
+                    try {
+                        Files.deleteIfExists(c.hlog);
+                    } catch (IOException ignored) {
+                        // A temporary file; the directory is the caller's.
+                    }
+                }
+            }
+        }
+    }
+
+    /** One child JVM: its process, the reader of its output, its latest seconds. */
+    private static final class Child {
+        final int index;
+        final Process process;
+        final Path hlog;
+        private final Deque<String> tail = new ArrayDeque<>();
+        private final List<ShardProgress> pending = new ArrayList<>();
+        private ShardProgress latest;
+        private final Thread reader;
+
+        private Child(int index, Process process, Path hlog) {
+            this.index = index;
+            this.process = process;
+            this.hlog = hlog;
+            this.reader = new Thread(this::read, "loadtool-child-" + index);
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static Child start(int k, int n, List<String> args, Instant startAt, Path hlog, String token) throws IOException {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+                    dev.tether.loadtool.LoadTool.class.getName(), "run"));
+            command.addAll(args);
+            command.addAll(List.of("--shard", k + "/" + n, "--start-at", startAt.toString(), "--hlog", hlog.toString(),
+                    ShardOptions.PROGRESS_OPTION));
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            if (token != null) {
+                pb.environment().put("TETHER_AUTH_TOKEN", token); // never on a command line
+            }
+            return new Child(k, pb.start(), hlog);
+        }
+
+        private void read() {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (ShardProgress.isProgress(line)) {
+                        try {
+                            ShardProgress p = ShardProgress.parse(line);
+                            synchronized (this) {
+                                pending.add(p);
+                                latest = p;
+                            }
+                        } catch (IllegalArgumentException bad) {
+                            keep(line);
+                        }
+                    } else {
+                        keep(line);
+                    }
+                }
+            } catch (IOException e) {
+                keep("(output lost: " + e.getMessage() + ")");
+            }
+        }
+
+        private synchronized void keep(String line) {
+            if (tail.size() == TAIL_LINES) {
+                tail.removeFirst();
+            }
+            tail.addLast(line);
+        }
+
+        synchronized List<String> tail() {
+            return List.copyOf(tail);
+        }
+
+        /** The seconds that arrived since the last call, and the latest one. */
+        synchronized List<ShardProgress> drain() {
+            List<ShardProgress> list = new ArrayList<>(pending);
+            pending.clear();
+            return list;
+        }
+
+        synchronized ShardProgress latest() {
+            return latest;
+        }
+
+        void awaitExit() {
+            while (true) {
+                try {
+                    process.waitFor();
+                    reader.join(TimeUnit.SECONDS.toMillis(5));
+                    return;
+                } catch (InterruptedException e) {
+                    // The parent is being stopped: stop() has signalled the child; keep waiting for its result.
+                }
+            }
+        }
+
+        void kill() {
+            if (process.isAlive()) {
+                process.destroy();
+                try {
+                    if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                        process.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    process.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Once a second: the children's latest seconds added into one live line. */
+    private final class Ticker {
+        private final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "loadtool-fanout");
+            t.setDaemon(true);
+            return t;
+        });
+        private final Histogram merged = new Histogram(MetricRecorders.SIGNIFICANT_DIGITS);
+        private final long startNanos = System.nanoTime();
+        private long lastTick = startNanos;
+
+        void start() {
+            timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        }
+
+        void stop() {
+            timer.shutdownNow();
+        }
+
+        private void tick() {
+            merged.reset();
+            int connected = 0;
+            long count = 0;
+            // The children's seconds arrive about once a second each; a rate over the parent's own second does not jump
+            // when a child's last, short interval comes in.
+            long now = System.nanoTime();
+            double seconds = Math.max(0.001, (now - lastTick) / 1e9);
+            lastTick = now;
+            long errors = 0;
+            long reconnects = 0;
+            String phase = "start";
+            String unit = "req";
+            String metric = "latency";
+            int reporting = 0;
+            for (Child c : children) {
+                for (ShardProgress p : c.drain()) {
+                    count += p.count();
+                    if (p.histogram() != null) {
+                        merged.add(p.histogram());
+                    }
+                }
+                ShardProgress p = c.latest();
+                if (p != null) {
+                    reporting++;
+                    connected += p.connected();
+                    errors += p.errors();
+                    reconnects += p.reconnects();
+                    phase = p.phase();
+                    unit = p.unit();
+                    metric = p.metric();
+                }
+            }
+            boolean any = merged.getTotalCount() > 0;
+            live.show(String.format(Locale.ROOT, "[%6.1fs %-6s] %d/%d processes  connected %d/%d  %.0f %s/s  %s p50 %s  p99 %s  errors %d  reconnects %d",
+                    (System.nanoTime() - startNanos) / 1e9, phase, reporting, processes, connected, whole.clients(), count / seconds, unit,
+                    metric, any ? TextReport.millis(merged.getValueAtPercentile(50)) + "ms" : "-",
+                    any ? TextReport.millis(merged.getValueAtPercentile(99)) + "ms" : "-", errors, reconnects));
+        }
+    }
+}
