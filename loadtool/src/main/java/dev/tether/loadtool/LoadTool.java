@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 dev.tether.loadtool.run.RunCommand.class,
                 dev.tether.loadtool.report.ReportCommand.class,
                 dev.tether.loadtool.shell.ShellCommand.class,
+                dev.tether.loadtool.proxy.ProxyCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class LoadTool implements Callable<Integer> {

@@ -56,7 +56,7 @@ class LoadToolTest {
     void noSubcommandIsAUsageErrorWithAShortUsage() {
         assertThat(execute()).isEqualTo(ExitCodes.USAGE);
         assertThat(errLines()).containsExactly("Usage: loadtool [-hV] [COMMAND]",
-                "Commands: server, run, report, shell, help", "Try 'loadtool --help'.");
+                "Commands: server, run, report, shell, proxy, help", "Try 'loadtool --help'.");
     }
 
     @ParameterizedTest

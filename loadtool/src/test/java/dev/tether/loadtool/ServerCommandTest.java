@@ -10,6 +10,8 @@ import dev.tether.protocol.Message;
 import dev.tether.protocol.MessageDecoder;
 import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Welcome;
+import dev.tether.protocol.Protocol;
+import dev.tether.server.Durations;
 import dev.tether.server.ReferenceServer;
 import dev.tether.server.ServerStats;
 import java.io.InputStream;
@@ -56,7 +58,60 @@ class ServerCommandTest {
                 "--error-rate", "--push-rate", "--push-topic", "--push-size", "--drain-timeout", "--quiet", "--version"}) {
             assertThat(help).contains(option);
         }
-        assertThat(help).contains("Default: 10s").contains("Default: 7000").contains("Default: 30s").contains("90s");
+        // The defaults shown are the server's own constants.
+        assertThat(help).contains("Default: " + Durations.format(ReferenceServer.DEFAULT_HANDSHAKE_TIMEOUT))
+                .contains("Default: " + ReferenceServer.DEFAULT_PORT)
+                .contains("Default: " + Durations.format(ReferenceServer.DEFAULT_HEARTBEAT_INTERVAL))
+                .contains("Default: " + ReferenceServer.DEFAULT_MAX_PENDING_BYTES)
+                .contains("Default: " + ReferenceServer.IDLE_TIMEOUT_HEARTBEATS + " x --heartbeat-interval");
+    }
+
+    @Test
+    void theParsedDefaultsAreTheServersDefaults() {
+        CommandLine cl = commandLine();
+        cl.parseArgs("server");
+        ServerCommand cmd = cl.getSubcommands().get("server").getCommand();
+        assertThat(cmd.host).isEqualTo(ReferenceServer.DEFAULT_HOST);
+        assertThat(cmd.port).isEqualTo(ReferenceServer.DEFAULT_PORT);
+        assertThat(cmd.handshakeTimeout).isEqualTo(ReferenceServer.DEFAULT_HANDSHAKE_TIMEOUT);
+        assertThat(cmd.heartbeatInterval).isEqualTo(ReferenceServer.DEFAULT_HEARTBEAT_INTERVAL);
+        assertThat(cmd.drainTimeout).isEqualTo(ReferenceServer.DEFAULT_DRAIN_TIMEOUT);
+        assertThat(cmd.reconnectAfter).isEqualTo(ReferenceServer.DEFAULT_RECONNECT_AFTER);
+        assertThat(cmd.maxConnections).isEqualTo(ReferenceServer.DEFAULT_MAX_CONNECTIONS);
+        assertThat(cmd.maxFrameSize).isEqualTo(Protocol.DEFAULT_MAX_FRAME_LENGTH);
+        assertThat(cmd.maxPendingBytes).isEqualTo(ReferenceServer.DEFAULT_MAX_PENDING_BYTES);
+        assertThat(cmd.pushSize).isEqualTo(ReferenceServer.DEFAULT_PUSH_SIZE);
+        assertThat(cmd.idleTimeout).isNull(); // the server derives it from the heartbeat interval
+    }
+
+    @Test
+    void anEmptyAuthTokenIsRefusedAtStartup() {
+        assertThat(commandLine().execute("server", "--port", "0", "--auth-token", "")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--auth-token is empty");
+    }
+
+    @Test
+    void anIdleTimeoutNotLongerThanTheHeartbeatIsRefusedAtStartup() {
+        assertThat(commandLine().execute("server", "--port", "0", "--heartbeat-interval", "2s", "--idle-timeout", "2s"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--idle-timeout 2s must be longer than --heartbeat-interval 2s");
+    }
+
+    @Test
+    void theTokenFileLosesTrailingWhitespaceOnlyAndTheTokenIsNeverPrinted(@TempDir Path dir) {
+        Path tokenFile = dir.resolve("token");
+        CommandLine cl = commandLine();
+        cl.parseArgs("server", "--auth-token-file", tokenFile.toString());
+        ServerCommand cmd = serverCommand(cl);
+        try {
+            Files.writeString(tokenFile, "  sp4ce d \n\t\n");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        ReferenceServer.Builder recorded = org.mockito.Mockito.mock(ReferenceServer.Builder.class, org.mockito.Mockito.RETURNS_SELF);
+        cmd.configure(recorded);
+        org.mockito.Mockito.verify(recorded).authToken("  sp4ce d");
+        assertThat(out.toString() + err.toString()).doesNotContain("sp4ce");
     }
 
     @Test
@@ -102,7 +157,7 @@ class ServerCommandTest {
             assertThat(got.get(1)).isInstanceOf(GoAway.class);
         }
         assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
-        assertThat(out.toString()).contains("draining").contains("stopped");
+        assertThat(out.toString()).contains("draining: GO_AWAY sent to 1 connection;").contains("stopped: conns=0 handshakes=1 ");
         assertThat(hardExits).hasValue(0);
         cmd.onSignal();
         assertThat(hardExits).hasValue(1);
@@ -146,5 +201,58 @@ class ServerCommandTest {
         String line = ServerCommand.StatsLine.format(LocalTime.of(12, 0, 1), before, after, 2.0);
         assertThat(line).isEqualTo("12:00:01 conns=12 handshakes/s=10 req/s=1000 push/s=50 in=1.0MiB/s out=2.0KiB/s"
                 + " evictions=3 protocol-errors=4");
+    }
+
+    @Test
+    void theStatsLineIsPrintedWhenSomethingChangedAndOnceAMinuteWhileIdle() {
+        ServerStats idle = new ServerStats(2, 2, 10, 0, 0, 500, 500, 0, 0, 0, 0, 0, 0, 0);
+        ServerStats busy = new ServerStats(2, 2, 11, 0, 0, 530, 530, 0, 0, 0, 0, 0, 0, 0);
+        long s = 1_000_000_000L;
+        ServerCommand.StatsLine line = new ServerCommand.StatsLine(idle, 0);
+        LocalTime at = LocalTime.of(12, 0);
+        assertThat(line.next(idle, s, at)).isNull();
+        assertThat(line.next(busy, 2 * s, at)).contains("req/s=1");
+        for (long t = 3; t < 62; t++) {
+            assertThat(line.next(busy, t * s, at)).as("second %d", t).isNull();
+        }
+        assertThat(line.next(busy, 62 * s, at)).contains("conns=2").contains("req/s=0"); // a minute after the last line
+        assertThat(line.next(busy, 63 * s, at)).isNull();
+    }
+
+    @Test
+    void theShutdownLineIsFormattedLikeTheStatsLineAndCountsAreGrammatical() {
+        ServerStats s = new ServerStats(0, 3, 1, 0, 2, 2048, 100, 0, 1, 4, 0, 0, 0, 0);
+        assertThat(ServerCommand.StatsLine.totals(s)).isEqualTo("conns=0 handshakes=3 requests=1 pushes=0 sends=2 in=2.0KiB out=100B"
+                + " evictions=0 protocol-errors=1 auth-failures=4 rejected-full=0 handshake-timeouts=0 slow-consumers=0"
+                + " application-errors=0");
+        assertThat(ServerCommand.StatsLine.count(1, "connection")).isEqualTo("1 connection");
+        assertThat(ServerCommand.StatsLine.count(0, "connection")).isEqualTo("0 connections");
+    }
+
+    @Test
+    void aHostThatIsNoAddressGetsAClearMessage() {
+        assertThat(commandLine().execute("server", "--host", "999.1.1.1", "--port", "0")).isEqualTo(ExitCodes.RUN_FAILED);
+        assertThat(err.toString()).contains("cannot listen on 999.1.1.1:0: not an IP address").doesNotContain("null");
+    }
+
+    @Test
+    void theMemoryBudgetTakesSizesAndDefaultsToTheServersDerivedBudget() {
+        ServerCommand.ByteSizeConverter sizes = new ServerCommand.ByteSizeConverter();
+        assertThat(sizes.convert("65536")).isEqualTo(65536L);
+        assertThat(sizes.convert("64MiB")).isEqualTo(64L << 20);
+        assertThat(sizes.convert("512m")).isEqualTo(512L << 20);
+        assertThat(sizes.convert("1g")).isEqualTo(1L << 30);
+        assertThat(ServerCommand.ByteSizeConverter.format(64L << 20)).isEqualTo("64MiB");
+        assertThat(ServerCommand.ByteSizeConverter.format(1536L << 10)).isEqualTo("1536KiB");
+        assertThat(commandLine().execute("server", "--memory-budget", "lots")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("'lots' is not a size");
+
+        CommandLine cl = commandLine();
+        cl.parseArgs("server");
+        ServerCommand cmd = cl.getSubcommands().get("server").getCommand();
+        assertThat(cmd.memoryBudget).isEqualTo(ReferenceServer.defaultMemoryBudget());
+        assertThat(commandLine().execute("server", "--help")).isZero();
+        assertThat(out.toString()).contains("--memory-budget").contains("here " + ServerCommand.ByteSizeConverter.format(
+                ReferenceServer.defaultMemoryBudget()));
     }
 }

@@ -3,6 +3,7 @@ package dev.tether.server;
 import dev.tether.client.netty.FrameDecoder;
 import dev.tether.client.netty.FrameEncoder;
 import dev.tether.client.netty.Transport;
+import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Push;
 import io.netty.bootstrap.ServerBootstrap;
@@ -11,6 +12,7 @@ import io.netty.channel.unix.UnixChannelOption;
 import java.net.StandardSocketOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -22,6 +24,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -54,10 +57,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>What a connection goes through</h2>
  * <ol>
- *   <li>Accepted, unless {@link Builder#maxConnections} are open (then ERROR {@code SERVER_FULL} and close).</li>
- *   <li>The first frame must be a HELLO, within {@link Builder#handshakeTimeout}; anything else gets
- *       ERROR {@code NOT_READY}, silence gets {@code HANDSHAKE_TIMEOUT}, a wrong token {@code AUTH_FAILED};
- *       each closes the connection and nothing the peer sent is served.</li>
+ *   <li>Accepted, unless {@link Builder#maxConnections} are open or the {@link Builder#memoryBudget} is
+ *       full (then ERROR {@code SERVER_FULL} and close).</li>
+ *   <li>The first frame must be a HELLO of at most {@value #MAX_HANDSHAKE_FRAME_LENGTH} bytes, within
+ *       {@link Builder#handshakeTimeout}; anything else gets ERROR {@code NOT_READY}, a larger frame
+ *       {@code FRAME_TOO_LARGE}, silence {@code HANDSHAKE_TIMEOUT}, a wrong token {@code AUTH_FAILED} (later
+ *       and later for repeated failures from one address); each closes the connection and nothing the peer
+ *       sent is served.</li>
  *   <li>WELCOME: the protocol version (the lower of the client's maximum and 1), the session id, the
  *       heartbeat interval and the maximum frame length.</li>
  *   <li>Requests are echoed (or answered with a simulated error, see {@link Builder#errorRate}), pings are
@@ -69,12 +75,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>A session that sends nothing for {@link Builder#idleTimeout} is evicted (ERROR {@code IDLE_TIMEOUT});
  *       one that stops reading while more than {@link Builder#maxPendingBytesPerConnection} bytes queue up
  *       for it is dropped ({@code SLOW_CONSUMER}); one that breaks the protocol gets {@code PROTOCOL_ERROR}
- *       or {@code FRAME_TOO_LARGE}. Only that connection is affected.</li>
+ *       or {@code FRAME_TOO_LARGE}; one whose client sends ERROR with id 0 is closed. Only that connection
+ *       is affected. An error close sends the ERROR, then FIN, and drops what still arrives until the peer
+ *       closes (at most two seconds), so that a reset cannot destroy the error.</li>
  * </ol>
  *
  * <p>While a connection cannot take more bytes (its outbound buffer passed the high-water mark) the server
  * stops reading from it, so a client that writes requests and never reads the answers cannot make the
- * server buffer without bound.
+ * server buffer without bound. Everything the server holds for its connections together is bounded by the
+ * {@linkplain Builder#memoryBudget memory budget}, which pauses and then sheds the connections that hold
+ * the most, so that well-behaved clients keep being served under attack.
  *
  * <p>Timeouts are checked by one sweep over the registry (a tenth of the shortest timeout apart,
  * between 10 ms and 1 s) instead of a timer per connection: an idle connection costs no scheduled task.
@@ -91,8 +101,13 @@ public final class ReferenceServer implements AutoCloseable {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     /** Default heartbeat interval announced in the WELCOME: 30 s (the SDK's default). */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
-    /** Default idle timeout: three heartbeat intervals, 90 s with the default interval. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = DEFAULT_HEARTBEAT_INTERVAL.multipliedBy(3);
+    /**
+     * The default idle timeout is this many heartbeat intervals (of the interval in force), as PROTOCOL.md §7
+     * recommends: long enough that a client which pings every interval is never evicted.
+     */
+    public static final int IDLE_TIMEOUT_HEARTBEATS = 3;
+    /** Default idle timeout: {@value #IDLE_TIMEOUT_HEARTBEATS} heartbeat intervals, 90 s with the default interval. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = defaultIdleTimeout(DEFAULT_HEARTBEAT_INTERVAL);
     /** Default connection limit. */
     public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
     /** Default payload size of the pushes sent at {@link Builder#pushRate}: 64 bytes. */
@@ -103,10 +118,40 @@ public final class ReferenceServer implements AutoCloseable {
     public static final Duration DEFAULT_RECONNECT_AFTER = Duration.ofSeconds(1);
     /** Default bound on the bytes queued for one connection before it is dropped as a slow consumer: 4 MiB. */
     public static final long DEFAULT_MAX_PENDING_BYTES = 4L << 20;
+    /** The smallest default memory budget: 16 MiB. */
+    public static final long MIN_DEFAULT_MEMORY_BUDGET = 16L << 20;
+    /**
+     * The largest frame accepted before the handshake: 4 KiB. A HELLO needs a few hundred bytes (a client id
+     * and a token of up to about 1.5 KiB each still fit); the full {@link Builder#maxFrameLength} applies
+     * once the WELCOME is sent, so a peer that has not authenticated cannot make the server buffer a large frame.
+     */
+    public static final int MAX_HANDSHAKE_FRAME_LENGTH = 4096;
+
+    /** The idle timeout used when none is set: {@value #IDLE_TIMEOUT_HEARTBEATS} times {@code heartbeatInterval}. */
+    public static Duration defaultIdleTimeout(Duration heartbeatInterval) {
+        return heartbeatInterval.multipliedBy(IDLE_TIMEOUT_HEARTBEATS);
+    }
+
+    /**
+     * The default memory budget: a quarter of the smaller of the JVM's maximum heap and maximum direct memory
+     * (what Netty may allocate for buffers), at least {@value #MIN_DEFAULT_MEMORY_BUDGET} bytes. 64 MiB with
+     * {@code -Xmx256m} and no {@code -XX:MaxDirectMemorySize} (direct memory then defaults to the heap size).
+     * The rest is headroom for the allocator's pooling, decoded messages in transit and the JVM itself.
+     */
+    public static long defaultMemoryBudget() {
+        return MemoryBudget.defaultLimit(Runtime.getRuntime().maxMemory(), PlatformDependent.maxDirectMemory(),
+                MIN_DEFAULT_MEMORY_BUDGET);
+    }
+
+    /** How long a connection may wait for its handshake before memory pressure may shed it first. */
+    static final Duration SHED_UNAUTHENTICATED_AFTER = Duration.ofSeconds(1);
 
     /** Outbound bytes queued above which a connection counts as not writable (and is not read from). */
     static final int HIGH_WATER_MARK = 64 * 1024;
     static final int LOW_WATER_MARK = 32 * 1024;
+    /** The largest buffer one socket read fills, and the most one read batch takes from a connection. */
+    static final int READ_BUFFER_MAX = 64 * 1024;
+    static final int READ_BATCH_BYTES = 128 * 1024;
     /**
      * After GO_AWAY, how long a session stays open at least, so that requests the client wrote before it
      * read the go-away get a DRAINING answer rather than a reset connection.
@@ -117,6 +162,11 @@ public final class ReferenceServer implements AutoCloseable {
 
     final ServerSettings settings;
     final ServerCounters counters = new ServerCounters();
+    final AuthThrottle authThrottle;
+    final MemoryBudget budget;
+    private final AtomicBoolean shedScheduled = new AtomicBoolean();
+    /** Whether the last shedding pass found nobody to shed: then a full budget refuses new connections. */
+    private volatile boolean nothingToShed;
     private final ConcurrentHashMap<String, Session> registry = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong nextSessionId = new AtomicLong();
@@ -153,6 +203,14 @@ public final class ReferenceServer implements AutoCloseable {
         this.startInstant = settings.clock().instant();
         this.pushPayload = new byte[settings.pushSize()];
         this.transport = Transport.choose(settings.nativeTransport());
+        this.budget = new MemoryBudget(settings.memoryBudget());
+        this.authThrottle = new AuthThrottle(settings.ticker()::nanoTime, settings.authFailureDelayStep(),
+                settings.maxAuthFailureDelay(), AuthThrottle.FORGET_AFTER, AuthThrottle.DEFAULT_MAX_SOURCES);
+        InetSocketAddress bindAddress = new InetSocketAddress(settings.host(), settings.port());
+        if (bindAddress.isUnresolved()) {
+            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port()
+                    + ": not an IP address, nor a name that resolves to one", new java.net.UnknownHostException(settings.host()));
+        }
         IoHandlerFactory io = transport.ioHandlerFactory();
         Class<? extends ServerChannel> channelType = transport.serverSocketChannelClass();
         this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tether-server-accept", true), io);
@@ -164,6 +222,10 @@ public final class ReferenceServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
+                // At most READ_BATCH_BYTES per read batch: the memory budget is consulted between batches, so this
+                // bounds how far one connection can get ahead of it (Netty's default allows 16 x 64 KiB).
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, READ_BUFFER_MAX)
+                        .maxMessagesPerRead(READ_BATCH_BYTES / READ_BUFFER_MAX))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -179,11 +241,12 @@ public final class ReferenceServer implements AutoCloseable {
             }
         }
         try {
-            this.serverChannel = bootstrap.bind(settings.host(), settings.port()).syncUninterruptibly().channel();
+            this.serverChannel = bootstrap.bind(bindAddress).syncUninterruptibly().channel();
         } catch (Exception e) { // Netty rethrows the bind failure (an IOException) unchecked
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(),
+            String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + reason,
                     e instanceof IOException io2 ? io2 : new IOException(e));
         }
         this.address = (InetSocketAddress) serverChannel.localAddress();
@@ -194,11 +257,17 @@ public final class ReferenceServer implements AutoCloseable {
         }
     }
 
-    /** Installs the session pipeline: the SDK's frame codec, counting into the session, then the {@link Session}. */
+    /**
+     * Installs the session pipeline: a meter of the bytes that reach the decoder, the SDK's frame codec counting
+     * into the session (the decoder with the {@linkplain #MAX_HANDSHAKE_FRAME_LENGTH small limit} until the
+     * handshake is done), then one {@link Session} handler.
+     */
     void initSessionPipeline(Channel ch) {
         Session session = new Session(this, sessionIdPrefix + Long.toString(nextSessionId.incrementAndGet(), 36));
-        ch.pipeline().addLast(new FrameDecoder(settings.maxFrameLength(), session.counters),
-                new FrameEncoder(session.counters), session);
+        ch.pipeline().addLast(Session.METER, session.inboundMeter())
+                .addLast(Session.DECODER, new FrameDecoder(Math.min(MAX_HANDSHAKE_FRAME_LENGTH, settings.maxFrameLength()), session.counters))
+                .addLast(new FrameEncoder(session.counters))
+                .addLast(session);
     }
 
     /** The port the server listens on (the chosen one when built with port 0). */
@@ -219,6 +288,16 @@ public final class ReferenceServer implements AutoCloseable {
     /** The Netty transport the server runs on, by name: {@code "epoll"}, {@code "nio"}, ... */
     public String transport() {
         return transport.name();
+    }
+
+    /** The memory budget in force, in bytes (see {@link Builder#memoryBudget}). */
+    public long memoryBudget() {
+        return budget.limit;
+    }
+
+    /** The bytes the server holds for its connections right now, as counted against {@link #memoryBudget()}. */
+    public long memoryInUse() {
+        return budget.used();
     }
 
     /** A snapshot of the server's counters; cheap enough to take every second. */
@@ -324,16 +403,31 @@ public final class ReferenceServer implements AutoCloseable {
 
     // ---- called by sessions (on their event loop) ----
 
+    /** Why a connection was refused: the error sent before the close. */
+    record Refusal(ErrorCode code, String text) {
+    }
+
     /** Admits a newly accepted connection into the registry, or says why it is refused. */
-    dev.tether.protocol.ErrorCode admit(Session s) {
+    Refusal admit(Session s) {
         if (draining) {
-            return dev.tether.protocol.ErrorCode.DRAINING;
+            return new Refusal(ErrorCode.DRAINING, "server is draining; connect to another instance");
+        }
+        if (budget.exhausted()) {
+            shedSoon();
+        }
+        if (budget.exhausted() && nothingToShed) {
+            // Shedding cannot make room (only well-behaved sessions, or handshakes too young to judge): refuse.
+            counters.rejectedFull.increment();
+            return new Refusal(ErrorCode.SERVER_FULL, "server is short of memory (memory budget " + budget.limit
+                    + " bytes in use); retry later");
         }
         for (;;) {
             int n = open.get();
             if (n >= settings.maxConnections()) {
                 counters.rejectedFull.increment();
-                return dev.tether.protocol.ErrorCode.SERVER_FULL;
+                int max = settings.maxConnections();
+                return new Refusal(ErrorCode.SERVER_FULL, "server is full: " + max + (max == 1 ? " connection" : " connections")
+                        + " open (maxConnections); retry later");
             }
             if (open.compareAndSet(n, n + 1)) {
                 break;
@@ -356,6 +450,54 @@ public final class ReferenceServer implements AutoCloseable {
         }
     }
 
+    /** Schedules one shedding pass on the sweeper's thread, unless one is already due. */
+    void shedSoon() {
+        if (shedScheduled.compareAndSet(false, true)) {
+            try {
+                boss.next().execute(this::shed);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                shedScheduled.set(false); // shutting down: nothing left to protect
+            }
+        }
+    }
+
+    /**
+     * Closes the worst offenders until the budget is back at its shed target: connections still in their
+     * handshake after {@link #SHED_UNAUTHENTICATED_AFTER}, oldest first, then the sessions holding more than a
+     * fair share, biggest first. Well-behaved sessions hold less than a fair share and are never picked.
+     */
+    private void shed() {
+        shedScheduled.set(false);
+        long excess = budget.level() - budget.shedTarget();
+        if (excess <= 0) {
+            return;
+        }
+        long now = settings.ticker().nanoTime();
+        long fairShare = budget.fairShare(open.get());
+        List<Session> unauthenticated = new ArrayList<>();
+        List<Session> heavy = new ArrayList<>();
+        for (Session s : registry.values()) {
+            SessionInfo.State st = s.state;
+            if (st == SessionInfo.State.HANDSHAKING && now - s.connectedNanos() >= SHED_UNAUTHENTICATED_AFTER.toNanos()) {
+                unauthenticated.add(s);
+            } else if (st != SessionInfo.State.CLOSING && s.heldBytes() > fairShare) {
+                heavy.add(s);
+            }
+        }
+        nothingToShed = unauthenticated.isEmpty() && heavy.isEmpty();
+        unauthenticated.sort(java.util.Comparator.comparingLong(Session::connectedNanos));
+        heavy.sort(java.util.Comparator.comparingLong(Session::heldBytes).reversed());
+        for (List<Session> group : List.of(unauthenticated, heavy)) {
+            for (Session s : group) {
+                if (excess <= 0) {
+                    return;
+                }
+                excess -= s.heldBytes();
+                s.executor().execute(s::shed);
+            }
+        }
+    }
+
     private boolean onOwnThread() {
         for (EventExecutor e : workers) {
             if (e.inEventLoop()) {
@@ -363,6 +505,10 @@ public final class ReferenceServer implements AutoCloseable {
             }
         }
         return boss.next().inEventLoop();
+    }
+
+    int openConnections() {
+        return open.get();
     }
 
     boolean isDraining() {
@@ -511,15 +657,21 @@ public final class ReferenceServer implements AutoCloseable {
          */
         Builder reusePort(boolean reuse);
 
-        /** The token every hello must carry; default none (any hello is accepted). */
+        /**
+         * The token every hello must carry; default none ({@code null}: any hello is accepted). An empty or blank
+         * token is refused with {@link IllegalArgumentException}: it would look like "auth required" while an unset
+         * variable quietly produced it.
+         */
         Builder authToken(String token);
 
         /** How long a new connection has to send its hello; default 10 s. Must be positive. */
         Builder handshakeTimeout(Duration timeout);
 
         /**
-         * How long a session may send nothing before it is evicted; default three {@link #heartbeatInterval}s
-         * (90 s). {@link Duration#ZERO} turns eviction off.
+         * How long a session may send nothing before it is evicted; default {@value ReferenceServer#IDLE_TIMEOUT_HEARTBEATS}
+         * {@link #heartbeatInterval}s (90 s). {@link Duration#ZERO} turns eviction off. Otherwise it must be longer
+         * than the heartbeat interval (PROTOCOL.md §7), or clients that ping every interval would be evicted;
+         * {@link #start()} refuses a shorter one.
          */
         Builder idleTimeout(Duration timeout);
 
@@ -558,6 +710,18 @@ public final class ReferenceServer implements AutoCloseable {
          * 4 MiB, at least the max frame length.
          */
         Builder maxPendingBytesPerConnection(long bytes);
+
+        /**
+         * The most bytes the server holds for all its connections together: bytes received and not yet decoded,
+         * bytes queued for peers, payloads of requests waiting for their service time, and
+         * {@value MemoryBudget#SESSION_STATE_BYTES} bytes of state per connection. Default
+         * {@link ReferenceServer#defaultMemoryBudget()}; at least {@link #maxPendingBytesPerConnection}.
+         * With half of it in use the server stops reading from the connections that hold more than a fair share;
+         * at 90 % it closes the worst offenders with {@code SLOW_CONSUMER} (connections stuck in their handshake
+         * first, oldest first, then the biggest holders); when it is full and there is nobody left to
+         * shed, it refuses new connections with {@code SERVER_FULL}. Well-behaved clients keep being served throughout.
+         */
+        Builder memoryBudget(long bytes);
 
         /** I/O threads serving the connections; default the number of processors. */
         Builder eventLoopThreads(int threads);

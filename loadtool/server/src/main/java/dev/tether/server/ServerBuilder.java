@@ -25,8 +25,11 @@ final class ServerBuilder implements ReferenceServer.Builder {
     private Duration drainTimeout = ReferenceServer.DEFAULT_DRAIN_TIMEOUT;
     private Duration reconnectAfter = ReferenceServer.DEFAULT_RECONNECT_AFTER;
     private long maxPendingBytes = ReferenceServer.DEFAULT_MAX_PENDING_BYTES;
+    private long memoryBudget; // 0: the default, derived when the settings are made
     private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
     private boolean nativeTransport = true;
+    private Duration authFailureDelayStep = AuthThrottle.DEFAULT_STEP;
+    private Duration maxAuthFailureDelay = AuthThrottle.DEFAULT_MAX;
     private Ticker ticker = Ticker.systemTicker();
     private Clock clock = Clock.systemUTC();
 
@@ -53,7 +56,11 @@ final class ServerBuilder implements ReferenceServer.Builder {
 
     @Override
     public ServerBuilder authToken(String authToken) {
-        this.authToken = authToken == null || authToken.isEmpty() ? null : authToken;
+        if (authToken != null && authToken.isBlank()) {
+            throw new IllegalArgumentException("authToken must not be empty or blank (an unset variable?); "
+                    + "leave it unset (null) for a server without authentication");
+        }
+        this.authToken = authToken;
         return this;
     }
 
@@ -169,6 +176,15 @@ final class ServerBuilder implements ReferenceServer.Builder {
     }
 
     @Override
+    public ServerBuilder memoryBudget(long bytes) {
+        if (bytes < 1 << 20) {
+            throw new IllegalArgumentException("memoryBudget must be at least 1 MiB (1048576 bytes): " + bytes);
+        }
+        this.memoryBudget = bytes;
+        return this;
+    }
+
+    @Override
     public ServerBuilder eventLoopThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("eventLoopThreads must be positive: " + threads);
@@ -180,6 +196,13 @@ final class ServerBuilder implements ReferenceServer.Builder {
     @Override
     public ServerBuilder nativeTransport(boolean useNative) {
         this.nativeTransport = useNative;
+        return this;
+    }
+
+    /** Test seam: the waits before repeated AUTH_FAILED answers (see {@link AuthThrottle}). */
+    ServerBuilder authFailureDelays(Duration step, Duration max) {
+        this.authFailureDelayStep = Objects.requireNonNull(step, "step");
+        this.maxAuthFailureDelay = Objects.requireNonNull(max, "max");
         return this;
     }
 
@@ -196,14 +219,24 @@ final class ServerBuilder implements ReferenceServer.Builder {
     }
 
     ServerSettings settings() {
-        Duration idle = idleTimeout != null ? idleTimeout : heartbeatInterval.multipliedBy(3);
+        Duration idle = idleTimeout != null ? idleTimeout : ReferenceServer.defaultIdleTimeout(heartbeatInterval);
+        if (!idle.isZero() && idle.compareTo(heartbeatInterval) <= 0) {
+            throw new IllegalArgumentException("idleTimeout (" + Durations.format(idle) + ") must be longer than heartbeatInterval ("
+                    + Durations.format(heartbeatInterval) + "), or clients that ping once an interval are evicted (PROTOCOL.md §7); "
+                    + ReferenceServer.IDLE_TIMEOUT_HEARTBEATS + " intervals are recommended, 0 turns eviction off");
+        }
         if (maxPendingBytes < maxFrameLength) {
             throw new IllegalArgumentException("maxPendingBytesPerConnection (" + maxPendingBytes
                     + ") must be at least maxFrameLength (" + maxFrameLength + "), or no large frame could be sent");
         }
+        long budget = memoryBudget != 0 ? memoryBudget : ReferenceServer.defaultMemoryBudget();
+        if (budget < maxPendingBytes) {
+            throw new IllegalArgumentException("memoryBudget (" + budget + (memoryBudget == 0 ? ", the default for this JVM's memory" : "")
+                    + ") must be at least maxPendingBytesPerConnection (" + maxPendingBytes + ")");
+        }
         return new ServerSettings(host, port, reusePort, authToken, handshakeTimeout, idle, heartbeatInterval, maxConnections,
                 maxFrameLength, serviceTime, errorRate, pushRate, pushTopic, pushSize, drainTimeout, reconnectAfter,
-                maxPendingBytes, eventLoopThreads, nativeTransport, ticker, clock);
+                maxPendingBytes, budget, eventLoopThreads, nativeTransport, authFailureDelayStep, maxAuthFailureDelay, ticker, clock);
     }
 
     @Override

@@ -21,6 +21,10 @@ final class ServerCounters {
     final LongAdder handshakeTimeouts = new LongAdder();
     final LongAdder slowConsumers = new LongAdder();
     final LongAdder applicationErrors = new LongAdder();
+    /** Times a session stopped being read because of memory pressure (see {@link MemoryBudget}). */
+    final LongAdder memoryPauses = new LongAdder();
+    /** Connections closed to give memory back (also counted in {@link #slowConsumers}). */
+    final LongAdder memoryShed = new LongAdder();
 
     private final LongAdder retiredRequests = new LongAdder();
     private final LongAdder retiredSends = new LongAdder();

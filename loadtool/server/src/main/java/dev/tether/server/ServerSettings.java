@@ -8,8 +8,9 @@ import java.time.Duration;
 record ServerSettings(String host, int port, boolean reusePort, String authToken, Duration handshakeTimeout, Duration idleTimeout,
                       Duration heartbeatInterval, int maxConnections, int maxFrameLength, ServiceTime serviceTime,
                       double errorRate, double pushRate, String pushTopic, int pushSize, Duration drainTimeout,
-                      Duration reconnectAfter, long maxPendingBytesPerConnection, int eventLoopThreads,
-                      boolean nativeTransport, Ticker ticker, Clock clock) {
+                      Duration reconnectAfter, long maxPendingBytesPerConnection, long memoryBudget, int eventLoopThreads,
+                      boolean nativeTransport, Duration authFailureDelayStep, Duration maxAuthFailureDelay,
+                      Ticker ticker, Clock clock) {
 
     /** How often timeouts are checked: a tenth of the shortest timeout, between 10 ms and 1 s. */
     long sweepIntervalNanos() {

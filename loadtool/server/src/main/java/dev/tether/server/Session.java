@@ -1,10 +1,12 @@
 package dev.tether.server;
 
+import dev.tether.client.netty.FrameDecoder;
 import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
 import dev.tether.protocol.Hello;
 import dev.tether.protocol.Message;
+import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Ping;
 import dev.tether.protocol.Pong;
 import dev.tether.protocol.Protocol;
@@ -19,10 +21,15 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,24 +41,59 @@ import java.util.concurrent.TimeUnit;
  * the connection's event loop; those two read the fields racily and act only through the event loop.
  */
 final class Session extends ChannelInboundHandlerAdapter {
+    /** Pipeline names of the byte meter and the frame decoder (replaced after the handshake). */
+    static final String METER = "meter";
+    static final String DECODER = "decoder";
+
+    /** The most bytes read and dropped after an error close began, before the connection is closed regardless. */
+    static final long MAX_DISCARD_WHILE_CLOSING = 256 * 1024;
+
     /** How long an error frame may take to reach the peer before the connection is closed regardless. */
     static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private static final byte[] HTTP_ANSWER_BODY = ("This is a Tether server. It speaks the Tether binary protocol over TCP, not HTTP:\n"
             + "connect with the Tether client SDK or `loadtool shell`.\n").getBytes(StandardCharsets.UTF_8);
 
+    private static final VarHandle LAST_ACTIVITY_NANOS;
+    private static final VarHandle STATE_SINCE_NANOS;
+    private static final VarHandle IN_FLIGHT;
+    private static final VarHandle HELD;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            LAST_ACTIVITY_NANOS = l.findVarHandle(Session.class, "lastActivityNanos", long.class);
+            STATE_SINCE_NANOS = l.findVarHandle(Session.class, "stateSinceNanos", long.class);
+            IN_FLIGHT = l.findVarHandle(Session.class, "inFlight", int.class);
+            HELD = l.findVarHandle(Session.class, "held", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final String id;
     private final ReferenceServer server;
     private ChannelHandlerContext ctx;
-    // Written only on the event loop; the sweeper and snapshots read them racily (see sweep()).
-    State state = State.HANDSHAKING;
-    private long connectedNanos;
+    // Written only on the event loop. The sweeper and snapshots read them from other threads: the references
+    // are volatile, and the longs are written with release and read with acquire through the VarHandles above
+    // (a plain long may be read torn, JLS 17.7), as the client's counters are.
+    volatile State state = State.HANDSHAKING;
+    private volatile String clientId = "";
+    private long connectedNanos; // written before the session is published in the registry, never again
     private long lastActivityNanos;
     private long stateSinceNanos;
-    private String clientId = "";
     /** Frames and bytes (counted by the codec), requests, sends and pushes; readable from any thread. */
     final ServerCounters.SessionCounters counters = new ServerCounters.SessionCounters();
-    private int inFlight;
+    private int inFlight; // through IN_FLIGHT
+    // Memory accounting (see MemoryBudget): bytes that reached the decoder, bytes it turned into messages (the
+    // difference is what it buffers), payload bytes waiting for their service time, and what this session has
+    // added to the budget (through HELD; the shedding pass reads it).
+    private long inboundArrived;
+    private long inboundDecoded;
+    private long inFlightBytes;
+    private long held;
+    private volatile boolean pausedByBudget;
+    private long discardedWhileClosing;
     private boolean admitted;
     private boolean flushPending;
     private boolean readSomething;
@@ -70,6 +112,28 @@ final class Session extends ChannelInboundHandlerAdapter {
         return ctx.executor();
     }
 
+    long connectedNanos() {
+        return connectedNanos;
+    }
+
+    /** What this session holds against the memory budget, as of its last update; safe from any thread. */
+    long heldBytes() {
+        return (long) HELD.getAcquire(this);
+    }
+
+    /** The handler in front of the decoder that counts the bytes reaching it (see {@link #refreshMemory}). */
+    ChannelInboundHandlerAdapter inboundMeter() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof ByteBuf buf && state != State.CLOSING) {
+                    inboundArrived += buf.readableBytes(); // while closing, the bytes are dropped at once
+                }
+                ctx.fireChannelRead(msg);
+            }
+        };
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
@@ -81,21 +145,25 @@ final class Session extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         long now = server.settings.ticker().nanoTime();
         connectedNanos = now;
-        lastActivityNanos = now;
-        ErrorCode refused = server.admit(this);
+        LAST_ACTIVITY_NANOS.setRelease(this, now);
+        ReferenceServer.Refusal refused = server.admit(this);
+        refreshMemory();
         if (refused == null) {
             admitted = true;
             return;
         }
-        String text = refused == ErrorCode.SERVER_FULL
-                ? "server is full: " + server.settings.maxConnections() + " connections open (maxConnections); retry later"
-                : "server is draining; connect to another instance";
-        closeWithError(refused, text);
+        closeWithError(refused.code(), refused.text());
+        // Not in the registry, so the sweeper will not end the close grace: a timer does, for this rare case.
+        ctx.executor().schedule(() -> {
+            ctx.close();
+        }, CLOSE_GRACE_NANOS, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSING;
+        server.budget.add(-held);
+        HELD.setRelease(this, 0L);
         if (admitted) {
             server.remove(this);
         }
@@ -107,14 +175,21 @@ final class Session extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof Message)) {
+            // Bytes while closing (the decoder is gone): dropped. A peer that keeps sending far more than a
+            // client's last words after our error is not waiting for it: reset rather than read on.
+            if (msg instanceof ByteBuf buf && (discardedWhileClosing += buf.readableBytes()) > MAX_DISCARD_WHILE_CLOSING) {
+                ctx.close();
+            }
             ReferenceCountUtil.release(msg);
             return;
         }
         State st = state;
         if (st == State.CLOSING) {
-            return; // an error was sent; nothing more from this peer is served
+            return; // an error was sent; nothing more from this peer is served (nor counted: see closeWithError)
         }
         Message m = (Message) msg;
+        int size = MessageEncoder.encodedSize(m);
+        inboundDecoded += size; // for the memory budget, like inboundArrived
         readSomething = true;
         if (st == State.HANDSHAKING) {
             if (m instanceof Hello h) {
@@ -127,7 +202,7 @@ final class Session extends ChannelInboundHandlerAdapter {
         }
         switch (m.type()) {
             case REQUEST:
-                onRequest((Request) m);
+                onRequest((Request) m, size);
                 break;
             case PING:
                 write(new Pong(((Ping) m).timestamp()));
@@ -137,8 +212,13 @@ final class Session extends ChannelInboundHandlerAdapter {
                 counters.send();
                 break;
             case PONG:
+                break; // answers nothing we asked (we send no pings): not an error, nothing to do
             case ERROR:
-                // A pong answers nothing we asked; an error from a client announces its close. Neither needs an answer.
+                if (((ErrorMessage) m).id() == 0) {
+                    // Connection-level: the client is closing this connection (PROTOCOL.md §8), so stop serving it.
+                    closeNow();
+                }
+                // With a request id, a client's ERROR answers nothing a v1 server asks: legal, and ignored.
                 break;
             case HELLO:
                 server.counters.protocolErrors.increment();
@@ -156,22 +236,87 @@ final class Session extends ChannelInboundHandlerAdapter {
         if (readSomething) {
             // Once per read batch rather than per frame: the clock is read a few times less under load.
             readSomething = false;
-            lastActivityNanos = server.settings.ticker().nanoTime();
+            LAST_ACTIVITY_NANOS.setRelease(this, server.settings.ticker().nanoTime());
         }
         if (flushPending) {
             flushPending = false;
             ctx.flush();
             checkPendingBytes();
         }
+        refreshMemory();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // Stop reading from a peer that does not read its answers: it then cannot make us queue more of them.
-        if (state != State.CLOSING) {
-            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-        }
+        updateAutoRead();
+        refreshMemory();
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Reads while the peer takes what we send and the memory budget does not ask this session to wait. */
+    private void updateAutoRead() {
+        if (state != State.CLOSING) {
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !pausedByBudget);
+        }
+    }
+
+    /**
+     * Brings this session's share of the memory budget up to date, and acts on the budget: under pressure a
+     * session holding more than its fair share stops being read (until the pressure or its holding falls);
+     * past the shed level the server is asked to shed the worst offenders.
+     */
+    void refreshMemory() {
+        if (!ctx.channel().isActive()) {
+            return; // channelInactive gives everything back
+        }
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        long buffered = Math.max(0, inboundArrived - inboundDecoded) + (out == null ? 0 : out.totalPendingWriteBytes()) + inFlightBytes;
+        long now = MemoryBudget.SESSION_STATE_BYTES + buffered;
+        long delta = now - held;
+        MemoryBudget budget = server.budget;
+        if (delta != 0) {
+            HELD.setRelease(this, now);
+            budget.add(delta);
+        }
+        if (state == State.CLOSING) {
+            return;
+        }
+        // Near the shed level, the share shrinks to its minimum: only connections that hold almost nothing
+        // (clients that read their answers and send modest frames) are still read.
+        long share = budget.overShedLevel() ? MemoryBudget.MIN_FAIR_SHARE : budget.fairShare(server.openConnections());
+        boolean pause = budget.underPressure() && buffered > share;
+        if (pause != pausedByBudget) {
+            if (pause) {
+                server.counters.memoryPauses.increment();
+            }
+            pausedByBudget = pause;
+            updateAutoRead();
+        }
+        if (delta > 0 && budget.overShedLevel()) {
+            server.shedSoon();
+        }
+    }
+
+    /** Closes this session to give its memory back, at the server's request (on the event loop). */
+    void shed() {
+        if (state == State.CLOSING || !ctx.channel().isActive()) {
+            return;
+        }
+        server.counters.slowConsumers.increment();
+        server.counters.memoryShed.increment();
+        if (state == State.HANDSHAKING) {
+            closeWithError(ErrorCode.SLOW_CONSUMER, "server is short of memory and closes connections that have not "
+                    + "completed their handshake first; retry later");
+            return;
+        }
+        // What it holds is the problem: close now, so that it is freed now. The error is sent on a best-effort
+        // basis: a peer that does not read will not see it (PROTOCOL.md §11.2).
+        state = State.CLOSING;
+        write(new ErrorMessage(0, ErrorCode.SLOW_CONSUMER, "server is short of memory and this connection holds "
+                + heldBytes() + " bytes (more than its share); read faster or send less"));
+        ctx.flush();
+        ctx.close();
     }
 
     @Override
@@ -183,6 +328,9 @@ final class Session extends ChannelInboundHandlerAdapter {
             server.counters.protocolErrors.increment();
             if (pe.code() == ProtocolException.Code.NOT_TETHER_HTTP) {
                 answerHttp();
+            } else if (state == State.HANDSHAKING && pe.code() == ProtocolException.Code.FRAME_TOO_LARGE) {
+                closeWithError(pe.errorCode(), "a frame before the handshake may be at most "
+                        + ReferenceServer.MAX_HANDSHAKE_FRAME_LENGTH + " bytes (a HELLO needs a few hundred): " + pe.getMessage());
             } else {
                 closeWithError(pe.errorCode(), pe.getMessage());
             }
@@ -199,14 +347,36 @@ final class Session extends ChannelInboundHandlerAdapter {
 
     private void onHello(Hello h) {
         String expected = server.settings.authToken();
-        if (expected != null && !tokenMatches(expected, h.authToken())) {
-            server.counters.authFailures.increment();
-            closeWithError(ErrorCode.AUTH_FAILED, h.authToken() == null ? "this server requires an auth token" : "auth token rejected");
-            return;
+        if (expected != null) {
+            InetAddress source = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+            if (!tokenMatches(expected, h.authToken())) {
+                server.counters.authFailures.increment();
+                String text = h.authToken() == null || h.authToken().isEmpty() ? "this server requires an auth token" : "auth token rejected";
+                long delay = server.authThrottle.failed(source);
+                if (delay == 0) {
+                    closeWithError(ErrorCode.AUTH_FAILED, text);
+                } else {
+                    // Read nothing more, answer later; the close grace counts from the answer.
+                    state = State.CLOSING;
+                    STATE_SINCE_NANOS.setRelease(this, server.settings.ticker().nanoTime() + delay);
+                    ctx.channel().config().setAutoRead(false);
+                    ctx.executor().schedule(() -> {
+                        if (ctx.channel().isActive()) {
+                            closeWithError(ErrorCode.AUTH_FAILED, text);
+                        }
+                    }, delay, TimeUnit.NANOSECONDS);
+                }
+                return;
+            }
+            server.authThrottle.succeeded(source);
         }
         if (server.isDraining()) {
             closeWithError(ErrorCode.DRAINING, "server is draining; connect to another instance");
             return;
+        }
+        if (server.settings.maxFrameLength() > ReferenceServer.MAX_HANDSHAKE_FRAME_LENGTH) {
+            // Past the handshake: the full frame limit. Bytes the old decoder holds pass on to the new one.
+            ctx.pipeline().replace(DECODER, DECODER, new FrameDecoder(server.settings.maxFrameLength(), counters));
         }
         clientId = h.clientId();
         state = State.OPEN;
@@ -216,7 +386,7 @@ final class Session extends ChannelInboundHandlerAdapter {
         server.counters.handshakes.increment();
     }
 
-    private void onRequest(Request r) {
+    private void onRequest(Request r, int size) {
         counters.request();
         if (state == State.DRAINING) {
             // Sent before the client read our GO_AWAY: not processed, and safe for it to retry elsewhere.
@@ -230,15 +400,17 @@ final class Session extends ChannelInboundHandlerAdapter {
             flushPending = true;
             return;
         }
-        inFlight++;
+        IN_FLIGHT.setRelease(this, inFlight + 1);
+        inFlightBytes += size;
         long delay = serviceTime.sampleNanos(ThreadLocalRandom.current());
         long requestId = r.id();
         byte[] payload = r.payload();
-        ctx.executor().schedule(() -> answerLater(requestId, payload), delay, TimeUnit.NANOSECONDS);
+        ctx.executor().schedule(() -> answerLater(requestId, payload, size), delay, TimeUnit.NANOSECONDS);
     }
 
-    private void answerLater(long requestId, byte[] payload) {
-        inFlight--;
+    private void answerLater(long requestId, byte[] payload, int size) {
+        IN_FLIGHT.setRelease(this, inFlight - 1);
+        inFlightBytes -= size;
         if (state == State.CLOSING || !ctx.channel().isActive()) {
             return;
         }
@@ -289,22 +461,40 @@ final class Session extends ChannelInboundHandlerAdapter {
                     + " bytes queued for this connection; read faster"));
             ctx.flush();
             ctx.close();
+            return;
         }
+        refreshMemory();
     }
 
-    /** Sends a connection-level error, stops reading, and closes once it is written (or after a grace). */
+    /**
+     * Sends a connection-level error and closes cleanly: the error, then FIN, then whatever the peer still sends
+     * is read and discarded until it closes too (or {@link #CLOSE_GRACE_NANOS} passes). Closing with unread
+     * bytes in the socket would send a reset, which can destroy the error before the peer reads it.
+     */
     private void closeWithError(ErrorCode code, String text) {
         state = State.CLOSING;
-        stateSinceNanos = server.settings.ticker().nanoTime();
-        ctx.channel().config().setAutoRead(false);
+        STATE_SINCE_NANOS.setRelease(this, server.settings.ticker().nanoTime());
+        // Nothing more is decoded: without the decoder, what still arrives (and what it held) reaches
+        // channelRead as bytes, which drops them, so draining the input costs no memory.
+        if (ctx.pipeline().get(DECODER) != null) {
+            ctx.pipeline().remove(DECODER);
+        }
+        inboundArrived = inboundDecoded;
+        ctx.channel().config().setAutoRead(true);
         ErrorMessage error = new ErrorMessage(0, code, text);
-        ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(error).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess() && f.channel() instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            } else {
+                f.channel().close();
+            }
+        });
     }
 
     /** An HTTP client got the port: answer in HTTP, so curl or a browser shows what is wrong. */
     private void answerHttp() {
         state = State.CLOSING;
-        stateSinceNanos = server.settings.ticker().nanoTime();
+        STATE_SINCE_NANOS.setRelease(this, server.settings.ticker().nanoTime());
         ctx.channel().config().setAutoRead(false);
         byte[] head = ("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
                 + HTTP_ANSWER_BODY.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -354,6 +544,9 @@ final class Session extends ChannelInboundHandlerAdapter {
     void sweep(long now) {
         if (isDue(now)) {
             ctx.executor().execute(() -> expire(now));
+        } else if (pausedByBudget || heldBytes() > MemoryBudget.SESSION_STATE_BYTES) {
+            // Its queue may have drained or the pressure eased without an event that says so.
+            ctx.executor().execute(this::refreshMemory);
         }
     }
 
@@ -364,9 +557,9 @@ final class Session extends ChannelInboundHandlerAdapter {
                 return now - connectedNanos >= s.handshakeTimeout().toNanos();
             case OPEN:
             case DRAINING:
-                return !s.idleTimeout().isZero() && now - lastActivityNanos >= s.idleTimeout().toNanos();
+                return !s.idleTimeout().isZero() && now - (long) LAST_ACTIVITY_NANOS.getAcquire(this) >= s.idleTimeout().toNanos();
             case CLOSING:
-                return now - stateSinceNanos >= CLOSE_GRACE_NANOS;
+                return now - (long) STATE_SINCE_NANOS.getAcquire(this) >= CLOSE_GRACE_NANOS;
             default:
                 return false;
         }
@@ -397,7 +590,8 @@ final class Session extends ChannelInboundHandlerAdapter {
     SessionInfo info() {
         ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
         return new SessionInfo(id, clientId, ctx.channel().remoteAddress(), state, server.toInstant(connectedNanos),
-                server.toInstant(lastActivityNanos), counters.framesIn(), counters.framesOut(), counters.bytesIn(), counters.bytesOut(), inFlight,
+                server.toInstant((long) LAST_ACTIVITY_NANOS.getAcquire(this)), counters.framesIn(), counters.framesOut(),
+                counters.bytesIn(), counters.bytesOut(), (int) IN_FLIGHT.getAcquire(this),
                 out == null ? 0 : out.totalPendingWriteBytes());
     }
 

@@ -183,7 +183,9 @@ class HostileClientsTest {
             try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
                 flood.register(selector, java.nio.channels.SelectionKey.OP_WRITE);
                 while (written < (256L << 20)) {
-                    chunk.rewind();
+                    if (!chunk.hasRemaining()) {
+                        chunk.rewind(); // only whole chunks: a partial write continues where it stopped
+                    }
                     int n = flood.write(chunk);
                     written += n;
                     // Not writable for a whole second: the server has stopped reading from us.
@@ -193,7 +195,8 @@ class HostileClientsTest {
                     selector.selectedKeys().clear();
                 }
             }
-            assertThat(written).as("the server kept reading a client that never reads").isLessThan(256L << 20);
+            assertThat(written).as("the server kept reading a client that never reads: %s %s", f.server.stats(), f.server.sessions())
+                    .isLessThan(256L << 20);
 
             List<SessionInfo> sessions = f.server.sessions();
             SessionInfo flooder = sessions.stream().filter(s -> s.clientId().equals("flood")).findFirst().orElseThrow();
@@ -259,6 +262,78 @@ class HostileClientsTest {
                     () -> "connections left: " + f.server.stats());
             assertThat(f.server.sessions()).hasSize(1);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+            assertHealthy(f, witness);
+        }
+    }
+
+    @Test
+    void repeatedWrongTokensAreAnsweredLaterAndLaterWithoutSlowingTheRightOne() throws IOException {
+        long step = 3_000;
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder().authToken("s3cret")
+                .authFailureDelays(Duration.ofMillis(step), Duration.ofSeconds(10)))) {
+            RawClient first = f.raw();
+            first.send(new Hello(30_000, "guess-1", "guess"));
+            assertThat(first.readErrorAndClose().errorCode()).isEqualTo(ErrorCode.AUTH_FAILED);
+
+            // The second failure from this address waits `step` before its answer ...
+            RawClient second = f.raw();
+            long sent = System.nanoTime();
+            second.send(new Hello(30_000, "guess-2", "guess"));
+            Await.until(Duration.ofSeconds(5), () -> f.server.stats().authFailures() == 2, () -> "" + f.server.stats());
+
+            // ... while a client from the same address with the right token is welcomed meanwhile.
+            RawClient good = f.raw();
+            good.send(new Hello(30_000, "good", "s3cret"));
+            good.read(Welcome.class);
+            long waitedMillis = (System.nanoTime() - sent) / 1_000_000;
+            if (waitedMillis < step) { // always, unless the machine stalled for seconds: then the order proves nothing
+                assertThat(second.socket().getInputStream().available()).isZero();
+            }
+
+            assertThat(second.readErrorAndClose().errorCode()).isEqualTo(ErrorCode.AUTH_FAILED);
+            assertThat((System.nanoTime() - sent) / 1_000_000).isGreaterThanOrEqualTo(step);
+            good.send(new Request(1, new byte[] {1}));
+            assertThat(good.read()).isEqualTo(new Response(1, new byte[] {1}));
+        }
+    }
+
+    @Test
+    void aServerOnlyTypeAsTheFirstFrameGetsNotReady() throws IOException {
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder())) {
+            RawClient witness = f.session();
+            RawClient confused = f.raw();
+            confused.send(new Welcome(1, 30_000, 1 << 20, "s", null));
+            assertThat(confused.readErrorAndClose().errorCode()).isEqualTo(ErrorCode.NOT_READY);
+            assertHealthy(f, witness);
+        }
+    }
+
+    @Test
+    void aClientErrorWithARequestIdIsIgnoredButAConnectionLevelOneClosesTheConnection() throws IOException {
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder())) {
+            RawClient c = f.session();
+            c.send(new ErrorMessage(5, ErrorCode.APPLICATION_ERROR.code(), "answers nothing"), new Request(1, new byte[] {1}));
+            assertThat(c.read()).isEqualTo(new Response(1, new byte[] {1}));
+            assertThat(f.server.stats().protocolErrors()).isZero();
+
+            c.send(new ErrorMessage(0, ErrorCode.PROTOCOL_ERROR.code(), "client is leaving"), new Request(2, new byte[] {2}));
+            assertThat(c.readUntilClosed()).isEmpty(); // closed, and the request after the error was not served
+            assertThat(f.server.stats().requestsTotal()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aClientThatKeepsSendingAfterAnErrorIsCutOffAfterABoundedAmount() throws IOException {
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder())) {
+            RawClient witness = f.session();
+            RawClient rude = f.raw();
+            rude.send(new Ping(1)); // NOT_READY: the server starts closing and drains what still comes
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                for (int i = 0; i < 256; i++) { // 16 MiB at most
+                    rude.sendBytes(chunk);
+                }
+            }).isInstanceOf(IOException.class); // reset once more than MAX_DISCARD_WHILE_CLOSING was dropped
             assertHealthy(f, witness);
         }
     }

@@ -114,6 +114,22 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Like {@link #readUntilClosed()}, but fails if the connection was reset instead of closed cleanly (FIN). */
+    List<Message> readUntilCleanClose() throws IOException {
+        List<Message> all = new ArrayList<>(received);
+        received.clear();
+        try {
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                decode(n);
+                all.addAll(received);
+                received.clear();
+            }
+            return all;
+        } catch (SocketException e) {
+            throw new AssertionError("the connection was reset, not closed cleanly, after " + all, e);
+        }
+    }
+
     /** Reads until closed and returns the connection-level error that came last. */
     ErrorMessage readErrorAndClose() throws IOException {
         List<Message> all = readUntilClosed();

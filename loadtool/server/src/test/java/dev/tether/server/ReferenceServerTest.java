@@ -246,4 +246,21 @@ class ReferenceServerTest {
     static long micros(Instant i) {
         return i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
     }
+
+    @Test
+    void serverFullIsFollowedByACleanCloseEvenWhenTheClientHasSentMore() throws IOException {
+        try (ServerFixture f = new ServerFixture(ServerFixture.builder().maxConnections(1))) {
+            f.session();
+            RawClient late = f.raw();
+            // A hello and 64 KiB of requests the server will never read as requests: closing with them unread
+            // would reset the connection, and a reset can destroy the error before the client reads it.
+            late.send(new Hello(30_000, "late", null));
+            for (int i = 1; i <= 64; i++) {
+                late.send(new Request(i, new byte[1000]));
+            }
+            List<Message> got = late.readUntilCleanClose();
+            assertThat(got).hasSize(1);
+            assertThat(((ErrorMessage) got.get(0)).errorCode()).isEqualTo(ErrorCode.SERVER_FULL);
+        }
+    }
 }

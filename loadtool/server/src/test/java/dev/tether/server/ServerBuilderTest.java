@@ -32,8 +32,8 @@ class ServerBuilderTest {
     void theIdleTimeoutFollowsTheHeartbeatIntervalUnlessSetItself() {
         assertThat(new ServerBuilder().heartbeatInterval(Duration.ofSeconds(10)).settings().idleTimeout())
                 .isEqualTo(Duration.ofSeconds(30));
-        assertThat(new ServerBuilder().heartbeatInterval(Duration.ofSeconds(10)).idleTimeout(Duration.ofSeconds(7)).settings()
-                .idleTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(new ServerBuilder().heartbeatInterval(Duration.ofSeconds(10)).idleTimeout(Duration.ofSeconds(17)).settings()
+                .idleTimeout()).isEqualTo(Duration.ofSeconds(17));
     }
 
     @Test
@@ -55,5 +55,27 @@ class ServerBuilderTest {
         assertThatThrownBy(() -> b.eventLoopThreads(0)).hasMessageContaining("eventLoopThreads");
         assertThatThrownBy(() -> b.reconnectAfter(Duration.ofSeconds(-1))).hasMessageContaining("reconnectAfter");
         assertThatThrownBy(() -> b.drainTimeout(Duration.ofSeconds(-1))).hasMessageContaining("drainTimeout");
+    }
+
+    @Test
+    void anIdleTimeoutNotLongerThanTheHeartbeatIntervalIsRefused() {
+        assertThatThrownBy(() -> new ServerBuilder().heartbeatInterval(Duration.ofSeconds(5)).idleTimeout(Duration.ofSeconds(5)).settings())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("idleTimeout (5s) must be longer than heartbeatInterval (5s)");
+        assertThatThrownBy(() -> new ServerBuilder().idleTimeout(Duration.ofSeconds(20)).settings())
+                .hasMessageContaining("heartbeatInterval (30s)");
+        assertThat(new ServerBuilder().heartbeatInterval(Duration.ofSeconds(5)).idleTimeout(Duration.ZERO).settings().idleTimeout())
+                .isZero();
+        assertThat(new ServerBuilder().heartbeatInterval(Duration.ofSeconds(5)).idleTimeout(Duration.ofMillis(5001)).settings()
+                .idleTimeout()).isEqualTo(Duration.ofMillis(5001));
+    }
+
+    @Test
+    void anEmptyOrBlankAuthTokenIsRefusedAndNullMeansNoAuthentication() {
+        assertThatThrownBy(() -> new ServerBuilder().authToken("")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("authToken must not be empty");
+        assertThatThrownBy(() -> new ServerBuilder().authToken(" \n")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new ServerBuilder().authToken("s").authToken(null).settings().authToken()).isNull();
+        assertThat(new ServerBuilder().authToken(" s").settings().authToken()).isEqualTo(" s");
     }
 }

@@ -38,6 +38,9 @@ final class ServerFixture implements AutoCloseable {
         clients.forEach(RawClient::close);
         try {
             Await.registryEmpty(server);
+            // Every byte a session counted against the memory budget was given back.
+            Await.until(java.time.Duration.ofSeconds(5), () -> server.memoryInUse() == 0,
+                    () -> "memory still counted: " + server.memoryInUse());
         } finally {
             server.closeNow();
             server.terminationFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();

@@ -48,6 +48,9 @@ public final class TextReport {
         if (r.info(RunReport.TARGET) != null) {
             t.addRowValues("target", r.info(RunReport.TARGET));
         }
+        if (r.info("faultProxy") != null) {
+            line(b, "fault proxy", r.info("faultProxy"));
+        }
         if (r.runs() > 1 && r.info(RunReport.SOURCE) != null) {
             t.addRowValues("files", r.info(RunReport.SOURCE));
         }

@@ -22,8 +22,7 @@ final class EmbeddedServer implements AutoCloseable {
             b.authToken(plan.authToken());
         }
         if (plan.heartbeat() != null) {
-            b.heartbeatInterval(plan.heartbeat());
-            b.idleTimeout(plan.heartbeat().multipliedBy(3));
+            b.heartbeatInterval(plan.heartbeat()); // the server derives its idle timeout from it
         }
         if (plan.serverServiceTime() != null) {
             b.serviceTime(ServiceTime.parse(plan.serverServiceTime()));

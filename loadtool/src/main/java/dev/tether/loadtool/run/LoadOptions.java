@@ -81,6 +81,12 @@ public final class LoadOptions {
             description = "Event-loop threads shared by all clients; 0 = one per processor. Default: ${DEFAULT-VALUE}.")
     int ioThreads;
 
+    @Option(names = "--fault-proxy", paramLabel = "SPEC", converter = dev.tether.loadtool.proxy.FaultSpec.Converter.class,
+            description = "Put a fault-injecting proxy in front of the target (or the embedded server) and connect the clients "
+                    + "through it: 'cut every 5s', 'stall 10s every 30s', 'delay 50ms', 'cut at 3s', several joined with commas "
+                    + "(see `loadtool proxy --help`). Default: none, connect directly.")
+    dev.tether.loadtool.proxy.FaultSpec faultProxy;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON, as described by the JSON Schema that loadtool/README.md links.")
     Path json;
 
@@ -113,7 +119,7 @@ public final class LoadOptions {
                 .tls(connection.usesTls() ? new LoadPlan.Tls(connection.tlsCa(), connection.tlsInsecure()) : null)
                 .authToken(connection.authToken())
                 .serverServiceTime(serverServiceTime).pushRate(pushRate).hlog(hlog).lateThreshold(lateThreshold)
-                .drainTimeout(drainTimeout).ioThreads(ioThreads);
+                .drainTimeout(drainTimeout).ioThreads(ioThreads).faultProxy(faultProxy);
     }
 
     /**

@@ -40,12 +40,14 @@ import java.util.Objects;
  * @param firstClient     the number of this plan's first client (client ids are {@code loadtool-<number>}); 0 unless
  *                        the plan is a shard's part of a larger one
  * @param startAt         wall-clock time at which the run starts (shards of one plan agree on it); {@code null} = at once
+ * @param faultProxy      faults injected by a proxy the run starts in front of each target; {@code null} = no proxy
  */
 public record LoadPlan(List<InetSocketAddress> targets, int clients, double connectRate, Duration duration,
                        Duration warmup, Mode mode, double rate, int outstanding, int size, Duration heartbeat,
                        Duration requestTimeout, List<InetAddress> sourceAddresses, Tls tls, String authToken,
                        String serverServiceTime, double pushRate, Path hlog, Duration lateThreshold,
-                       Duration drainTimeout, int ioThreads, Shard shard, int firstClient, java.time.Instant startAt) {
+                       Duration drainTimeout, int ioThreads, Shard shard, int firstClient, java.time.Instant startAt,
+                       dev.tether.loadtool.proxy.FaultSpec faultProxy) {
 
     public static final int DEFAULT_CLIENTS = 200;
     public static final double DEFAULT_CONNECT_RATE = 2_000;
@@ -129,7 +131,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
                 + ", heartbeat=" + heartbeat + ", requestTimeout=" + requestTimeout + ", sourceAddresses=" + sourceAddresses
                 + ", tls=" + tls + ", authToken=" + (authToken == null ? "none" : "(set)") + ", serverServiceTime=" + serverServiceTime
                 + ", pushRate=" + pushRate + ", hlog=" + hlog + ", lateThreshold=" + lateThreshold + ", drainTimeout=" + drainTimeout
-                + ", ioThreads=" + ioThreads + ", shard=" + shard + ", firstClient=" + firstClient + ", startAt=" + startAt + "]";
+                + ", ioThreads=" + ioThreads + ", shard=" + shard + ", firstClient=" + firstClient + ", startAt=" + startAt + ", faultProxy=" + faultProxy + "]";
     }
 
     /**
@@ -185,6 +187,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         b.shard = shard;
         b.firstClient = firstClient;
         b.startAt = startAt;
+        b.faultProxy = faultProxy;
         return b;
     }
 
@@ -213,6 +216,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         private Shard shard = Shard.WHOLE;
         private int firstClient;
         private java.time.Instant startAt;
+        private dev.tether.loadtool.proxy.FaultSpec faultProxy;
 
         private Builder() {
         }
@@ -240,11 +244,12 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         public Builder shard(Shard v) { shard = v; return this; }
         public Builder firstClient(int v) { firstClient = v; return this; }
         public Builder startAt(java.time.Instant v) { startAt = v; return this; }
+        public Builder faultProxy(dev.tether.loadtool.proxy.FaultSpec v) { faultProxy = v; return this; }
 
         public LoadPlan build() {
             return new LoadPlan(targets, clients, connectRate, duration, warmup, mode, rate, outstanding, size, heartbeat,
                     requestTimeout, sourceAddresses, tls, authToken, serverServiceTime, pushRate, hlog, lateThreshold,
-                    drainTimeout, ioThreads, shard, firstClient, startAt);
+                    drainTimeout, ioThreads, shard, firstClient, startAt, faultProxy);
         }
     }
 }

@@ -65,6 +65,7 @@ public final class LoadRun {
     private long startMillis;
     private long startNanos;
     private EmbeddedServer server;
+    private dev.tether.loadtool.proxy.FaultProxies faultProxies;
     private HlogWriter hlog;
     private RunMetrics metrics;
     private LoadClients clients;
@@ -228,6 +229,12 @@ public final class LoadRun {
             live.message(String.format(Locale.ROOT, "Shard %s of plan %s: clients loadtool-%d to loadtool-%d of %d.",
                     whole.shard(), PlanIdentity.of(whole), plan.firstClient(), plan.firstClient() + plan.clients() - 1, whole.clients()));
         }
+        if (plan.faultProxy() != null) {
+            faultProxies = dev.tether.loadtool.proxy.FaultProxies.start(plan.faultProxy(), targets, live::message);
+            live.message("Fault proxy '" + plan.faultProxy() + "' on " + faultProxies.addresses().stream().map(LoadRun::hostPort)
+                    .collect(Collectors.joining(", ")) + ": the clients connect through it.");
+            targets = faultProxies.addresses();
+        }
         live.message(String.format(Locale.ROOT, "Running %d clients against %s, ramp %.0f clients/s, %s; %s warm-up + %s measured.",
                 plan.clients(), targets.stream().map(LoadRun::hostPort).collect(Collectors.joining(", ")), plan.connectRate(),
                 workload.describe(), DurationConverter.format(plan.warmup()), DurationConverter.format(plan.duration())));
@@ -329,6 +336,9 @@ public final class LoadRun {
         workload.report(report, period.measureStart);
         report.interrupted(stopRequested);
         metrics.errors().forEach((k, v) -> report.counter(RunReport.ERRORS_PREFIX + k, v));
+        if (faultProxies != null) {
+            report.info("faultProxy", faultProxies.summary());
+        }
         if (plan.embedded()) {
             report.info("embedded", "true (CPU and heap include the server)");
         }
@@ -380,6 +390,9 @@ public final class LoadRun {
         }
         if (clients != null) {
             clients.close();
+        }
+        if (faultProxies != null) {
+            faultProxies.close();
         }
         if (server != null) {
             server.close();

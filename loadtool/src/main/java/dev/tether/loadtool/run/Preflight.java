@@ -21,16 +21,19 @@ final class Preflight {
     /** The problems found, each one a message with the fix; empty when the plan fits. */
     static List<String> check(LoadPlan plan, ResourceLimits limits) {
         List<String> problems = new ArrayList<>();
-        long sockets = plan.clients() * (plan.embedded() ? 2L : 1L);
+        // A client's socket, the embedded server's side of it, and a fault proxy's two (its accepted one, its upstream).
+        int perClient = (plan.embedded() ? 2 : 1) + (plan.faultProxy() != null ? 2 : 0);
+        long sockets = plan.clients() * (long) perClient;
         if (limits.maxOpenFiles() > 0) {
             long open = Math.max(0, limits.openFiles());
             long needed = sockets + open + FILE_MARGIN;
             if (needed > limits.maxOpenFiles()) {
-                long fit = Math.max(0, (limits.maxOpenFiles() - open - FILE_MARGIN) / (plan.embedded() ? 2 : 1));
+                long fit = Math.max(0, (limits.maxOpenFiles() - open - FILE_MARGIN) / perClient);
                 problems.add(String.format(java.util.Locale.ROOT,
                         "%d clients need about %d open files (%d sockets%s, %d open already, %d spare) but the limit is %d. "
                                 + "Raise it (ulimit -n %d), %suse at most --clients %d.",
-                        plan.clients(), needed, sockets, plan.embedded() ? " counting the embedded server's side" : "", open,
+                        plan.clients(), needed, sockets, (plan.embedded() ? " counting the embedded server's side" : "")
+                                + (plan.faultProxy() != null ? " and the fault proxy's two" : ""), open,
                         FILE_MARGIN, limits.maxOpenFiles(), roundUp(needed),
                         plan.embedded() ? "run the server in another process (loadtool server, then --target host:port), or " : "or ",
                         fit));

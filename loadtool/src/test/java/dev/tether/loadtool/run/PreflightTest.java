@@ -28,6 +28,16 @@ class PreflightTest {
     }
 
     @Test
+    void aFaultProxyAddsTwoSocketsPerClient() {
+        LoadPlan plan = LoadPlan.builder().clients(2_500).faultProxy(dev.tether.loadtool.proxy.FaultSpec.parse("cut every 5s")).build();
+        assertThat(Preflight.check(plan, new ResourceLimits(10_000, 30, 28_232, "32768 60999")))
+                .singleElement().asString().contains("10000 sockets counting the embedded server's side and the fault proxy's two")
+                .contains("--clients 2460");
+        assertThat(Preflight.check(plan.toBuilder().faultProxy(null).build(),
+                new ResourceLimits(10_000, 30, 28_232, "32768 60999"))).isEmpty();
+    }
+
+    @Test
     void refusesMoreConnectionsPerSourceAddressThanEphemeralPorts() throws Exception {
         LoadPlan plan = LoadPlan.builder().clients(50_000).targets(List.of(InetSocketAddress.createUnresolved("10.0.0.1", 7000))).build();
         assertThat(Preflight.check(plan, ROOMY)).singleElement().asString()
