@@ -49,7 +49,7 @@ public final class TextReport {
             t.addRowValues("target", r.info(RunReport.TARGET));
         }
         if (r.info("faultProxy") != null) {
-            line(b, "fault proxy", r.info("faultProxy"));
+            t.addRowValues("fault proxy", r.info("faultProxy"));
         }
         if (r.runs() > 1 && r.info(RunReport.SOURCE) != null) {
             t.addRowValues("files", r.info(RunReport.SOURCE));
