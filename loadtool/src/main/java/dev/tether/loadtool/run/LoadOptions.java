@@ -87,7 +87,7 @@ public final class LoadOptions {
                     + "(see `loadtool proxy --help`). Default: none, connect directly.")
     dev.tether.loadtool.proxy.FaultSpec faultProxy;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON (schema in loadtool/README.md).")
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON, as described by the JSON Schema that loadtool/README.md links.")
     Path json;
 
     @Option(names = "--hlog", paramLabel = "FILE",
@@ -107,10 +107,11 @@ public final class LoadOptions {
      * A plan builder with every load option set, and TLS and the auth token from {@code connection}; the
      * caller adds the targets and source addresses.
      *
-     * @throws IllegalArgumentException for a token that cannot be read or is empty (the plan itself checks
-     *                                  the rest when it is built)
+     * @throws IllegalArgumentException for a token that cannot be read or is empty, or an {@code --slo} threshold
+     *                                  the mode cannot record (the plan itself checks the rest when it is built)
      */
     public LoadPlan.Builder plan(ConnectionOptions connection) {
+        Slo.validate(slos, mode.label()); // a threshold the mode cannot record is refused before anything runs
         return LoadPlan.builder()
                 .clients(clients).connectRate(connectRate).duration(duration).warmup(warmup)
                 .mode(mode).rate(rate).outstanding(outstanding).size(size).heartbeat(heartbeat)
