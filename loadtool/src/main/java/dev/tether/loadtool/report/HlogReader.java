@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +16,11 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
 
 /**
- * Reads one or many {@code .hlog} files into one {@link RunReport}: histograms of the same tag are
- * added (never percentiles averaged), counters summed, and each file's timeline aligned on its own
- * start, so runs from several machines merge into one result. Untagged histograms (logs written by
- * other HdrHistogram tools) count as {@link Metric#LATENCY}; unknown tags are skipped and counted.
+ * Reads {@code .hlog} files: each into its own {@link RunReport} (histograms, timeline aligned on the file's
+ * own start, parameters, counters), then {@link RunReport#merge} makes one report of them. Untagged
+ * histograms count as {@link Metric#LATENCY} in logs written by other HdrHistogram tools, and are skipped
+ * in Tether's own logs, where they repeat a tagged series. Unknown tags are skipped and counted. A file
+ * that yields no histogram at all (an empty file, a text or JSON file) is refused with its name.
  */
 public final class HlogReader {
     private HlogReader() {
@@ -25,33 +28,62 @@ public final class HlogReader {
 
     /** The merged report; the message of the exception names the file that could not be read. */
     public static RunReport read(List<Path> files) throws IOException {
-        RunReport report = new RunReport();
-        Map<String, TreeMap<Long, Long>> gauges = new TreeMap<>();
-        long skipped = 0;
-        boolean first = true;
+        List<RunReport> runs = new ArrayList<>();
         for (Path file : files) {
-            Map<String, Long> counters = new LinkedHashMap<>();
-            Map<String, String> info = new LinkedHashMap<>();
-            Map<String, TreeMap<Long, Long>> fileGauges = new TreeMap<>();
-            readComments(file, counters, info, fileGauges);
-            // Within a file a gauge keeps its largest value per second; across files (machines) they add up.
-            fileGauges.forEach((name, series) -> series.forEach((sec, v) ->
-                    gauges.computeIfAbsent(name, k -> new TreeMap<>()).merge(sec, v, Long::sum)));
-            if (!info.containsKey(RunReport.SOURCE)) {
-                info.put(RunReport.SOURCE, file.getFileName().toString());
-            }
-            report.mergeCountersAndInfo(counters, info, first);
-            first = false;
-            skipped += readHistograms(file, report);
+            runs.add(readOne(file));
         }
+        return RunReport.merge(runs);
+    }
+
+    /** One file as one report. */
+    public static RunReport readOne(Path file) throws IOException {
+        RunReport report = new RunReport();
+        Map<String, Long> counters = new LinkedHashMap<>();
+        Map<String, String> info = new LinkedHashMap<>();
+        Map<String, String> params = new LinkedHashMap<>();
+        Map<String, TreeMap<Long, Long>> gauges = new TreeMap<>();
+        Comments c = readComments(file, counters, info, params, gauges);
         gauges.forEach((name, series) -> series.forEach((sec, v) -> report.timeline().gauge(name, sec, v)));
+        counters.forEach(report::counter);
+        info.forEach(report::info);
+        if (report.info(RunReport.SOURCE) == null) {
+            report.info(RunReport.SOURCE, file.getFileName().toString());
+        }
+        report.parameters(RunParameters.fromText(params));
+        report.interrupted(c.interrupted);
+        report.failure(c.failure);
+        if (report.info(RunReport.MODE) == null && report.parameters() != null) {
+            report.info(RunReport.MODE, report.parameters().mode());
+        }
+        long skipped = readHistograms(file, report, c.untaggedIsCopy);
+        if (!report.hasValues()) {
+            if (startsWithBrace(file)) {
+                throw new IOException(file + " holds no HdrHistogram interval: it is JSON; a JSON summary can be compared "
+                        + "(loadtool report --compare BASE NEW) but not merged, which needs the .hlog files");
+            }
+            throw new IOException(file + " holds no HdrHistogram interval: it is not an interval log written by "
+                    + "`loadtool run --hlog` or another HdrHistogram tool" + (skipped > 0 ? " (" + skipped + " unknown intervals skipped)" : ""));
+        }
         if (skipped > 0) {
             report.counter("hlog.skippedIntervals", skipped);
         }
         return report;
     }
 
-    private static long readHistograms(Path file, RunReport report) throws IOException {
+    private static boolean startsWithBrace(Path file) throws IOException {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+            int c;
+            while ((c = r.read()) >= 0 && Character.isWhitespace(c)) {
+                // skip
+            }
+            return c == '{';
+        }
+    }
+
+    private record Comments(boolean interrupted, String failure, boolean untaggedIsCopy) {
+    }
+
+    private static long readHistograms(Path file, RunReport report, boolean untaggedIsCopy) throws IOException {
         long skipped = 0;
         HistogramLogReader reader;
         try {
@@ -60,9 +92,12 @@ public final class HlogReader {
             throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
         }
         try {
-            while (reader.hasNext()) {
+            while (true) {
                 EncodableHistogram e;
                 try {
+                    if (!reader.hasNext()) {
+                        break;
+                    }
                     e = reader.nextIntervalHistogram();
                 } catch (RuntimeException ex) {
                     throw new IOException(file + " is not an HdrHistogram log: " + ex.getMessage(), ex);
@@ -76,12 +111,18 @@ public final class HlogReader {
                 }
                 Histogram h = (Histogram) e;
                 String tag = h.getTag();
+                if (tag == null && untaggedIsCopy) {
+                    continue;
+                }
                 boolean warmup = tag != null && tag.startsWith(HlogWriter.WARMUP_TAG_PREFIX);
                 Metric m = tag == null ? Metric.LATENCY
                         : Metric.forTag(warmup ? tag.substring(HlogWriter.WARMUP_TAG_PREFIX.length()) : tag);
                 if (m == null) {
                     skipped++;
                     continue;
+                }
+                if (report.info(RunReport.STARTED) == null && reader.getStartTimeSec() > 0) {
+                    report.info(RunReport.STARTED, Instant.ofEpochMilli((long) (reader.getStartTimeSec() * 1000)).toString());
                 }
                 double start = h.getStartTimeStamp() / 1000.0 - reader.getStartTimeSec();
                 report.addInterval(m, h, warmup, start);
@@ -92,9 +133,12 @@ public final class HlogReader {
         return skipped;
     }
 
-    private static void readComments(Path file, Map<String, Long> counters, Map<String, String> info,
-                                     Map<String, TreeMap<Long, Long>> gauges) throws IOException {
+    private static Comments readComments(Path file, Map<String, Long> counters, Map<String, String> info,
+                                         Map<String, String> params, Map<String, TreeMap<Long, Long>> gauges) throws IOException {
         String prefix = "#" + HlogWriter.PREFIX;
+        boolean interrupted = false;
+        String failure = null;
+        boolean untaggedIsCopy = false;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
             String line;
             while ((line = r.readLine()) != null) {
@@ -111,6 +155,16 @@ public final class HlogReader {
                         String kv = rest.substring(5);
                         int eq = kv.indexOf('=');
                         info.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    } else if (rest.startsWith("param ")) {
+                        String kv = rest.substring(6);
+                        int eq = kv.indexOf('=');
+                        params.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    } else if (rest.startsWith("interrupted=")) {
+                        interrupted = Boolean.parseBoolean(rest.substring("interrupted=".length()).trim());
+                    } else if (rest.startsWith("failure=")) {
+                        failure = rest.substring("failure=".length());
+                    } else if (rest.startsWith(HlogWriter.UNTAGGED)) {
+                        untaggedIsCopy = true;
                     } else if (rest.startsWith("gauge ")) {
                         String[] parts = rest.substring(6).split(" ", 2);
                         long sec = (long) Math.floor(Double.parseDouble(parts[0]));
@@ -125,5 +179,6 @@ public final class HlogReader {
         } catch (java.nio.charset.MalformedInputException e) {
             throw new IOException(file + " is not an HdrHistogram log (not ASCII text)", e);
         }
+        return new Comments(interrupted, failure, untaggedIsCopy);
     }
 }

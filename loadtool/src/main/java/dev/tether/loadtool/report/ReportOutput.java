@@ -25,8 +25,8 @@ public final class ReportOutput {
 
     /**
      * Prints the summary to {@code out}, writes the JSON and HTML files that are not {@code null}, and
-     * returns {@link ExitCodes#OK}, {@link ExitCodes#THRESHOLD_BROKEN} or, when a file cannot be written,
-     * {@link ExitCodes#RUN_FAILED}.
+     * returns {@link ExitCodes#OK}, {@link ExitCodes#THRESHOLD_BROKEN} (a threshold broken, or thresholds
+     * given for an interrupted run, which cannot pass) or, when a file cannot be written, {@link ExitCodes#RUN_FAILED}.
      */
     public static int finish(RunReport report, List<Slo> slos, Path json, Path html, PrintWriter out, PrintWriter err) {
         List<Slo.Result> results = evaluate(report, slos);
@@ -48,6 +48,10 @@ public final class ReportOutput {
         out.flush();
         if (code == ExitCodes.OK && results.stream().anyMatch(r -> !r.passed())) {
             err.println("loadtool: " + results.stream().filter(r -> !r.passed()).count() + " threshold(s) broken");
+            code = ExitCodes.THRESHOLD_BROKEN;
+        } else if (code == ExitCodes.OK && !results.isEmpty() && report.interrupted()) {
+            // A run cut short met its thresholds over less than its plan: that is no pass.
+            err.println("loadtool: the run was interrupted: its thresholds cannot pass");
             code = ExitCodes.THRESHOLD_BROKEN;
         }
         return code;

@@ -1,6 +1,7 @@
 package dev.tether.loadtool.report;
 
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -40,6 +41,19 @@ public final class RunReport {
     public static final String HEAP_BYTES = "generator.heapUsedBytes";
     public static final String HEAP_BASELINE_BYTES = "generator.heapBaselineBytes";
     public static final String LATE_THRESHOLD_MILLIS = "plan.lateThresholdMillis";
+    /** Outage episodes (see loadtool/README.md, "Outages and storms"): counts, except where the name has a unit. */
+    public static final String OUTAGE_EPISODES = "outage.episodes";
+    public static final String OUTAGE_RECOVERED = "outage.recovered";
+    public static final String OUTAGE_DISCONNECTS = "outage.disconnects";
+    public static final String OUTAGE_DRAINS = "outage.drains";
+    public static final String OUTAGE_ATTEMPTS = "outage.reconnectAttempts";
+    public static final String OUTAGE_RECONNECTS = "outage.reconnects";
+    /** The longest episode that ended with every client back: its start to the last client's return. */
+    public static final String OUTAGE_ALL_BACK_MILLIS = "outage.allBackMillis";
+    public static final String OUTAGE_PEAK_RATE = "outage.peakReconnectsPerSecond";
+    public static final String OUTAGE_DOWN_AT_END = "outage.downAtEnd";
+    /** Info: one line per outage episode, joined with "; ". */
+    public static final String OUTAGES = "outages";
     /** Prefix of the error counters: {@code errors.CONNECT_FAILED}, {@code errors.REQUEST_TIMEOUT}... */
     public static final String ERRORS_PREFIX = "errors.";
 
@@ -52,18 +66,34 @@ public final class RunReport {
     /** Gauge names in the timeline. */
     public static final String GAUGE_CONNECTED = "connected";
     public static final String GAUGE_ERRORS = "errors";
+    /** Per second: clients that lost their connection, reconnect attempts, clients back. */
+    public static final String GAUGE_DISCONNECTS = "disconnects";
+    public static final String GAUGE_RECONNECT_ATTEMPTS = "reconnectAttempts";
+    public static final String GAUGE_RECONNECTS = "reconnects";
 
-    private static final Set<String> MAX_ON_MERGE = Set.of(DURATION_MILLIS, WARMUP_MILLIS, WALL_MILLIS,
-            LATE_THRESHOLD_MILLIS, RAMP_MILLIS);
+    /** Counters of the plan or the ramp: added only when the inputs ran side by side (shards of one run). */
+    private static final Set<String> SIDE_BY_SIDE_ONLY = Set.of(CLIENTS_TARGET, CLIENTS_CONNECTED, CLIENTS_PEAK,
+            RAMP_MILLIS, TARGET_CONNECT_RATE, TARGET_RATE, DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS,
+            CPU_MILLIS, WALL_MILLIS);
+    /** Of those, the ones that take the largest value instead of the sum (CPU time adds up, its wall time does not). */
+    private static final Set<String> MAX_ON_MERGE = Set.of(DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS, RAMP_MILLIS,
+            WALL_MILLIS);
+    /**
+     * Figures of one generator's machine or heap: never added across inputs (processes may share a machine, and
+     * heaps per client do not add). Whoever knows the machines may set them on the merge (run --processes does).
+     */
+    private static final Set<String> PER_GENERATOR = Set.of(CORES, HEAP_BYTES, HEAP_BASELINE_BYTES);
 
     private final Map<String, String> info = new LinkedHashMap<>();
     private final Map<String, Long> counters = new TreeMap<>();
     private final EnumMap<Metric, Histogram> result = new EnumMap<>(Metric.class);
     private final EnumMap<Metric, Histogram> warmup = new EnumMap<>(Metric.class);
     private final Timeline timeline = new Timeline();
-    private int runs = 1;
+    private final List<RunReport> inputs = new ArrayList<>();
+    private RunParameters parameters;
     private boolean interrupted;
     private String failure;
+    private boolean sideBySide = true;
 
     /**
      * Adds one interval histogram. {@code warmup} intervals are kept apart and are not the result.
@@ -74,9 +104,12 @@ public final class RunReport {
             return;
         }
         (isWarmup ? warmup : result).computeIfAbsent(metric, m -> MetricRecorders.newHistogram()).add(interval);
-        if (!isWarmup) {
-            timeline.add(metric, startSeconds, interval);
-        }
+        timeline.add(metric, startSeconds, interval, isWarmup);
+    }
+
+    /** Whether any histogram, result or warm-up, holds a value. */
+    public boolean hasValues() {
+        return !result.isEmpty() || !warmup.isEmpty();
     }
 
     /** The result histogram of a metric (warm-up excluded), or {@code null} when nothing was recorded. */
@@ -129,15 +162,6 @@ public final class RunReport {
         return Collections.unmodifiableMap(counters);
     }
 
-    /** Whether the run was stopped before its plan ended (Ctrl-C, SIGTERM). */
-    public boolean interrupted() {
-        return interrupted;
-    }
-
-    public void interrupted(boolean value) {
-        interrupted = value;
-    }
-
     /** Why the run could not do its job (nothing could connect, ...); {@code null} when it could. */
     public String failure() {
         return failure;
@@ -149,19 +173,125 @@ public final class RunReport {
 
     /** How many runs (hlog files) this report merges; 1 for a live run. */
     public int runs() {
-        return runs;
+        return inputs.isEmpty() ? 1 : inputs.size();
+    }
+
+    /** The plan this run followed; {@code null} when not known (an older log) or when this report merges several runs. */
+    public RunParameters parameters() {
+        return parameters;
+    }
+
+    public void parameters(RunParameters p) {
+        parameters = p;
+    }
+
+    /** Whether the run was stopped before its plan ended (Ctrl-C, SIGTERM); a merge is interrupted when any input was. */
+    public boolean interrupted() {
+        return interrupted;
+    }
+
+    public void interrupted(boolean value) {
+        interrupted = value;
+    }
+
+    /** The runs a merged report was built from, in the order given; empty for a single run. */
+    public List<RunReport> inputs() {
+        return Collections.unmodifiableList(inputs);
     }
 
     /**
-     * Folds another run's counters and info into this one (histograms are added through
-     * {@link #addInterval} as they are read). Counts add up; durations take the longest.
+     * Whether the merged inputs ran side by side as shards of one run (same mode, started within a few seconds,
+     * measured periods of about the same length), so their clients, rates and durations add up. Runs made at
+     * different times or with different plans merge only their histograms and counts; their plans, rates
+     * and generator figures stay per input. Always true for a single run.
      */
-    public void mergeCountersAndInfo(Map<String, Long> otherCounters, Map<String, String> otherInfo, boolean first) {
-        if (!first) {
-            runs++;
+    public boolean sideBySide() {
+        return sideBySide;
+    }
+
+    /**
+     * One report from several: histograms are added (never percentiles averaged), counts of operations and
+     * errors add up, and the timelines are aligned on each run's own start. Clients, rates and durations add up
+     * only when the runs ran {@linkplain #sideBySide() side by side}, and so does generator CPU time; cores and
+     * heap never do. Warnings are each input's own, prefixed with its source.
+     */
+    public static RunReport merge(List<RunReport> runs) {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("nothing to merge");
         }
-        otherCounters.forEach((k, v) -> counters.merge(k, v, MAX_ON_MERGE.contains(k) ? Math::max : Long::sum));
-        otherInfo.forEach((k, v) -> info.merge(k, v, (a, b) -> a.equals(b) || a.contains(b) ? a : a + ", " + b));
+        if (runs.size() == 1) {
+            return runs.get(0);
+        }
+        RunReport merged = new RunReport();
+        merged.inputs.addAll(runs);
+        merged.sideBySide = ranSideBySide(runs);
+        for (RunReport r : runs) {
+            r.result.forEach((m, h) -> merged.result.computeIfAbsent(m, k -> MetricRecorders.newHistogram()).add(h));
+            r.warmup.forEach((m, h) -> merged.warmup.computeIfAbsent(m, k -> MetricRecorders.newHistogram()).add(h));
+            merged.timeline.addAll(r.timeline);
+            merged.interrupted |= r.interrupted;
+            if (merged.failure == null && r.failure != null) {
+                merged.failure = (r.info(SOURCE) == null ? "" : r.info(SOURCE) + ": ") + r.failure;
+            }
+            r.counters.forEach((k, v) -> {
+                if (PER_GENERATOR.contains(k) || (!merged.sideBySide && SIDE_BY_SIDE_ONLY.contains(k))) {
+                    return;
+                }
+                merged.counters.merge(k, v, MAX_ON_MERGE.contains(k) ? Math::max : Long::sum);
+            });
+            r.info.forEach((k, v) -> merged.info.merge(k, v, (a, b) -> a.equals(b) || a.contains(b) ? a : a + ", " + b));
+        }
+        String started = runs.stream().map(r -> r.info(STARTED)).filter(s -> s != null).min(String::compareTo).orElse(null);
+        if (started != null) {
+            merged.info.put(STARTED, started);
+        }
+        return merged;
+    }
+
+    private static boolean ranSideBySide(List<RunReport> runs) {
+        RunReport first = runs.get(0);
+        // Shards of one plan (run --shard K/N, checked by ShardMerge) ran side by side by construction.
+        String plan = first.info(ShardMerge.PLAN);
+        if (plan != null && runs.stream().allMatch(r -> plan.equals(r.info(ShardMerge.PLAN)) && r.info(ShardMerge.SHARD) != null)) {
+            return true;
+        }
+        long longest = 0;
+        long shortest = Long.MAX_VALUE;
+        for (RunReport r : runs) {
+            if (!r.mode().equals(first.mode()) || !r.hasCounter(DURATION_MILLIS)) {
+                return false;
+            }
+            longest = Math.max(longest, r.counter(DURATION_MILLIS));
+            shortest = Math.min(shortest, r.counter(DURATION_MILLIS));
+        }
+        if (shortest < 0.9 * longest - 1000) {
+            return false;
+        }
+        Instant earliest = null;
+        Instant latest = null;
+        for (RunReport r : runs) {
+            Instant s = r.startedAt();
+            if (s == null) {
+                return false;
+            }
+            earliest = earliest == null || s.isBefore(earliest) ? s : earliest;
+            latest = latest == null || s.isAfter(latest) ? s : latest;
+        }
+        long spreadMillis = latest.toEpochMilli() - earliest.toEpochMilli();
+        return spreadMillis <= Math.max(5_000, longest / 10);
+    }
+
+    /** When the run started, or {@code null} when not known. */
+    public Instant startedAt() {
+        String s = info.get(STARTED);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(s.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** Errors by kind (counter name without the prefix), largest first. */
@@ -241,7 +371,7 @@ public final class RunReport {
      */
     public double heapPerClient() {
         long clients = counter(CLIENTS_TARGET);
-        if (!hasCounter(HEAP_BASELINE_BYTES) || clients <= 0 || runs > 1) {
+        if (!hasCounter(HEAP_BASELINE_BYTES) || clients <= 0) {
             return -1;
         }
         return Math.max(0, counter(HEAP_BYTES) - counter(HEAP_BASELINE_BYTES)) / (double) clients;
@@ -250,6 +380,16 @@ public final class RunReport {
     /** What a reader must not miss: the generator fell short of its plan, or was the bottleneck. */
     public List<String> warnings() {
         List<String> w = new ArrayList<>();
+        if (!inputs.isEmpty()) {
+            // Each input against its own plan: a merge of runs with different plans has no plan to fall short of.
+            for (RunReport in : inputs) {
+                String name = in.info(SOURCE) == null ? "" : in.info(SOURCE) + ": ";
+                for (String one : in.warnings()) {
+                    w.add(name + one);
+                }
+            }
+            return w;
+        }
         if (interrupted) {
             w.add("the run was interrupted before its plan ended: the result covers only the time it ran");
         }

@@ -1,6 +1,8 @@
 package dev.tether.loadtool.report;
 
 import dev.tether.loadtool.DurationConverter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -9,29 +11,36 @@ import picocli.CommandLine;
 
 /**
  * One {@code --slo} threshold, such as {@code p99<20ms}, {@code errors<0.1%}, {@code connect.p99<200ms},
- * {@code push.p50<5ms} or {@code rate>900}. A threshold that names an unknown metric is rejected when it
- * is parsed, so a typo fails the command at start instead of passing silently; a threshold whose metric
- * recorded nothing in the run counts as broken.
+ * {@code push.p50<5ms} or {@code rate>900}. A threshold that names an unknown metric, compares a rate with a
+ * bare number, or can never hold ({@code connected>=120%}) is rejected when it is parsed; one on a histogram
+ * the run's mode cannot record ({@code push.p99} in mode {@code rate}) is rejected by {@link #validate} before
+ * the run starts. A threshold whose metric recorded nothing in the run counts as broken.
  *
  * <p>Grammar: {@code NAME OP VALUE} with OP one of {@code < <= > >=} and NAME one of
  * <ul>
  *   <li>{@code [histogram.]stat}: histogram {@code latency} (default), {@code service}, {@code connect},
  *       {@code push}, {@code heartbeat}, {@code recovery} (each client's time away in an outage); stat {@code p50}, {@code p99.9} (any percentile), {@code max},
  *       {@code min}, {@code mean}; VALUE a duration with its unit ({@code 20ms}, {@code 1.5s})</li>
- *   <li>{@code errors}: VALUE a percentage of everything attempted ({@code 0.1%}) or a count</li>
+ *   <li>{@code errors} or {@code errors.rate}: errors as a share of everything attempted (operations and
+ *       connects), as a percentage ({@code errors<0.1%}) or, for {@code errors.rate}, a fraction 0..1
+ *       ({@code errors.rate<0.001}, as k6 writes it); a bare number on {@code errors} is refused, since it
+ *       reads as a rate to some and as a count to others</li>
+ *   <li>{@code errors.count}: the number of errors</li>
  *   <li>{@code rate}: completed operations per second</li>
- *   <li>{@code connected}: clients connected at the peak, a count or a percentage of the target</li>
- *   <li>{@code late}: operations sent late or never, a count or a percentage of those scheduled</li>
+ *   <li>{@code connected}: clients connected at the peak, a count or a percentage (0..100%) of the target</li>
+ *   <li>{@code late}: operations sent late or never, a count or a percentage of those scheduled (modes rate, send)</li>
  *   <li>{@code reconnects}: a count</li>
  * </ul>
  */
 public final class Slo {
     private static final Pattern FORM = Pattern.compile("\\s*([A-Za-z][A-Za-z0-9_.]*?)\\s*(<=|>=|<|>)\\s*(\\S.*?)\\s*");
     private static final Pattern PERCENTILE = Pattern.compile("p(\\d+(?:\\.\\d+)?)");
-    static final String KNOWN = "p50, p90, p99, p99.9 (any percentile), max, min, mean, optionally prefixed by "
-            + "latency., service., connect., push., heartbeat. or recovery. (e.g. connect.p99<200ms, recovery.p99<15s); errors, rate, connected, late, reconnects";
+    /** What a threshold may name, for error messages and help. */
+    public static final String ACCEPTED = "[latency.|service.|connect.|push.|heartbeat.|recovery.]p50|p99.9|max|min|mean<DURATION (e.g. p99<20ms, "
+            + "connect.p99<200ms, recovery.p99<15s); errors<PERCENT% or errors.rate<FRACTION (e.g. errors<0.1%, errors.rate<0.001); errors.count<N; "
+            + "rate>OPS_PER_SECOND; connected>=N or PERCENT%; late<N or PERCENT%; reconnects<N";
 
-    private enum Kind { PERCENTILE, MAX, MIN, MEAN, ERRORS, RATE, CONNECTED, LATE, RECONNECTS }
+    private enum Kind { PERCENTILE, MAX, MIN, MEAN, ERROR_RATE, ERROR_COUNT, RATE, CONNECTED, LATE, RECONNECTS }
 
     private enum Op {
         LT("<"), LE("<="), GT(">"), GE(">=");
@@ -60,8 +69,20 @@ public final class Slo {
         }
     }
 
-    /** The outcome of one threshold on one run. */
-    public record Result(String threshold, boolean passed, String actual) {
+    /**
+     * The outcome of one threshold on one run.
+     *
+     * @param threshold the threshold as written
+     * @param passed    whether it held
+     * @param actual    the measured value for people, with its unit ({@code 12.3ms}, {@code 0.100%})
+     * @param value     the measured value as a number in {@code unit}; NaN when nothing was recorded
+     * @param unit      {@code ms}, {@code fraction} (0..1), {@code count} or {@code ops/s}
+     */
+    public record Result(String threshold, boolean passed, String actual, double value, String unit) {
+        public Result(String threshold, boolean passed, String actual) {
+            this(threshold, passed, actual, Double.NaN, "");
+        }
+
         @Override
         public String toString() {
             return (passed ? "PASS " : "FAIL ") + threshold + " (actual " + actual + ")";
@@ -97,15 +118,25 @@ public final class Slo {
         String value = m.group(3).trim();
         switch (name) {
             case "errors":
-                return countOrShare(text, Kind.ERRORS, op, value);
+                if (!value.endsWith("%")) {
+                    String o = op.symbol;
+                    throw new IllegalArgumentException("'" + text + "': errors is a share of the attempts: write a percentage "
+                            + "(errors" + o + value + "%), a fraction with errors.rate (errors.rate" + o + value + ") or a count with "
+                            + "errors.count (errors.count" + o + value + ")");
+                }
+                return checked(new Slo(text, Kind.ERROR_RATE, null, 0, op, share(text, value), true));
+            case "errors.rate":
+                return checked(new Slo(text, Kind.ERROR_RATE, null, 0, op, share(text, value), true));
+            case "errors.count":
+                return checked(new Slo(text, Kind.ERROR_COUNT, null, 0, op, number(text, value), false));
             case "rate":
-                return new Slo(text, Kind.RATE, null, 0, op, number(text, value), false);
+                return checked(new Slo(text, Kind.RATE, null, 0, op, number(text, value), false));
             case "connected":
                 return countOrShare(text, Kind.CONNECTED, op, value);
             case "late":
                 return countOrShare(text, Kind.LATE, op, value);
             case "reconnects":
-                return new Slo(text, Kind.RECONNECTS, null, 0, op, number(text, value), false);
+                return checked(new Slo(text, Kind.RECONNECTS, null, 0, op, number(text, value), false));
             default:
                 break;
         }
@@ -132,7 +163,7 @@ public final class Slo {
         } else if (stat.equals("mean")) {
             kind = Kind.MEAN;
         } else {
-            throw new IllegalArgumentException("unknown metric '" + name + "' in '" + text + "': known are " + KNOWN);
+            throw new IllegalArgumentException("unknown metric '" + name + "' in '" + text + "': accepted are " + ACCEPTED);
         }
         double nanos;
         try {
@@ -140,17 +171,26 @@ public final class Slo {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("'" + value + "' in '" + text + "' is not a duration: write it with its unit, e.g. 20ms or 1.5s");
         }
-        if (value.equals("0") && op == Op.LT) {
-            throw new IllegalArgumentException("'" + text + "' can never hold");
-        }
-        return new Slo(text, kind, metric, p, op, nanos, false);
+        return checked(new Slo(text, kind, metric, p, op, nanos, false));
     }
 
     private static Slo countOrShare(String text, Kind kind, Op op, String value) {
         if (value.endsWith("%")) {
-            return new Slo(text, kind, null, 0, op, number(text, value.substring(0, value.length() - 1)) / 100.0, true);
+            return checked(new Slo(text, kind, null, 0, op, share(text, value), true));
         }
-        return new Slo(text, kind, null, 0, op, number(text, value), false);
+        return checked(new Slo(text, kind, null, 0, op, number(text, value), false));
+    }
+
+    /** A percentage ({@code 0.1%}) or a fraction ({@code 0.001}) as a fraction; more than 100% is refused. */
+    private static double share(String text, String value) {
+        boolean percent = value.endsWith("%");
+        double d = number(text, percent ? value.substring(0, value.length() - 1) : value);
+        double fraction = percent ? d / 100.0 : d;
+        if (fraction > 1) {
+            throw new IllegalArgumentException("'" + text + "': a share is at most 100% (a fraction at most 1)"
+                    + (percent ? "" : ": for " + value + "% write " + value + "%"));
+        }
+        return fraction;
     }
 
     private static double number(String text, String value) {
@@ -162,6 +202,55 @@ public final class Slo {
             return d;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + value + "' in '" + text + "' is not a number");
+        }
+    }
+
+    /** Refuses a threshold that no run can meet: below zero, or above everything. */
+    private static Slo checked(Slo slo) {
+        boolean never = (slo.op == Op.LT && slo.limit <= 0) || (slo.relative && slo.op == Op.GT && slo.limit >= 1);
+        if (never) {
+            throw new IllegalArgumentException("'" + slo.text + "' can never hold");
+        }
+        return slo;
+    }
+
+    /**
+     * Checks, before a run starts, that every threshold can be measured in the given mode ({@code rate},
+     * {@code closed}, {@code send}, {@code push}, {@code idle}): {@code push.p99} needs mode push,
+     * {@code rate} any mode but idle, {@code late} modes rate and send. Throws an
+     * {@link IllegalArgumentException} naming every threshold that cannot, and the modes that can.
+     */
+    public static void validate(List<Slo> slos, String mode) {
+        ModeMetrics mm = ModeMetrics.of(mode);
+        if (mm == null || slos == null) {
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        for (Slo s : slos) {
+            String p = s.problemIn(mm);
+            if (p != null) {
+                problems.add(p);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+    }
+
+    private String problemIn(ModeMetrics mm) {
+        switch (kind) {
+            case PERCENTILE:
+            case MAX:
+            case MIN:
+            case MEAN:
+                return mm.records(metric) ? null : "'" + text + "': mode " + mm.mode() + " records no " + metric.tag()
+                        + " values (" + metric.tag() + " is recorded in mode " + ModeMetrics.modesRecording(metric) + ")";
+            case RATE:
+                return mm.throughput() ? null : "'" + text + "': mode " + mm.mode() + " completes no operations";
+            case LATE:
+                return mm.scheduled() ? null : "'" + text + "': mode " + mm.mode() + " has no schedule to be late for (late applies to modes rate and send)";
+            default:
+                return null;
         }
     }
 
@@ -182,7 +271,7 @@ public final class Slo {
             case MEAN: {
                 Histogram h = report.histogram(metric);
                 if (h == null || h.getTotalCount() == 0) {
-                    return new Result(text, false, "no " + metric.tag() + " values recorded");
+                    return new Result(text, false, "no " + metric.tag() + " values recorded", Double.NaN, "ms");
                 }
                 actual = kind == Kind.PERCENTILE ? h.getValueAtPercentile(percentile)
                         : kind == Kind.MAX ? h.getMaxValue()
@@ -191,9 +280,13 @@ public final class Slo {
                 shown = TextReport.millis(actual) + "ms";
                 break;
             }
-            case ERRORS:
-                actual = relative ? report.errorRate() : report.errors();
-                shown = relative ? percent(actual) : Long.toString(report.errors());
+            case ERROR_RATE:
+                actual = report.errorRate();
+                shown = percent(actual);
+                break;
+            case ERROR_COUNT:
+                actual = report.errors();
+                shown = Long.toString(report.errors());
                 break;
             case RATE:
                 actual = report.throughput();
@@ -218,7 +311,13 @@ public final class Slo {
                 shown = Long.toString((long) actual);
                 break;
         }
-        return new Result(text, op.holds(actual, limit), shown);
+        String unit = switch (kind) {
+            case PERCENTILE, MAX, MIN, MEAN -> "ms";
+            case RATE -> "ops/s";
+            default -> relative ? "fraction" : "count";
+        };
+        double value = unit.equals("ms") ? actual / 1e6 : actual;
+        return new Result(text, op.holds(actual, limit), shown, value, unit);
     }
 
     private static String percent(double fraction) {

@@ -18,6 +18,8 @@ public final class Timeline {
 
     private long bucketSeconds = 1;
     private TreeMap<Long, Bucket> buckets = new TreeMap<>();
+    private double measuredFrom = Double.NaN;
+    private double warmupUntil = Double.NaN;
 
     /** One time bucket: histograms of the metrics seen in it, and the last value of each gauge. */
     public static final class Bucket {
@@ -55,12 +57,62 @@ public final class Timeline {
     public record Point(double startSeconds, double widthSeconds, Bucket bucket) {
     }
 
-    /** Adds an interval histogram that started {@code startSeconds} after the run started. */
+    /** Adds a measured interval histogram that started {@code startSeconds} after the run started. */
     public void add(Metric metric, double startSeconds, Histogram interval) {
+        add(metric, startSeconds, interval, false);
+    }
+
+    /**
+     * Adds an interval histogram that started {@code startSeconds} after the run started; warm-up intervals
+     * are charted too, and the time before the first measured one is marked as ramp and warm-up. Connect
+     * times are left out of that mark: they are recorded during the ramp, before the measured window.
+     */
+    public void add(Metric metric, double startSeconds, Histogram interval, boolean warmup) {
         if (interval.getTotalCount() == 0) {
             return;
         }
         bucketAt(startSeconds).histogram(metric.ordinal()).add(interval);
+        if (warmup) {
+            double end = startSeconds + Math.max(0, (interval.getEndTimeStamp() - interval.getStartTimeStamp()) / 1000.0);
+            warmupUntil = Double.isNaN(warmupUntil) ? end : Math.max(warmupUntil, end);
+        } else if (metric != Metric.CONNECT) {
+            measuredFrom = Double.isNaN(measuredFrom) ? startSeconds : Math.min(measuredFrom, startSeconds);
+        }
+    }
+
+    /**
+     * Seconds since the start at which the measured window began (the first measured interval of any
+     * histogram but connect), or NaN when nothing was measured. Before it: ramp and warm-up.
+     */
+    public double measuredFromSeconds() {
+        return measuredFrom;
+    }
+
+    /** Whether any warm-up interval was charted. */
+    public boolean hasWarmup() {
+        return !Double.isNaN(warmupUntil);
+    }
+
+    /**
+     * Adds another run's timeline to this one, aligned on each run's own start: histograms are added, gauges
+     * of the same time summed (two machines with 100 clients each have 200 connected).
+     */
+    public void addAll(Timeline other) {
+        for (Point p : other.points()) {
+            Bucket target = bucketAt(p.startSeconds());
+            for (int i = 0; i < p.bucket().histograms.length; i++) {
+                if (p.bucket().histograms[i] != null) {
+                    target.histogram(i).add(p.bucket().histograms[i]);
+                }
+            }
+            p.bucket().gauges.forEach((k, v) -> target.gauges.merge(k, v, Long::sum));
+        }
+        if (!Double.isNaN(other.measuredFrom)) {
+            measuredFrom = Double.isNaN(measuredFrom) ? other.measuredFrom : Math.min(measuredFrom, other.measuredFrom);
+        }
+        if (!Double.isNaN(other.warmupUntil)) {
+            warmupUntil = Double.isNaN(warmupUntil) ? other.warmupUntil : Math.max(warmupUntil, other.warmupUntil);
+        }
     }
 
     /**

@@ -93,7 +93,7 @@ public final class LoadOptions {
                     + "(outages in the summary). Default: never.")
     Duration restartServerAt;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON (schema in loadtool/README.md).")
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON, as described by the JSON Schema that loadtool/README.md links.")
     Path json;
 
     @Option(names = "--hlog", paramLabel = "FILE",
@@ -113,10 +113,11 @@ public final class LoadOptions {
      * A plan builder with every load option set, and TLS and the auth token from {@code connection}; the
      * caller adds the targets and source addresses.
      *
-     * @throws IllegalArgumentException for a token that cannot be read or is empty (the plan itself checks
-     *                                  the rest when it is built)
+     * @throws IllegalArgumentException for a token that cannot be read or is empty, or an {@code --slo} threshold
+     *                                  the mode cannot record (the plan itself checks the rest when it is built)
      */
     public LoadPlan.Builder plan(ConnectionOptions connection) {
+        Slo.validate(slos, mode.label()); // a threshold the mode cannot record is refused before anything runs
         return LoadPlan.builder()
                 .clients(clients).connectRate(connectRate).duration(duration).warmup(warmup)
                 .mode(mode).rate(rate).outstanding(outstanding).size(size).heartbeat(heartbeat)

@@ -4,6 +4,7 @@ import dev.tether.loadtool.DurationConverter;
 import dev.tether.loadtool.IoMessages;
 import dev.tether.loadtool.report.HlogWriter;
 import dev.tether.loadtool.report.Metric;
+import dev.tether.loadtool.report.RunParameters;
 import dev.tether.loadtool.report.RunReport;
 import dev.tether.loadtool.report.ShardMerge;
 import java.io.IOException;
@@ -54,6 +55,7 @@ public final class LoadRun {
     private final RunClock clock;
     private final LoadClients.Factory clientsFactory;
     private volatile boolean stopRequested;
+    private volatile String commandLine = "";
     private volatile String phase = "start";
     /** Where each second's figures go as well as to the live line (a child of {@code run --processes}); may be null. */
     private volatile PrintWriter progress;
@@ -205,6 +207,7 @@ public final class LoadRun {
         startNanos = clock.getAsLong();
         report.info(RunReport.MODE, plan.mode().label());
         report.info(RunReport.STARTED, Instant.ofEpochMilli(startMillis).toString());
+        report.parameters(parameters(plan, commandLine));
         report.info(ShardMerge.PLAN, PlanIdentity.of(whole));
         if (whole.shard().isPart()) {
             report.info(ShardMerge.SHARD, whole.shard().toString());
@@ -242,7 +245,7 @@ public final class LoadRun {
     private void openHlog() {
         if (plan.hlog() != null) {
             try {
-                hlog = new HlogWriter(plan.hlog(), startMillis);
+                hlog = new HlogWriter(plan.hlog(), startMillis, workload.primary());
                 // Who wrote this log, at its head, so that even a shard cut short can be merged and checked.
                 hlog.summary(report.info(), java.util.Map.of());
             } catch (IOException e) {
@@ -372,7 +375,7 @@ public final class LoadRun {
             report.info("embedded", "true (CPU and heap include the server)");
         }
         if (hlog != null) {
-            hlog.summary(report.info(), report.counters());
+            hlog.summary(report);
         }
         return new RunResult(RunResult.Outcome.COMPLETED, report, null);
     }
@@ -390,6 +393,22 @@ public final class LoadRun {
             metrics.errors().forEach((k, v) -> report.counter(RunReport.ERRORS_PREFIX + k, v));
         }
         return report;
+    }
+
+    /** The command line that started this run, for the reports; the auth token already masked ("" when not set). */
+    void commandLine(String value) {
+        commandLine = value == null ? "" : value;
+    }
+
+    /** The plan as the reports show it. */
+    static RunParameters parameters(LoadPlan plan, String commandLine) {
+        return new RunParameters(plan.mode().label(), plan.clients(), plan.connectRate(),
+                plan.mode().scheduled() ? plan.rate() : 0, plan.duration().toMillis(),
+                plan.warmup().toMillis(), plan.size(), plan.outstanding(),
+                plan.requestTimeout() == null ? 0 : plan.requestTimeout().toMillis(),
+                plan.heartbeat() == null ? 0 : plan.heartbeat().toMillis(),
+                plan.mode() == Mode.PUSH && plan.embedded() ? plan.pushRate() : 0, plan.lateThreshold().toMillis(),
+                null, commandLine);
     }
 
     private RunResult failed(String message, RunReport partial) {

@@ -7,24 +7,22 @@ import java.util.Map;
 
 /**
  * Puts what an {@link OutageRecorder} saw into a {@link RunReport}: counters under {@code outage.}, a one-line
- * account of each episode (info {@value #INFO}), and per-second gauges on the timeline for the plot of the wave.
+ * account of each episode (info {@code outages}), and per-second gauges on the timeline for the plot of the wave.
  */
 final class OutageReport {
-    /** Info key: one line per episode, joined with "; ". */
-    static final String INFO = "outages";
-    static final String EPISODES = "outage.episodes";
-    static final String RECOVERED = "outage.recovered";
-    static final String DISCONNECTS = "outage.disconnects";
-    static final String DRAINS = "outage.drains";
-    static final String ATTEMPTS = "outage.reconnectAttempts";
-    static final String RECONNECTS = "outage.reconnects";
-    static final String ALL_BACK_MILLIS = "outage.allBackMillis";
-    static final String PEAK_RATE = "outage.peakReconnectsPerSecond";
-    static final String DOWN_AT_END = "outage.downAtEnd";
-    /** Timeline gauges, per second. */
-    static final String GAUGE_DISCONNECTS = "disconnects";
-    static final String GAUGE_ATTEMPTS = "reconnectAttempts";
-    static final String GAUGE_RECONNECTS = "reconnects";
+    static final String INFO = RunReport.OUTAGES;
+    static final String EPISODES = RunReport.OUTAGE_EPISODES;
+    static final String RECOVERED = RunReport.OUTAGE_RECOVERED;
+    static final String DISCONNECTS = RunReport.OUTAGE_DISCONNECTS;
+    static final String DRAINS = RunReport.OUTAGE_DRAINS;
+    static final String ATTEMPTS = RunReport.OUTAGE_ATTEMPTS;
+    static final String RECONNECTS = RunReport.OUTAGE_RECONNECTS;
+    static final String ALL_BACK_MILLIS = RunReport.OUTAGE_ALL_BACK_MILLIS;
+    static final String PEAK_RATE = RunReport.OUTAGE_PEAK_RATE;
+    static final String DOWN_AT_END = RunReport.OUTAGE_DOWN_AT_END;
+    static final String GAUGE_DISCONNECTS = RunReport.GAUGE_DISCONNECTS;
+    static final String GAUGE_ATTEMPTS = RunReport.GAUGE_RECONNECT_ATTEMPTS;
+    static final String GAUGE_RECONNECTS = RunReport.GAUGE_RECONNECTS;
 
     private OutageReport() {
     }

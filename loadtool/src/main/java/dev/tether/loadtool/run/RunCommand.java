@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nThresholds (--slo; quote them in a shell):%n",
         footer = {"  p99<20ms  p99.9<50ms  connect.p99<200ms  push.p50<5ms  heartbeat.max<100ms",
                 "  errors<0.1%%  rate>900  connected>=100%%  late<1%%  reconnects<1",
+                "  errors.rate<0.001 (a fraction)  errors.count<10",
                 "%nExamples:",
                 "  loadtool run",
                 "  loadtool run --clients 5000 --rate 20000 --duration 1m30s",
@@ -104,6 +105,7 @@ public final class RunCommand implements Callable<Integer> {
             return fanOut(plan, processes, limits, out, err);
         }
         LoadRun run = LoadRun.create(plan, out, System.console() != null && !shards.progressJson, limits);
+        run.commandLine(commandLine());
         if (shards.progressJson) {
             run.progressTo(out);
         }
@@ -222,6 +224,18 @@ public final class RunCommand implements Callable<Integer> {
         }
         out.flush();
         return result.exitCode();
+    }
+
+    /** The command line as typed, for the reports: {@code loadtool run --rate 500 ...}; the auth token is masked. */
+    private String commandLine() {
+        StringBuilder b = new StringBuilder("loadtool");
+        boolean secret = false;
+        for (String a : spec.commandLine().getParseResult().originalArgs()) {
+            String shown = secret ? "***" : a.startsWith("--auth-token=") ? "--auth-token=***" : a;
+            secret = a.equals("--auth-token");
+            b.append(' ').append(shown.isEmpty() || shown.matches(".*[\\s'\"].*") ? "'" + shown.replace("'", "'\\''") + "'" : shown);
+        }
+        return b.toString();
     }
 
     private static boolean addHook(Thread hook) {

@@ -37,7 +37,8 @@ class FaultProxyRunTest {
         assertThat(text).contains("Fault proxy 'cut every 1s' on 127.0.0.1:").contains("] cut: closed ");
         // The proxy ran for the ramp and the 3 s measured: at least two cuts struck, and the clients came back.
         Matcher summary = Pattern.compile("fault proxy +'cut every 1s': (\\d+) connections \\(\\d+ open, 0 target failures, "
-                + "(\\d+) cut\\), .* to the target, .* back; faults: cut (\\d+)").matcher(text);
+                + "(\\d+) cut\\), .* to the target, .* back; faults: cut (\\d+)")
+                .matcher(text.replaceAll("\n {14}", " ")); // the summary wraps long values under their column
         assertThat(summary.find()).as(text).isTrue();
         long accepted = Long.parseLong(summary.group(1));
         long cut = Long.parseLong(summary.group(2));

@@ -47,10 +47,12 @@ class FanOutTest {
         assertThat(code).as(text + err).isEqualTo(ExitCodes.OK);
         assertThat(text).contains("Running 40 clients in 2 processes (shards of 20 to 20 clients), from 2 source addresses 127.0.0.2-127.0.0.3").contains("2/2 processes  connected")
                 .contains("PASS connected>=100%").doesNotContain("tetherProgress");
+        dev.tether.loadtool.report.SummarySchema.assertValid(json);
         JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertThat(root.at("/sideBySide").asBoolean()).isTrue();
         assertThat(root.at("/clients/target").asLong()).isEqualTo(40);
         assertThat(root.at("/generator/cores").asLong()).isEqualTo(Runtime.getRuntime().availableProcessors());
-        assertThat(root.at("/throughput/targetPerSecond").asLong()).isEqualTo(200);
+        assertThat(root.at("/throughput/targetOpsPerSecond").asLong()).isEqualTo(200);
         assertThat(root.at("/runs").asInt()).isEqualTo(2);
         assertThat(root.at("/histograms/latency/count").asLong()).isPositive();
         assertThat(dir.resolve("run-shard-0.hlog")).isRegularFile();

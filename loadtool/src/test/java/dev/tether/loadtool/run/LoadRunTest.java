@@ -91,7 +91,7 @@ class LoadRunTest {
     }
 
     @Test
-    void aServerRestartedMidRunIsReportedAsAnOutageWithEveryClientBack() {
+    void aServerRestartedMidRunIsReportedAsAnOutageWithEveryClientBack() throws Exception {
         // The SDK spreads the first reconnect over 3 s: the run lasts long enough for every client to be back.
         LoadPlan plan = LoadPlan.builder()
                 .clients(20).connectRate(1_000).rate(100)
@@ -117,6 +117,19 @@ class LoadRunTest {
         assertThat(r.info(OutageReport.INFO)).contains("20 lost (0 drained), all back in ");
         assertThat(dev.tether.loadtool.report.Slo.parse("recovery.p99<15s").evaluate(r).passed()).isTrue();
         assertThat(dev.tether.loadtool.report.TextReport.render(r, List.of())).contains("outages");
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("outage", ".json");
+        try {
+            dev.tether.loadtool.report.JsonReport.write(file, r, List.of());
+            dev.tether.loadtool.report.SummarySchema.assertValid(file);
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+        java.util.Map<String, Object> json = dev.tether.loadtool.report.JsonReport.toMap(r, List.of());
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> outages = (java.util.Map<String, Object>) json.get("outages");
+        assertThat(outages).containsEntry("episodes", 1L).containsEntry("reconnects", 20L);
+        assertThat((List<?>) outages.get("perSecond")).isNotEmpty();
+        assertThat(dev.tether.loadtool.report.HtmlReport.render(r, List.of())).contains("the outage wave");
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.loadtool.ExitCodes;
 import dev.tether.loadtool.LoadTool;
+import dev.tether.loadtool.report.SummarySchema;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,10 @@ class RunCommandTest {
         assertThat(text).contains("latency").contains("p99.99").contains("PASS errors<1%")
                 .contains("  json        " + json).contains("  html        " + html).contains("  hlog        " + hlog);
 
+        SummarySchema.assertValid(json);
         JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertThat(root.at("/parameters/ratePerSecond").asDouble()).isEqualTo(400);
+        assertThat(root.at("/parameters/commandLine").asText()).startsWith("loadtool run --clients 200 --rate 400");
         long completed = root.at("/throughput/completed").asLong();
         assertThat(root.at("/schedule/scheduled").asLong()).isEqualTo(800);
         assertThat(completed + root.at("/errors/total").asLong()).isEqualTo(800);
@@ -132,10 +136,34 @@ class RunCommandTest {
         assertThat(code).isEqualTo(ExitCodes.RUN_FAILED);
         assertThat(text).contains("no client could connect to 127.0.0.1:" + port + ": Connection refused")
                 .contains("  json        " + json);
+        SummarySchema.assertValid(json);
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertThat(root.at("/failure").asText()).contains("Connection refused").doesNotContain("CONNECT_FAILED");
         assertThat(root.at("/passed").asBoolean(true)).isFalse();
         assertThat(root.at("/clients/target").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void aThresholdTheModeCannotRecordIsAUsageErrorBeforeAnythingRuns() {
+        int code = execute("run", "--mode", "rate", "--slo", "push.p99<5ms");
+
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("mode rate records no push values (push is recorded in mode push)");
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("Running");
+    }
+
+    @Test
+    void theAuthTokenIsMaskedInTheCommandLineTheReportsShow() throws Exception {
+        Path json = dir.resolve("token.json");
+
+        int code = execute("run", "--clients", "2", "--rate", "20", "--warmup", "0", "--duration", "1s",
+                "--auth-token", "s3cret", "--json", json.toString());
+
+        assertThat(code).as(out.toString(StandardCharsets.UTF_8) + err).isEqualTo(ExitCodes.OK);
+        SummarySchema.assertValid(json);
+        assertThat(new ObjectMapper().readTree(json.toFile()).at("/parameters/commandLine").asText())
+                .contains("--auth-token ***").doesNotContain("s3cret");
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("s3cret");
     }
 
     @Test

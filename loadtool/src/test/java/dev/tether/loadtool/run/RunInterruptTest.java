@@ -48,6 +48,7 @@ class RunInterruptTest {
 
         assertThat(p.exitValue()).as(output.toString()).isEqualTo(128 + 15);
         assertThat(output).contains("Tether load run").contains("interrupted").contains("  json        " + json);
+        dev.tether.loadtool.report.SummarySchema.assertValid(json);
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertThat(root.at("/interrupted").asBoolean()).isTrue();
         assertThat(root.at("/passed").asBoolean(true)).isFalse();

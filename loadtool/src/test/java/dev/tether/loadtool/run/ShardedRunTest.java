@@ -134,7 +134,7 @@ class ShardedRunTest {
         CommandLine cl = LoadTool.newCommandLine();
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(out, true, StandardCharsets.UTF_8));
-        int code = cl.execute(concat(new String[] {"report", "--slo", "connected>=100%", "--slo", "errors<=0"},
+        int code = cl.execute(concat(new String[] {"report", "--slo", "connected>=100%", "--slo", "errors.count<=0"},
                 logs.stream().map(Path::toString).toArray(String[]::new)));
         assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isEqualTo(ExitCodes.OK);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Merged shards: 3 of 3 of plan");
