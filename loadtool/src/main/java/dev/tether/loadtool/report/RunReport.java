@@ -77,7 +77,7 @@ public final class RunReport {
             CPU_MILLIS, WALL_MILLIS);
     /** Of those, the ones that take the largest value instead of the sum (CPU time adds up, its wall time does not). */
     private static final Set<String> MAX_ON_MERGE = Set.of(DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS, RAMP_MILLIS,
-            WALL_MILLIS);
+            WALL_MILLIS, OUTAGE_ALL_BACK_MILLIS); // shards' clients come back side by side: the slowest shard is the time to all back
     /**
      * Figures of one generator's machine or heap: never added across inputs (processes may share a machine, and
      * heaps per client do not add). Whoever knows the machines may set them on the merge (run --processes does).

@@ -40,4 +40,17 @@ class RecoverySloTest {
         assertThatThrownBy(() -> Slo.parse("recovery.p99<15")).hasMessageContaining("not a duration");
         assertThat(Metric.forTag("recovery")).isEqualTo(Metric.RECOVERY);
     }
+
+    @Test
+    void mergedShardsAddTheirOutagesButTheTimeUntilAllBackIsTheSlowestShards() {
+        RunReport a = new RunReport();
+        a.counter(RunReport.OUTAGE_DISCONNECTS, 10);
+        a.counter(RunReport.OUTAGE_ALL_BACK_MILLIS, 3_000);
+        RunReport b = new RunReport();
+        b.counter(RunReport.OUTAGE_DISCONNECTS, 12);
+        b.counter(RunReport.OUTAGE_ALL_BACK_MILLIS, 4_500);
+        RunReport merged = RunReport.merge(java.util.List.of(a, b));
+        assertThat(merged.counter(RunReport.OUTAGE_DISCONNECTS)).isEqualTo(22);
+        assertThat(merged.counter(RunReport.OUTAGE_ALL_BACK_MILLIS)).isEqualTo(4_500);
+    }
 }
