@@ -321,8 +321,12 @@ public final class HtmlReport {
         double[] max = new double[n];
         double[] connected = new double[n];
         double[] errorRate = new double[n];
+        double[] disconnects = new double[n];
+        double[] attempts = new double[n];
+        double[] reconnects = new double[n];
         boolean hasConnected = false;
         boolean hasErrors = false;
+        boolean hasOutage = false;
         Long previousErrors = 0L;
         for (int i = 0; i < n; i++) {
             Timeline.Point p = points.get(i);
@@ -341,6 +345,13 @@ public final class HtmlReport {
             errorRate[i] = e == null ? Double.NaN : Math.max(0, e - previousErrors) / p.widthSeconds();
             hasErrors |= e != null;
             previousErrors = e == null ? previousErrors : e;
+            Long d = p.bucket().gauge(RunReport.GAUGE_DISCONNECTS);
+            Long a = p.bucket().gauge(RunReport.GAUGE_RECONNECT_ATTEMPTS);
+            Long c2 = p.bucket().gauge(RunReport.GAUGE_RECONNECTS);
+            disconnects[i] = d == null ? 0 : d;
+            attempts[i] = a == null ? 0 : a;
+            reconnects[i] = c2 == null ? 0 : c2;
+            hasOutage |= d != null;
         }
         double end = xs[n - 1] + points.get(n - 1).widthSeconds();
         List<Tick> ticks = timeTicks(end);
@@ -360,6 +371,11 @@ public final class HtmlReport {
         if (hasErrors) {
             b.append(chart("errors per second", List.of(new Series("errors/s", xs, errorRate)), 0, end, ticks, "seconds since start",
                     "per second", band, true, W));
+        }
+        if (hasOutage) {
+            b.append(chart("the outage wave: disconnects, reconnect attempts and reconnects per second",
+                    List.of(new Series("disconnects", xs, disconnects), new Series("attempts", xs, attempts),
+                            new Series("reconnects", xs, reconnects)), 0, end, ticks, "seconds since start", "per second", band, true, W));
         }
         if (hasConnected) {
             b.append(chart("connected clients", List.of(new Series("connected", xs, connected)), 0, end, ticks, "seconds since start",

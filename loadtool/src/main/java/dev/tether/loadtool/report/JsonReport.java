@@ -102,6 +102,7 @@ public final class JsonReport {
             warmup.put(m.tag(), histogram(r.warmupHistogram(m)));
         }
         root.put("histograms", histograms);
+        root.put("outages", outages(r));
         root.put("warmup", warmup);
         root.put("slo", sloList);
         root.put("warnings", r.warnings());
@@ -182,6 +183,38 @@ public final class JsonReport {
     }
 
     /** A histogram in milliseconds; an empty or missing one has count 0 and {@code null} values. */
+    /** The outage episodes' figures; zeros when there was none. */
+    private static Map<String, Object> outages(RunReport r) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("episodes", r.counter(RunReport.OUTAGE_EPISODES));
+        o.put("recovered", r.counter(RunReport.OUTAGE_RECOVERED));
+        o.put("disconnects", r.counter(RunReport.OUTAGE_DISCONNECTS));
+        o.put("drains", r.counter(RunReport.OUTAGE_DRAINS));
+        o.put("reconnectAttempts", r.counter(RunReport.OUTAGE_ATTEMPTS));
+        o.put("reconnects", r.counter(RunReport.OUTAGE_RECONNECTS));
+        o.put("allBackSeconds", r.hasCounter(RunReport.OUTAGE_ALL_BACK_MILLIS) ? r.counter(RunReport.OUTAGE_ALL_BACK_MILLIS) / 1000.0 : null);
+        o.put("peakReconnectsPerSecond", r.counter(RunReport.OUTAGE_PEAK_RATE));
+        o.put("downAtEnd", r.counter(RunReport.OUTAGE_DOWN_AT_END));
+        o.put("summary", r.info(RunReport.OUTAGES));
+        List<Object> perSecond = new ArrayList<>();
+        for (Timeline.Point p : r.timeline().points()) {
+            Long d = p.bucket().gauge(RunReport.GAUGE_DISCONNECTS);
+            Long a = p.bucket().gauge(RunReport.GAUGE_RECONNECT_ATTEMPTS);
+            Long c = p.bucket().gauge(RunReport.GAUGE_RECONNECTS);
+            if (d == null && a == null && c == null) {
+                continue;
+            }
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("atSeconds", p.startSeconds());
+            s.put("disconnects", d == null ? 0 : d);
+            s.put("reconnectAttempts", a == null ? 0 : a);
+            s.put("reconnects", c == null ? 0 : c);
+            perSecond.add(s);
+        }
+        o.put("perSecond", perSecond);
+        return o;
+    }
+
     static Map<String, Object> histogram(Histogram h) {
         boolean empty = h == null || h.getTotalCount() == 0;
         Map<String, Object> m = new LinkedHashMap<>();

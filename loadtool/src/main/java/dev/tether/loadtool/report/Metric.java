@@ -17,7 +17,9 @@ public enum Metric {
     /** Push latency: the server's timestamp in the push to its receipt (wall clocks). */
     PUSH("push", "server timestamp to receipt"),
     /** Heartbeat round trip reported by the clients. */
-    HEARTBEAT("heartbeat", "heartbeat round trip");
+    HEARTBEAT("heartbeat", "heartbeat round trip"),
+    /** How long a client was disconnected: it left CONNECTED (lost or drained) until it was connected again. */
+    RECOVERY("recovery", "disconnected until reconnected, per client and outage");
 
     private final String tag;
     private final String description;

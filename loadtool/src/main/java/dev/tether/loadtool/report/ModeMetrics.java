@@ -10,7 +10,7 @@ import java.util.Set;
  * {@link Slo#validate} asks it which thresholds a run can ever meet.
  *
  * @param mode       the mode's name on the command line
- * @param histograms every histogram the mode can fill
+ * @param histograms every histogram the mode can fill ({@code recovery} in every mode: any run can see an outage)
  * @param throughput whether operations complete (every mode but idle)
  * @param scheduled  whether operations follow a constant-rate schedule (so some can be late)
  */
@@ -18,12 +18,12 @@ public record ModeMetrics(String mode, Set<Metric> histograms, boolean throughpu
 
     private static final List<ModeMetrics> ALL = List.of(
             new ModeMetrics("rate",
-                    EnumSet.of(Metric.LATENCY, Metric.SERVICE, Metric.CONNECT, Metric.HEARTBEAT), true, true),
-            new ModeMetrics("closed", EnumSet.of(Metric.SERVICE, Metric.CONNECT, Metric.HEARTBEAT), true, false),
+                    EnumSet.of(Metric.LATENCY, Metric.SERVICE, Metric.CONNECT, Metric.HEARTBEAT, Metric.RECOVERY), true, true),
+            new ModeMetrics("closed", EnumSet.of(Metric.SERVICE, Metric.CONNECT, Metric.HEARTBEAT, Metric.RECOVERY), true, false),
             new ModeMetrics("send",
-                    EnumSet.of(Metric.LATENCY, Metric.SERVICE, Metric.CONNECT, Metric.HEARTBEAT), true, true),
-            new ModeMetrics("push", EnumSet.of(Metric.PUSH, Metric.CONNECT, Metric.HEARTBEAT), true, false),
-            new ModeMetrics("idle", EnumSet.of(Metric.CONNECT, Metric.HEARTBEAT), false, false));
+                    EnumSet.of(Metric.LATENCY, Metric.SERVICE, Metric.CONNECT, Metric.HEARTBEAT, Metric.RECOVERY), true, true),
+            new ModeMetrics("push", EnumSet.of(Metric.PUSH, Metric.CONNECT, Metric.HEARTBEAT, Metric.RECOVERY), true, false),
+            new ModeMetrics("idle", EnumSet.of(Metric.CONNECT, Metric.HEARTBEAT, Metric.RECOVERY), false, false));
 
     public ModeMetrics {
         histograms = Set.copyOf(histograms);

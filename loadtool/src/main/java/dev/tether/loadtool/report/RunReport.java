@@ -41,6 +41,19 @@ public final class RunReport {
     public static final String HEAP_BYTES = "generator.heapUsedBytes";
     public static final String HEAP_BASELINE_BYTES = "generator.heapBaselineBytes";
     public static final String LATE_THRESHOLD_MILLIS = "plan.lateThresholdMillis";
+    /** Outage episodes (see loadtool/README.md, "Outages and storms"): counts, except where the name has a unit. */
+    public static final String OUTAGE_EPISODES = "outage.episodes";
+    public static final String OUTAGE_RECOVERED = "outage.recovered";
+    public static final String OUTAGE_DISCONNECTS = "outage.disconnects";
+    public static final String OUTAGE_DRAINS = "outage.drains";
+    public static final String OUTAGE_ATTEMPTS = "outage.reconnectAttempts";
+    public static final String OUTAGE_RECONNECTS = "outage.reconnects";
+    /** The longest episode that ended with every client back: its start to the last client's return. */
+    public static final String OUTAGE_ALL_BACK_MILLIS = "outage.allBackMillis";
+    public static final String OUTAGE_PEAK_RATE = "outage.peakReconnectsPerSecond";
+    public static final String OUTAGE_DOWN_AT_END = "outage.downAtEnd";
+    /** Info: one line per outage episode, joined with "; ". */
+    public static final String OUTAGES = "outages";
     /** Prefix of the error counters: {@code errors.CONNECT_FAILED}, {@code errors.REQUEST_TIMEOUT}... */
     public static final String ERRORS_PREFIX = "errors.";
 
@@ -53,6 +66,10 @@ public final class RunReport {
     /** Gauge names in the timeline. */
     public static final String GAUGE_CONNECTED = "connected";
     public static final String GAUGE_ERRORS = "errors";
+    /** Per second: clients that lost their connection, reconnect attempts, clients back. */
+    public static final String GAUGE_DISCONNECTS = "disconnects";
+    public static final String GAUGE_RECONNECT_ATTEMPTS = "reconnectAttempts";
+    public static final String GAUGE_RECONNECTS = "reconnects";
 
     /** Counters of the plan or the ramp: added only when the inputs ran side by side (shards of one run). */
     private static final Set<String> SIDE_BY_SIDE_ONLY = Set.of(CLIENTS_TARGET, CLIENTS_CONNECTED, CLIENTS_PEAK,
@@ -60,7 +77,7 @@ public final class RunReport {
             CPU_MILLIS, WALL_MILLIS);
     /** Of those, the ones that take the largest value instead of the sum (CPU time adds up, its wall time does not). */
     private static final Set<String> MAX_ON_MERGE = Set.of(DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS, RAMP_MILLIS,
-            WALL_MILLIS);
+            WALL_MILLIS, OUTAGE_ALL_BACK_MILLIS); // shards' clients come back side by side: the slowest shard is the time to all back
     /**
      * Figures of one generator's machine or heap: never added across inputs (processes may share a machine, and
      * heaps per client do not add). Whoever knows the machines may set them on the merge (run --processes does).

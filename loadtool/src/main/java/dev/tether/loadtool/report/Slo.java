@@ -19,7 +19,7 @@ import picocli.CommandLine;
  * <p>Grammar: {@code NAME OP VALUE} with OP one of {@code < <= > >=} and NAME one of
  * <ul>
  *   <li>{@code [histogram.]stat}: histogram {@code latency} (default), {@code service}, {@code connect},
- *       {@code push}, {@code heartbeat}; stat {@code p50}, {@code p99.9} (any percentile), {@code max},
+ *       {@code push}, {@code heartbeat}, {@code recovery} (each client's time away in an outage); stat {@code p50}, {@code p99.9} (any percentile), {@code max},
  *       {@code min}, {@code mean}; VALUE a duration with its unit ({@code 20ms}, {@code 1.5s})</li>
  *   <li>{@code errors} or {@code errors.rate}: errors as a share of everything attempted (operations and
  *       connects), as a percentage ({@code errors<0.1%}) or, for {@code errors.rate}, a fraction 0..1
@@ -36,8 +36,8 @@ public final class Slo {
     private static final Pattern FORM = Pattern.compile("\\s*([A-Za-z][A-Za-z0-9_.]*?)\\s*(<=|>=|<|>)\\s*(\\S.*?)\\s*");
     private static final Pattern PERCENTILE = Pattern.compile("p(\\d+(?:\\.\\d+)?)");
     /** What a threshold may name, for error messages and help. */
-    public static final String ACCEPTED = "[latency.|service.|connect.|push.|heartbeat.]p50|p99.9|max|min|mean<DURATION (e.g. p99<20ms, "
-            + "connect.p99<200ms); errors<PERCENT% or errors.rate<FRACTION (e.g. errors<0.1%, errors.rate<0.001); errors.count<N; "
+    public static final String ACCEPTED = "[latency.|service.|connect.|push.|heartbeat.|recovery.]p50|p99.9|max|min|mean<DURATION (e.g. p99<20ms, "
+            + "connect.p99<200ms, recovery.p99<15s); errors<PERCENT% or errors.rate<FRACTION (e.g. errors<0.1%, errors.rate<0.001); errors.count<N; "
             + "rate>OPS_PER_SECOND; connected>=N or PERCENT%; late<N or PERCENT%; reconnects<N";
 
     private enum Kind { PERCENTILE, MAX, MIN, MEAN, ERROR_RATE, ERROR_COUNT, RATE, CONNECTED, LATE, RECONNECTS }

@@ -60,6 +60,9 @@ public final class TextReport {
                     r.hasCounter(RunReport.CLIENTS_CONNECTED) ? ", " + r.counter(RunReport.CLIENTS_CONNECTED) + " at the end" : "",
                     r.counter(RunReport.CONNECT_FAILURES), r.counter(RunReport.RECONNECTS)));
         }
+        if (r.info(RunReport.OUTAGES) != null) {
+            t.addRowValues("outages", r.info(RunReport.OUTAGES));
+        }
         if (r.counter(RunReport.RAMP_MILLIS) > 0) {
             t.addRowValues("ramp", String.format(Locale.ROOT, "%d connected in %.2f s: %.0f clients/s (asked %d/s)",
                     r.counter(RunReport.CLIENTS_PEAK), r.counter(RunReport.RAMP_MILLIS) / 1000.0, r.achievedConnectRate(),

@@ -199,9 +199,13 @@ final class ClientPool implements LoadClients {
             }
         } else if (change.previous() == ConnectionState.CONNECTED && change.current() != ConnectionState.CONNECTED) {
             connected.decrementAndGet();
-            if (!closing) {
-                metrics.error(change.current() == ConnectionState.DRAINING ? "GO_AWAY" : "CONNECTION_LOST");
+            if (!closing && change.current() != ConnectionState.DRAINING) {
+                metrics.error("CONNECTION_LOST"); // a graceful drain is no error: the outage recorder counts it
             }
+        }
+        OutageRecorder outages = metrics.outages();
+        if (outages != null && !closing) {
+            outages.changed(i, change.previous(), change.current(), clock.getAsLong());
         }
     }
 

@@ -6,17 +6,57 @@ import java.net.InetSocketAddress;
 
 /** The reference server a run starts in its own process when no {@code --target} is given. */
 final class EmbeddedServer implements AutoCloseable {
-    private final ReferenceServer server;
+    /** How long a restart keeps trying to bind the port again (the old listener may take a moment to let go). */
+    private static final long REBIND_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
-    private EmbeddedServer(ReferenceServer server) {
+    private final LoadPlan plan;
+    private volatile ReferenceServer server;
+    private long requestsBefore;
+
+    private EmbeddedServer(LoadPlan plan, ReferenceServer server) {
+        this.plan = plan;
         this.server = server;
     }
 
     /** Starts a server on 127.0.0.1, a free port, sized and configured for the plan. */
     static EmbeddedServer start(LoadPlan plan) {
+        return new EmbeddedServer(plan, builder(plan, 0).start());
+    }
+
+    /**
+     * Kills the server abruptly ({@link ReferenceServer#closeNow()}: every connection reset, no GO_AWAY), then
+     * starts a new one on the same port, the way a crashed server comes back; the clients see a storm.
+     *
+     * @throws IllegalStateException when the port cannot be bound again within ten seconds
+     */
+    synchronized void restart() {
+        ReferenceServer old = server;
+        int port = old.address().getPort();
+        requestsBefore += old.stats().requestsTotal();
+        old.closeNow();
+        try {
+            old.terminationFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Bound below, with retries.
+        }
+        long deadline = System.nanoTime() + REBIND_NANOS;
+        while (true) {
+            try {
+                server = builder(plan, port).start();
+                return;
+            } catch (Exception e) { // Netty rethrows the BindException undeclared
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("cannot bind port " + port + " again: " + e, e);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
+            }
+        }
+    }
+
+    private static ReferenceServer.Builder builder(LoadPlan plan, int port) {
         ReferenceServer.Builder b = ReferenceServer.builder()
                 .host("127.0.0.1")
-                .port(0)
+                .port(port)
                 .maxConnections(Math.max(plan.clients() * 2, 1_000));
         if (plan.authToken() != null) {
             b.authToken(plan.authToken());
@@ -30,7 +70,7 @@ final class EmbeddedServer implements AutoCloseable {
         if (plan.mode() == Mode.PUSH) {
             b.pushRate(plan.pushRate());
         }
-        return new EmbeddedServer(b.start());
+        return b;
     }
 
     InetSocketAddress address() {
@@ -38,7 +78,7 @@ final class EmbeddedServer implements AutoCloseable {
     }
 
     long requestsTotal() {
-        return server.stats().requestsTotal();
+        return requestsBefore + server.stats().requestsTotal();
     }
 
     @Override

@@ -87,6 +87,12 @@ public final class LoadOptions {
                     + "(see `loadtool proxy --help`). Default: none, connect directly.")
     dev.tether.loadtool.proxy.FaultSpec faultProxy;
 
+    @Option(names = "--restart-server-at", paramLabel = "DURATION",
+            description = "Embedded server only: at this time since the run started (the live line's clock), kill the server "
+                    + "abruptly (every connection reset) and start a new one on the same port, to watch the reconnect storm "
+                    + "(outages in the summary). Default: never.")
+    Duration restartServerAt;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON, as described by the JSON Schema that loadtool/README.md links.")
     Path json;
 
@@ -119,7 +125,8 @@ public final class LoadOptions {
                 .tls(connection.usesTls() ? new LoadPlan.Tls(connection.tlsCa(), connection.tlsInsecure()) : null)
                 .authToken(connection.authToken())
                 .serverServiceTime(serverServiceTime).pushRate(pushRate).hlog(hlog).lateThreshold(lateThreshold)
-                .drainTimeout(drainTimeout).ioThreads(ioThreads).faultProxy(faultProxy);
+                .drainTimeout(drainTimeout).ioThreads(ioThreads).faultProxy(faultProxy)
+                .restartServerAt(restartServerAt);
     }
 
     /**

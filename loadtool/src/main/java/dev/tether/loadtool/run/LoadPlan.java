@@ -41,13 +41,15 @@ import java.util.Objects;
  *                        the plan is a shard's part of a larger one
  * @param startAt         wall-clock time at which the run starts (shards of one plan agree on it); {@code null} = at once
  * @param faultProxy      faults injected by a proxy the run starts in front of each target; {@code null} = no proxy
+ * @param restartServerAt time since the run started at which the embedded server is killed and started again on
+ *                        the same port; {@code null} = never
  */
 public record LoadPlan(List<InetSocketAddress> targets, int clients, double connectRate, Duration duration,
                        Duration warmup, Mode mode, double rate, int outstanding, int size, Duration heartbeat,
                        Duration requestTimeout, List<InetAddress> sourceAddresses, Tls tls, String authToken,
                        String serverServiceTime, double pushRate, Path hlog, Duration lateThreshold,
                        Duration drainTimeout, int ioThreads, Shard shard, int firstClient, java.time.Instant startAt,
-                       dev.tether.loadtool.proxy.FaultSpec faultProxy) {
+                       dev.tether.loadtool.proxy.FaultSpec faultProxy, Duration restartServerAt) {
 
     public static final int DEFAULT_CLIENTS = 200;
     public static final double DEFAULT_CONNECT_RATE = 2_000;
@@ -118,6 +120,12 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         if (serverServiceTime != null) {
             dev.tether.server.ServiceTime.parse(serverServiceTime); // throws IllegalArgumentException naming the value
         }
+        if (restartServerAt != null && (restartServerAt.isNegative() || restartServerAt.isZero())) {
+            throw new IllegalArgumentException("restart-server-at must be positive: " + Durations.format(restartServerAt));
+        }
+        if (restartServerAt != null && !targets.isEmpty()) {
+            throw new IllegalArgumentException("restart-server-at restarts the embedded server: it cannot be used with a target");
+        }
         if (mode == Mode.PUSH && targets.isEmpty() && !(pushRate > 0)) {
             throw new IllegalArgumentException("push mode against the embedded server needs a positive push rate: " + pushRate);
         }
@@ -131,7 +139,8 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
                 + ", heartbeat=" + heartbeat + ", requestTimeout=" + requestTimeout + ", sourceAddresses=" + sourceAddresses
                 + ", tls=" + tls + ", authToken=" + (authToken == null ? "none" : "(set)") + ", serverServiceTime=" + serverServiceTime
                 + ", pushRate=" + pushRate + ", hlog=" + hlog + ", lateThreshold=" + lateThreshold + ", drainTimeout=" + drainTimeout
-                + ", ioThreads=" + ioThreads + ", shard=" + shard + ", firstClient=" + firstClient + ", startAt=" + startAt + ", faultProxy=" + faultProxy + "]";
+                + ", ioThreads=" + ioThreads + ", shard=" + shard + ", firstClient=" + firstClient + ", startAt=" + startAt + ", faultProxy=" + faultProxy
+                + ", restartServerAt=" + restartServerAt + "]";
     }
 
     /**
@@ -188,6 +197,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         b.firstClient = firstClient;
         b.startAt = startAt;
         b.faultProxy = faultProxy;
+        b.restartServerAt = restartServerAt;
         return b;
     }
 
@@ -217,6 +227,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         private int firstClient;
         private java.time.Instant startAt;
         private dev.tether.loadtool.proxy.FaultSpec faultProxy;
+        private Duration restartServerAt;
 
         private Builder() {
         }
@@ -245,11 +256,12 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         public Builder firstClient(int v) { firstClient = v; return this; }
         public Builder startAt(java.time.Instant v) { startAt = v; return this; }
         public Builder faultProxy(dev.tether.loadtool.proxy.FaultSpec v) { faultProxy = v; return this; }
+        public Builder restartServerAt(Duration v) { restartServerAt = v; return this; }
 
         public LoadPlan build() {
             return new LoadPlan(targets, clients, connectRate, duration, warmup, mode, rate, outstanding, size, heartbeat,
                     requestTimeout, sourceAddresses, tls, authToken, serverServiceTime, pushRate, hlog, lateThreshold,
-                    drainTimeout, ioThreads, shard, firstClient, startAt, faultProxy);
+                    drainTimeout, ioThreads, shard, firstClient, startAt, faultProxy, restartServerAt);
         }
     }
 }

@@ -74,6 +74,7 @@ public final class LoadRun {
     private long heapAfterRamp;
     private long rampNanos;
     private Period period;
+    private ScheduledExecutorService restarter;
 
     LoadRun(LoadPlan plan, PrintWriter out, boolean terminal, ResourceLimits limits, RunClock clock,
             LoadClients.Factory clientsFactory) {
@@ -259,10 +260,12 @@ public final class LoadRun {
      */
     private void ramp(List<InetSocketAddress> targets) {
         metrics = new RunMetrics(ClientPool::errorKind, plan.lateThreshold().toNanos());
+        metrics.recordOutages(plan.clients(), startNanos);
         heapBaseline = heapAfterGc();
         clients = clientsFactory.open(plan, targets, metrics, clock);
         reporter = new Reporter();
         reporter.start();
+        scheduleRestart();
         phase = "ramp";
         clients.warmUp(workload.warmUpWithRequests());
         long rampStart = clock.getAsLong();
@@ -297,6 +300,34 @@ public final class LoadRun {
         heapAfterRamp = heapAfterGc();
     }
 
+    /**
+     * With {@code --restart-server-at}: kills the embedded server and starts it again on the same port at that time
+     * since the run started, on a thread of its own (the load goes on meanwhile).
+     */
+    private void scheduleRestart() {
+        if (plan.restartServerAt() == null || server == null) {
+            return;
+        }
+        restarter = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "loadtool-restart");
+            t.setDaemon(true);
+            return t;
+        });
+        long delay = Math.max(0, startNanos + plan.restartServerAt().toNanos() - clock.getAsLong());
+        restarter.schedule(() -> {
+            try {
+                live.message("--restart-server-at " + DurationConverter.format(plan.restartServerAt())
+                        + ": killing the embedded server (every connection reset) and starting it again on port "
+                        + server.address().getPort() + ".");
+                server.restart();
+                report.info("serverRestart", String.format(Locale.ROOT, "%.1f s after the start",
+                        (clock.getAsLong() - startNanos) / 1e9));
+            } catch (RuntimeException e) {
+                live.message("loadtool run: the embedded server could not be restarted: " + e.getMessage());
+            }
+        }, delay, TimeUnit.NANOSECONDS);
+    }
+
     /** Drive phase: the warm-up and the measured period, driven by the workload. */
     private void drive() {
         long loadStart = clock.getAsLong();
@@ -325,6 +356,7 @@ public final class LoadRun {
         report.counter(RunReport.RAMP_MILLIS, TimeUnit.NANOSECONDS.toMillis(rampNanos));
         report.counter(RunReport.TARGET_CONNECT_RATE, Math.round(plan.connectRate()));
         report.counter(RunReport.RECONNECTS, clients.reconnects());
+        OutageReport.write(metrics.outages(), report);
         report.counter(RunReport.DURATION_MILLIS, TimeUnit.NANOSECONDS.toMillis(period.measuredNanos));
         report.counter(RunReport.WARMUP_MILLIS, plan.warmup().toMillis());
         report.counter(RunReport.CPU_MILLIS, TimeUnit.NANOSECONDS.toMillis(period.cpuNanos));
@@ -385,6 +417,14 @@ public final class LoadRun {
     }
 
     private void closeQuietly() {
+        if (restarter != null) {
+            restarter.shutdownNow();
+            try {
+                restarter.awaitTermination(15, TimeUnit.SECONDS); // a restart under way finishes before the server closes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (reporter != null) {
             reporter.stop();
         }
@@ -594,12 +634,14 @@ public final class LoadRun {
                 new ShardProgress(phase, connected, count, seconds, errors, pool.reconnects(), ramp ? "connects" : unit,
                         (ramp ? Metric.CONNECT : primary).tag(), count == 0 ? null : scratch).write(sink);
             }
-            line.show(String.format(Locale.ROOT, "[%6.1fs %-6s] connected %d/%d  %.0f %s/s  %s p50 %s  p99 %s  errors %d  reconnects %d",
-                    (clock.getAsLong() - startNanos) / 1e9, phase, connected, plan.clients(), count / seconds,
+            OutageRecorder outages = metrics.outages();
+            long now = clock.getAsLong();
+            line.show(String.format(Locale.ROOT, "[%6.1fs %-6s] connected %d/%d  %.0f %s/s  %s p50 %s  p99 %s  errors %d  reconnects %d (%d attempts)%s",
+                    (now - startNanos) / 1e9, phase, connected, plan.clients(), count / seconds,
                     ramp ? "connects" : unit, ramp ? Metric.CONNECT.tag() : primary.tag(),
                     count == 0 ? "-" : dev.tether.loadtool.report.TextReport.millis(scratch.getValueAtPercentile(50)) + "ms",
                     count == 0 ? "-" : dev.tether.loadtool.report.TextReport.millis(scratch.getValueAtPercentile(99)) + "ms",
-                    errors, pool.reconnects()));
+                    errors, pool.reconnects(), outages.attempts(), outages.live(now)));
         }
 
         /** Stops the timer and takes the last interval. Idempotent. */

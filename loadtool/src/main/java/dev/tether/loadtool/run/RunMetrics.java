@@ -27,10 +27,26 @@ final class RunMetrics {
     private final Function<Throwable, String> errorKind;
     private final long lateThresholdNanos;
     private volatile long measureStartNanos = Long.MAX_VALUE;
+    /** Outage episodes, once the run has clients ({@link #recordOutages}); {@code null} before. */
+    private volatile OutageRecorder outages;
 
     RunMetrics(Function<Throwable, String> errorKind, long lateThresholdNanos) {
         this.errorKind = errorKind;
         this.lateThresholdNanos = lateThresholdNanos;
+    }
+
+    /**
+     * Starts recording outages of {@code clients} clients, seconds counted from {@code originNanos}; each client's
+     * time away goes to the result's {@link Metric#RECOVERY} histogram (an outage counts whenever it happens).
+     */
+    OutageRecorder recordOutages(int clients, long originNanos) {
+        outages = new OutageRecorder(clients, originNanos, nanos -> result.record(Metric.RECOVERY, nanos));
+        return outages;
+    }
+
+    /** The outage recorder, or {@code null} before {@link #recordOutages}. */
+    OutageRecorder outages() {
+        return outages;
     }
 
     /** From this moment on (nanoTime), values are the result; before it, warm-up. */

@@ -91,6 +91,48 @@ class LoadRunTest {
     }
 
     @Test
+    void aServerRestartedMidRunIsReportedAsAnOutageWithEveryClientBack() throws Exception {
+        // The SDK spreads the first reconnect over 3 s: the run lasts long enough for every client to be back.
+        LoadPlan plan = LoadPlan.builder()
+                .clients(20).connectRate(1_000).rate(100)
+                .warmup(Duration.ZERO).duration(Duration.ofSeconds(5))
+                .restartServerAt(Duration.ofSeconds(1))
+                .build();
+
+        RunResult result = run(plan, ResourceLimits.current());
+
+        assertThat(result.outcome()).as(output.toString()).isEqualTo(RunResult.Outcome.COMPLETED);
+        RunReport r = result.report();
+        assertThat(output.toString()).contains("--restart-server-at 1s: killing the embedded server");
+        assertThat(r.counter(OutageReport.EPISODES)).as(output.toString()).isEqualTo(1);
+        assertThat(r.counter(OutageReport.RECOVERED)).as(r.info(OutageReport.INFO)).isEqualTo(1);
+        assertThat(r.counter(OutageReport.DISCONNECTS)).isEqualTo(20);
+        assertThat(r.counter(OutageReport.RECONNECTS)).isEqualTo(20);
+        assertThat(r.counter(OutageReport.ATTEMPTS)).isGreaterThanOrEqualTo(20);
+        assertThat(r.counter(OutageReport.DOWN_AT_END)).isZero();
+        assertThat(r.counter(OutageReport.ALL_BACK_MILLIS)).isPositive().isLessThan(15_000);
+        assertThat(r.counter(OutageReport.PEAK_RATE)).isBetween(1L, 20L);
+        assertThat(r.histogram(Metric.RECOVERY).getTotalCount()).isEqualTo(20);
+        assertThat(r.counter(RunReport.ERRORS_PREFIX + "CONNECTION_LOST")).isEqualTo(20);
+        assertThat(r.info(OutageReport.INFO)).contains("20 lost (0 drained), all back in ");
+        assertThat(dev.tether.loadtool.report.Slo.parse("recovery.p99<15s").evaluate(r).passed()).isTrue();
+        assertThat(dev.tether.loadtool.report.TextReport.render(r, List.of())).contains("outages");
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("outage", ".json");
+        try {
+            dev.tether.loadtool.report.JsonReport.write(file, r, List.of());
+            dev.tether.loadtool.report.SummarySchema.assertValid(file);
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+        java.util.Map<String, Object> json = dev.tether.loadtool.report.JsonReport.toMap(r, List.of());
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> outages = (java.util.Map<String, Object>) json.get("outages");
+        assertThat(outages).containsEntry("episodes", 1L).containsEntry("reconnects", 20L);
+        assertThat((List<?>) outages.get("perSecond")).isNotEmpty();
+        assertThat(dev.tether.loadtool.report.HtmlReport.render(r, List.of())).contains("the outage wave");
+    }
+
+    @Test
     void refusesAPlanThatNeedsMoreFilesThanTheLimitBeforeConnectingAnything() {
         LoadPlan plan = LoadPlan.builder().clients(2_000).build();
 
