@@ -71,6 +71,41 @@ class LoadRunTest {
     }
 
     @Test
+    void theRampCountsConnectsThatEndAfterTheRampPhase() {
+        // A client whose handshake ends late (here: the last one at the end of the run, 2 s on fake time) must
+        // show in the ramp time: reading it when the ramp phase ended made a slow ramp look fast.
+        FakeClock clock = new FakeClock(TimeUnit.SECONDS.toNanos(100));
+        ScriptedConnection conn = new ScriptedConnection(clock, sentAt -> MS);
+        clock.schedule(new FakeClock.Events() {
+            @Override
+            public long nextAt() {
+                return conn.nextAnswerAt();
+            }
+
+            @Override
+            public void fireDue() {
+                conn.answerDue();
+            }
+        });
+        long start = clock.getAsLong();
+        LoadPlan plan = LoadPlan.builder()
+                .targets(List.of(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 7000)))
+                .clients(1).rate(10).outstanding(1)
+                .warmup(Duration.ZERO).duration(Duration.ofSeconds(2))
+                .build();
+
+        RunResult result = new LoadRun(plan, new PrintWriter(output, true), false, ResourceLimits.UNKNOWN, clock,
+                (p, targets, metrics, c) -> {
+                    ScriptedClients clients = new ScriptedClients(List.of(conn), metrics);
+                    clients.ramp = () -> clock.getAsLong() - start; // the last handshake is "now"
+                    return clients;
+                }).execute();
+
+        assertThat(result.outcome()).as(output.toString()).isEqualTo(RunResult.Outcome.COMPLETED);
+        assertThat(result.report().counter(RunReport.RAMP_MILLIS)).isGreaterThanOrEqualTo(2_000);
+    }
+
+    @Test
     void aFewHundredClientsAgainstTheEmbeddedServer() {
         LoadPlan plan = LoadPlan.builder()
                 .clients(300).connectRate(3_000).rate(900)

@@ -12,6 +12,8 @@ final class ScriptedClients implements LoadClients {
     private final RunMetrics metrics;
     private final AtomicInteger connected = new AtomicInteger();
     boolean closed;
+    /** What {@link #rampNanos()} answers; a test may make it grow with fake time, like connects that end late. */
+    java.util.function.LongSupplier ramp = () -> TimeUnit.MILLISECONDS.toNanos(1);
 
     ScriptedClients(List<ScriptedConnection> connections, RunMetrics metrics) {
         this.connections = connections;
@@ -51,7 +53,7 @@ final class ScriptedClients implements LoadClients {
 
     @Override
     public long rampNanos() {
-        return TimeUnit.MILLISECONDS.toNanos(1);
+        return ramp.getAsLong();
     }
 
     @Override
