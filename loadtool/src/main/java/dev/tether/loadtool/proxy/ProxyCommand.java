@@ -4,9 +4,8 @@ import dev.tether.loadtool.ExitCodes;
 import dev.tether.server.ReferenceServer;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
+import dev.tether.loadtool.HostPort;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -77,7 +76,7 @@ public final class ProxyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         FaultProxy.Builder b;
         try {
-            b = FaultProxy.builder().listen(endpoint("--listen", listen)).target(endpoint("--target", target)).faults(faults);
+            b = FaultProxy.builder().listen(HostPort.parse("--listen", listen, 0, true)).target(HostPort.parse("--target", target, 0, true)).faults(faults);
             if (ioThreads != null) {
                 b.ioThreads(ioThreads);
             }
@@ -153,32 +152,6 @@ public final class ProxyCommand implements Callable<Integer> {
             return true;
         } catch (IllegalStateException | SecurityException e) {
             return false;
-        }
-    }
-
-    /** {@code HOST:PORT} ({@code [v6]:PORT} too); the message names the option and the value. */
-    static InetSocketAddress endpoint(String option, String text) {
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0 || colon == text.length() - 1) {
-            throw new IllegalArgumentException(option + " '" + text + "' must be HOST:PORT, e.g. 127.0.0.1:7000");
-        }
-        String host = text.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(text.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " '" + text + "': the port is not a number");
-        }
-        if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException(option + " '" + text + "': port out of range 0..65535");
-        }
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(option + " '" + text + "': unknown host " + host);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tether.loadtool.run;
 
+import dev.tether.loadtool.HostPort;
 import dev.tether.loadtool.ConnectionOptions;
 import dev.tether.loadtool.ExitCodes;
 import dev.tether.loadtool.IoMessages;
@@ -7,9 +8,7 @@ import dev.tether.loadtool.report.JsonReport;
 import dev.tether.loadtool.report.ReportOutput;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -303,7 +302,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             List<InetSocketAddress> endpoints = new ArrayList<>();
             for (String t : targets) {
-                endpoints.add(endpoint(t, resolve));
+                endpoints.add(HostPort.parse("--target", t, 1, resolve));
             }
             if (endpoints.isEmpty() && connection.usesTls()) {
                 throw new IllegalArgumentException("the embedded server speaks plaintext: TLS needs --target HOST:PORT");
@@ -312,34 +311,6 @@ public final class RunCommand implements Callable<Integer> {
                     .shard(shard).startAt(shards.startAt()).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-    }
-
-    private static InetSocketAddress endpoint(String text, boolean resolve) {
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0 || colon == text.length() - 1) {
-            throw new IllegalArgumentException("--target '" + text + "' must be HOST:PORT, e.g. 127.0.0.1:7000");
-        }
-        String host = text.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(text.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--target '" + text + "': the port is not a number");
-        }
-        if (port < 1 || port > 65_535) {
-            throw new IllegalArgumentException("--target '" + text + "': port out of range 1..65535");
-        }
-        if (!resolve) {
-            return InetSocketAddress.createUnresolved(host, port);
-        }
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("--target '" + text + "': unknown host " + host);
         }
     }
 }
