@@ -108,4 +108,19 @@ class TlsTest {
         startServer(certificate(false));
         client(TlsOptions.trustAll()).connect().get(5, SECONDS);
     }
+
+    @Test
+    void aServerThatRequiresAClientCertificateRefusesUsAndTheFailureSaysTls() throws Exception {
+        // TLS 1.3: our side of the handshake completes, then the server's alert closes the connection. The alert's
+        // reason must reach the caller, not a bare "closed during the handshake".
+        X509Bundle cert = certificate(true);
+        SslContext ctx = SslContextBuilder.forServer(cert.getKeyPair().getPrivate(), cert.getCertificatePath())
+                .trustManager(CA.getCertificate()).clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE)
+                .sslProvider(SslProvider.JDK).build();
+        server = MockServer.startTls(ctx);
+        assertThatThrownBy(() -> client(TlsOptions.trusting(CA.getCertificate())).connect().get(5, SECONDS))
+                .cause().isInstanceOf(ConnectFailedException.class)
+                .hasMessageContaining("TLS failure with 127.0.0.1:" + server.port()).hasMessageContaining("certificate");
+        assertThat(server.frames()).isEmpty();
+    }
 }

@@ -4,6 +4,7 @@ import dev.tether.protocol.Protocol;
 import dev.tether.server.Durations;
 import dev.tether.server.ReferenceServer;
 import dev.tether.server.ServerStats;
+import dev.tether.server.ServerTls;
 import dev.tether.server.ServiceTime;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -43,6 +44,9 @@ import picocli.CommandLine.Option;
                 "Auth: with --auth-token or --auth-token-file every hello must carry the token (an empty one is refused "
                         + "at startup; the token is never printed). Each further wrong token from the same address is "
                         + "answered later than the one before (up to a few seconds); other clients are not slowed.",
+                "TLS: with --tls-cert and --tls-key the port speaks TLS only (the JDK's TLS 1.3/1.2); --tls-client-ca adds "
+                        + "client certificates. A client whose TLS handshake fails (untrusted or missing certificate, plaintext) "
+                        + "is closed and counted in tls-handshake-failures; nobody else is affected.",
                 "SIGTERM or Ctrl-C drains it: stop accepting, GO_AWAY to every session, wait for requests in flight "
                         + "(up to --drain-timeout), exit 0. A second signal exits at once."
         })
@@ -67,6 +71,37 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
             description = "Read the token from FILE, keeping it out of the process list; trailing whitespace (the final newline) "
                     + "is ignored, leading whitespace is part of the token. Default: none.")
     Path authTokenFile;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM_FILE",
+            description = "Serve TLS only, with this certificate chain (PEM: the server's certificate first, then intermediates). "
+                    + "Needs --tls-key. Default: plaintext.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM_FILE",
+            description = "The private key of --tls-cert (PEM, unencrypted PKCS#8: -----BEGIN PRIVATE KEY-----; convert others "
+                    + "with openssl pkcs8 -topk8 -nocrypt). Checked against the certificate at startup.")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "PEM_FILE",
+            description = "Ask clients for a certificate issued by a CA in this PEM file (mutual TLS); see --tls-client-auth. "
+                    + "Default: no client certificates.")
+    Path tlsClientCa;
+
+    @Option(names = "--tls-client-auth", paramLabel = "MODE",
+            description = "With --tls-client-ca: require (a client without a trusted certificate fails the TLS handshake) or "
+                    + "optional (a client without one gets in; one with an untrusted one does not). Default: require.")
+    TlsClientAuth tlsClientAuth;
+
+    /** The values of {@code --tls-client-auth}. */
+    enum TlsClientAuth {
+        require(ServerTls.ClientAuth.REQUIRE), optional(ServerTls.ClientAuth.OPTIONAL);
+
+        final ServerTls.ClientAuth mode;
+
+        TlsClientAuth(ServerTls.ClientAuth mode) {
+            this.mode = mode;
+        }
+    }
 
     @Option(names = "--handshake-timeout", paramLabel = "DURATION",
             description = "Time a new connection has to send its hello. Default: ${DEFAULT-VALUE}.")
@@ -262,11 +297,45 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
         if (ioThreads != null) {
             b.eventLoopThreads(ioThreads);
         }
+        ServerTls tls = tls();
+        if (tls != null) {
+            b.tls(tls);
+        }
         return b;
     }
 
+    /** The TLS settings from the {@code --tls-*} options; {@code null} for plaintext. */
+    private ServerTls tls() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException(tlsCert == null ? "--tls-key needs --tls-cert (the certificate it belongs to)"
+                    : "--tls-cert needs --tls-key (the certificate's private key)");
+        }
+        if (tlsCert == null) {
+            if (tlsClientCa != null || tlsClientAuth != null) {
+                throw new IllegalArgumentException((tlsClientCa != null ? "--tls-client-ca" : "--tls-client-auth")
+                        + " needs --tls-cert and --tls-key: client certificates are checked in the TLS handshake");
+            }
+            return null;
+        }
+        if (tlsClientAuth != null && tlsClientCa == null) {
+            throw new IllegalArgumentException("--tls-client-auth needs --tls-client-ca (the CA client certificates are checked against)");
+        }
+        try {
+            ServerTls tls = ServerTls.fromPem(tlsCert, tlsKey);
+            return tlsClientCa == null ? tls
+                    : tls.withClientAuth(tlsClientAuth == null ? ServerTls.ClientAuth.REQUIRE : tlsClientAuth.mode, tlsClientCa);
+        } catch (UncheckedIOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e); // a file named on the command line: a usage error
+        }
+    }
+
     private String describe() {
-        StringBuilder sb = new StringBuilder(authToken != null || authTokenFile != null ? "auth token required" : "no auth");
+        StringBuilder sb = new StringBuilder();
+        if (tlsCert != null) {
+            sb.append(tlsClientCa == null ? "TLS, " : tlsClientAuth == TlsClientAuth.optional ? "TLS with optional client certificates, "
+                    : "TLS with client certificates required, ");
+        }
+        sb.append(authToken != null || authTokenFile != null ? "auth token required" : "no auth");
         if (!serviceTime.isZero()) {
             sb.append(", service time ").append(serviceTime);
         }
@@ -424,10 +493,11 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
         static String totals(ServerStats s) {
             return String.format(Locale.ROOT,
                     "conns=%d handshakes=%d requests=%d pushes=%d sends=%d in=%s out=%s evictions=%d protocol-errors=%d"
-                            + " auth-failures=%d rejected-full=%d handshake-timeouts=%d slow-consumers=%d application-errors=%d",
+                            + " auth-failures=%d rejected-full=%d handshake-timeouts=%d slow-consumers=%d application-errors=%d"
+                            + " tls-handshake-failures=%d",
                     s.connections(), s.handshakesTotal(), s.requestsTotal(), s.pushesTotal(), s.sendsTotal(), bytes(s.bytesIn()),
                     bytes(s.bytesOut()), s.evictions(), s.protocolErrors(), s.authFailures(), s.rejectedFull(),
-                    s.handshakeTimeouts(), s.slowConsumers(), s.applicationErrors());
+                    s.handshakeTimeouts(), s.slowConsumers(), s.applicationErrors(), s.tlsHandshakeFailures());
         }
 
         /** {@code 1 connection}, {@code 2 connections}. */

@@ -14,6 +14,8 @@ import dev.tether.protocol.Protocol;
 import dev.tether.server.Durations;
 import dev.tether.server.ReferenceServer;
 import dev.tether.server.ServerStats;
+import dev.tether.server.ServerTls;
+import dev.tether.testing.TestCertificates;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -56,6 +58,7 @@ class ServerCommandTest {
         for (String option : new String[] {"--host", "--port", "--auth-token", "--auth-token-file", "--handshake-timeout",
                 "--idle-timeout", "--heartbeat-interval", "--max-connections", "--max-frame-size", "--service-time",
                 "--error-rate", "--push-rate", "--push-topic", "--push-size", "--drain-timeout", "--max-handshake-rate", "--quiet",
+                "--tls-cert", "--tls-key", "--tls-client-ca", "--tls-client-auth",
                 "--version"}) {
             assertThat(help).contains(option);
         }
@@ -232,8 +235,8 @@ class ServerCommandTest {
 
     @Test
     void theStatsLineShowsRatesFromTwoSnapshots() {
-        ServerStats before = new ServerStats(10, 100, 1_000, 50, 0, 10_000, 20_000, 1, 2, 0, 0, 0, 0, 0);
-        ServerStats after = new ServerStats(12, 120, 3_000, 150, 0, 10_000 + 2 * 1024 * 1024, 20_000 + 4096, 3, 4, 0, 0, 0, 0, 0);
+        ServerStats before = new ServerStats(10, 100, 1_000, 50, 0, 10_000, 20_000, 1, 2, 0, 0, 0, 0, 0, 0);
+        ServerStats after = new ServerStats(12, 120, 3_000, 150, 0, 10_000 + 2 * 1024 * 1024, 20_000 + 4096, 3, 4, 0, 0, 0, 0, 0, 0);
         String line = ServerCommand.StatsLine.format(LocalTime.of(12, 0, 1), before, after, 2.0);
         assertThat(line).isEqualTo("12:00:01 conns=12 handshakes/s=10 req/s=1000 push/s=50 in=1.0MiB/s out=2.0KiB/s"
                 + " evictions=3 protocol-errors=4");
@@ -241,8 +244,8 @@ class ServerCommandTest {
 
     @Test
     void theStatsLineIsPrintedWhenSomethingChangedAndOnceAMinuteWhileIdle() {
-        ServerStats idle = new ServerStats(2, 2, 10, 0, 0, 500, 500, 0, 0, 0, 0, 0, 0, 0);
-        ServerStats busy = new ServerStats(2, 2, 11, 0, 0, 530, 530, 0, 0, 0, 0, 0, 0, 0);
+        ServerStats idle = new ServerStats(2, 2, 10, 0, 0, 500, 500, 0, 0, 0, 0, 0, 0, 0, 0);
+        ServerStats busy = new ServerStats(2, 2, 11, 0, 0, 530, 530, 0, 0, 0, 0, 0, 0, 0, 0);
         long s = 1_000_000_000L;
         ServerCommand.StatsLine line = new ServerCommand.StatsLine(idle, 0);
         LocalTime at = LocalTime.of(12, 0);
@@ -257,10 +260,10 @@ class ServerCommandTest {
 
     @Test
     void theShutdownLineIsFormattedLikeTheStatsLineAndCountsAreGrammatical() {
-        ServerStats s = new ServerStats(0, 3, 1, 0, 2, 2048, 100, 0, 1, 4, 0, 0, 0, 0);
+        ServerStats s = new ServerStats(0, 3, 1, 0, 2, 2048, 100, 0, 1, 4, 0, 0, 0, 0, 5);
         assertThat(ServerCommand.StatsLine.totals(s)).isEqualTo("conns=0 handshakes=3 requests=1 pushes=0 sends=2 in=2.0KiB out=100B"
                 + " evictions=0 protocol-errors=1 auth-failures=4 rejected-full=0 handshake-timeouts=0 slow-consumers=0"
-                + " application-errors=0");
+                + " application-errors=0 tls-handshake-failures=5");
         assertThat(ServerCommand.StatsLine.count(1, "connection")).isEqualTo("1 connection");
         assertThat(ServerCommand.StatsLine.count(0, "connection")).isEqualTo("0 connections");
     }
@@ -290,5 +293,101 @@ class ServerCommandTest {
         assertThat(commandLine().execute("server", "--help")).isZero();
         assertThat(out.toString()).contains("--memory-budget").contains("here " + ServerCommand.ByteSizeConverter.format(
                 ReferenceServer.defaultMemoryBudget()));
+    }
+
+    @Test
+    void withTlsCertAndKeyTheServerSpeaksTlsAndSaysSo(@TempDir Path dir) throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        try (InProcessServer s = InProcessServer.start("--port", "0", "--quiet", "--drain-timeout", "1s",
+                "--tls-cert", pki.serverChainFile().toString(), "--tls-key", pki.serverKeyFile().toString())) {
+            assertThat(s.server().usesTls()).isTrue();
+            assertThat(s.output()).contains("listening on " + s.target() + " (").contains(", TLS, no auth");
+            // A plaintext hello gets no answer in clear: the TLS handshake fails, is counted, and only that connection ends.
+            try (Socket plain = new Socket("127.0.0.1", s.server().port())) {
+                plain.setSoTimeout(5_000);
+                plain.getOutputStream().write(MessageEncoder.toBytes(new Hello(30_000, "cli", null)));
+                try {
+                    plain.getInputStream().readAllBytes();
+                } catch (java.io.IOException reset) {
+                    // closed either way
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (s.server().stats().tlsHandshakeFailures() != 1 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+            }
+            assertThat(s.server().stats().tlsHandshakeFailures()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void clientCertificatesAreRequiredByDefaultWithAClientCaAndOptionalOnRequest(@TempDir Path dir) throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        String[] base = {"server", "--tls-cert", pki.serverChainFile().toString(), "--tls-key", pki.serverKeyFile().toString(),
+                "--tls-client-ca", pki.caFile().toString()};
+        ReferenceServer.Builder required = org.mockito.Mockito.mock(ReferenceServer.Builder.class, org.mockito.Mockito.RETURNS_SELF);
+        configured(base).configure(required);
+        org.mockito.Mockito.verify(required).tls(org.mockito.ArgumentMatchers.argThat(t -> t.clientAuth() == ServerTls.ClientAuth.REQUIRE
+                && t.trustedClientCaFile().equals(pki.caFile())));
+
+        String[] optional = java.util.Arrays.copyOf(base, base.length + 2);
+        optional[base.length] = "--tls-client-auth";
+        optional[base.length + 1] = "optional";
+        ReferenceServer.Builder b = org.mockito.Mockito.mock(ReferenceServer.Builder.class, org.mockito.Mockito.RETURNS_SELF);
+        configured(optional).configure(b);
+        org.mockito.Mockito.verify(b).tls(org.mockito.ArgumentMatchers.argThat(t -> t.clientAuth() == ServerTls.ClientAuth.OPTIONAL));
+
+        ReferenceServer.Builder plain = org.mockito.Mockito.mock(ReferenceServer.Builder.class, org.mockito.Mockito.RETURNS_SELF);
+        configured("server").configure(plain);
+        org.mockito.Mockito.verify(plain, org.mockito.Mockito.never()).tls(org.mockito.ArgumentMatchers.any());
+    }
+
+    private ServerCommand configured(String... args) {
+        CommandLine cl = commandLine();
+        cl.parseArgs(args);
+        return serverCommand(cl);
+    }
+
+    @Test
+    void missingOrBadTlsFilesAndIncompleteTlsOptionsAreUsageErrorsWithoutAStackTrace(@TempDir Path dir) throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        String cert = pki.serverChainFile().toString();
+        String key = pki.serverKeyFile().toString();
+        String missing = dir.resolve("missing.pem").toString();
+        String[][] cases = {
+                {"--tls-cert", missing, "--tls-key", key},
+                {"--tls-cert", cert, "--tls-key", missing},
+                {"--tls-cert", key, "--tls-key", key},
+                {"--tls-cert", cert, "--tls-key", pki.clientKeyFile().toString()},
+                {"--tls-cert", cert},
+                {"--tls-key", key},
+                {"--tls-client-ca", cert},
+                {"--tls-cert", cert, "--tls-key", key, "--tls-client-auth", "optional"},
+                {"--tls-cert", cert, "--tls-key", key, "--tls-client-ca", key},
+                {"--tls-cert", cert, "--tls-key", key, "--tls-client-ca", cert, "--tls-client-auth", "sometimes"},
+        };
+        String[] expected = {
+                "cannot read the certificate chain file " + missing + ": no such file",
+                "cannot read the private key file " + missing + ": no such file",
+                "the certificate chain file " + key + " holds no PEM certificate",
+                "the private key in " + pki.clientKeyFile() + " does not belong to the certificate CN=tether-test-server",
+                "--tls-cert needs --tls-key",
+                "--tls-key needs --tls-cert",
+                "--tls-client-ca needs --tls-cert and --tls-key",
+                "--tls-client-auth needs --tls-client-ca",
+                "the client CA file " + key + " holds no PEM certificate",
+                "expected one of [require, optional]",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            err.getBuffer().setLength(0);
+            String[] args = new String[cases[i].length + 3];
+            args[0] = "server";
+            args[1] = "--port";
+            args[2] = "0";
+            System.arraycopy(cases[i], 0, args, 3, cases[i].length);
+            assertThat(commandLine().execute(args)).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
+            assertThat(err.toString()).as(String.join(" ", args)).contains(expected[i]).doesNotContain("\tat ").doesNotContain("Exception");
+        }
+        assertThat(out.toString()).doesNotContain("listening");
     }
 }

@@ -33,6 +33,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLException;
 
 /**
  * One physical connection of a client, from its dial to its close: the last handler of its channel's
@@ -129,6 +131,16 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     /** The channel's close future completed: the connection has ended. */
     @Override
     public void operationComplete(ChannelFuture closed) {
+        if (state == State.HANDSHAKING && closeCause == null && closed.channel().eventLoop().inEventLoop()) {
+            // A TLS alert after our side of the TLS handshake (TLS 1.3: the server refused our certificate) closes
+            // the channel before its exception travels on to us: let it arrive first, so the failure says why.
+            try {
+                closed.channel().eventLoop().execute(this::ended);
+                return;
+            } catch (RejectedExecutionException shuttingDown) {
+                // the loop is going away: report the end now, without the reason
+            }
+        }
         ended();
     }
 
@@ -345,10 +357,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable c = cause instanceof DecoderException && cause.getCause() instanceof ProtocolException
-                ? cause.getCause() : cause;
+        Throwable c = cause instanceof DecoderException && (cause.getCause() instanceof ProtocolException
+                || cause.getCause() instanceof SSLException) ? cause.getCause() : cause;
         if (closeCause == null) {
-            String what = c instanceof ProtocolException ? "protocol error from " : "connection failure to ";
+            String what = c instanceof ProtocolException ? "protocol error from "
+                    : c instanceof SSLException ? "TLS failure with " : "connection failure to ";
             closeCause = new ConnectionLostException(what + describe(endpoint) + ": " + c, c);
         }
         if (c instanceof ProtocolException pe) {

@@ -21,6 +21,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -59,6 +60,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>Accepted, unless {@link Builder#maxConnections} are open or the {@link Builder#memoryBudget} is
  *       full (then ERROR {@code SERVER_FULL} and close).</li>
+ *   <li>With {@link Builder#tls}: the TLS handshake, within the handshake timeout; one that fails closes the
+ *       connection quietly and counts in {@link ServerStats#tlsHandshakeFailures()}.</li>
  *   <li>The first frame must be a HELLO of at most {@value #MAX_HANDSHAKE_FRAME_LENGTH} bytes, within
  *       {@link Builder#handshakeTimeout}; anything else gets ERROR {@code NOT_READY}, a larger frame
  *       {@code FRAME_TOO_LARGE}, silence {@code HANDSHAKE_TIMEOUT}, a wrong token {@code AUTH_FAILED} (later
@@ -194,6 +197,12 @@ public final class ReferenceServer implements AutoCloseable {
     private volatile ScheduledFuture<?> sweeper;
     private volatile ScheduledFuture<?> pusher;
     private volatile ScheduledFuture<?> drainDeadline;
+    /** Pipeline names of the TLS handler, of {@link TlsFailures} behind it and of its {@code Linger} in front. */
+    static final String TLS = "tls";
+    static final String TLS_LINGER = "tls-linger";
+    static final String TLS_FAILURES = "tls-failures";
+    /** Shared by every connection; {@code null} without TLS. */
+    private final TlsFailures tlsFailures;
 
     /** A builder with every setting at its default. */
     public static Builder builder() {
@@ -213,6 +222,7 @@ public final class ReferenceServer implements AutoCloseable {
         this.pushPayload = new byte[settings.pushSize()];
         this.transport = Transport.choose(settings.nativeTransport());
         this.budget = new MemoryBudget(settings.memoryBudget());
+        this.tlsFailures = settings.tls() == null ? null : new TlsFailures(counters);
         this.authThrottle = new AuthThrottle(settings.ticker()::nanoTime, settings.authFailureDelayStep(),
                 settings.maxAuthFailureDelay(), AuthThrottle.FORGET_AFTER, AuthThrottle.DEFAULT_MAX_SOURCES);
         InetSocketAddress bindAddress = new InetSocketAddress(settings.host(), settings.port());
@@ -277,6 +287,19 @@ public final class ReferenceServer implements AutoCloseable {
                 .addLast(Session.DECODER, new FrameDecoder(Math.min(MAX_HANDSHAKE_FRAME_LENGTH, settings.maxFrameLength()), session.counters))
                 .addLast(new FrameEncoder(session.counters))
                 .addLast(session);
+        if (tlsFailures != null) {
+            addTls(ch);
+        }
+    }
+
+    /**
+     * With {@link Builder#tls}: TLS in front of everything, so the session sees only plaintext, and behind it the
+     * handler that counts and quietly closes failed handshakes. The TLS handshake has the hello's deadline.
+     */
+    private void addTls(Channel ch) {
+        SslHandler tls = settings.tls().context().newHandler(ch.alloc());
+        tls.setHandshakeTimeout(settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        ch.pipeline().addFirst(TLS_FAILURES, tlsFailures).addFirst(TLS, tls).addFirst(TLS_LINGER, new TlsFailures.Linger(tls));
     }
 
     /** The port the server listens on (the chosen one when built with port 0). */
@@ -297,6 +320,11 @@ public final class ReferenceServer implements AutoCloseable {
     /** The Netty transport the server runs on, by name: {@code "epoll"}, {@code "nio"}, ... */
     public String transport() {
         return transport.name();
+    }
+
+    /** Whether connections must speak TLS (see {@link Builder#tls}). */
+    public boolean usesTls() {
+        return settings.tls() != null;
     }
 
     /** The memory budget in force, in bytes (see {@link Builder#memoryBudget}). */
@@ -745,6 +773,12 @@ public final class ReferenceServer implements AutoCloseable {
 
         /** Whether to use a Netty native transport (epoll on Linux) when one is available; default true (NIO otherwise). */
         Builder nativeTransport(boolean useNative);
+
+        /**
+         * Serves TLS only, with this certificate and key (and, if it says so, client certificates); default
+         * {@code null}: plaintext. See {@link ServerTls} for the file formats and what a failed handshake does.
+         */
+        Builder tls(ServerTls tls);
 
         /** Binds and starts serving. Throws {@link UncheckedIOException} naming the address if it cannot bind. */
         ReferenceServer start();

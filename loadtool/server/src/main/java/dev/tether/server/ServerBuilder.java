@@ -33,6 +33,7 @@ final class ServerBuilder implements ReferenceServer.Builder {
     private Ticker ticker = Ticker.systemTicker();
     private Clock clock = Clock.systemUTC();
     private double maxHandshakeRate = ReferenceServer.DEFAULT_MAX_HANDSHAKE_RATE;
+    private ServerTls tls;
 
     @Override
     public ServerBuilder host(String host) {
@@ -209,6 +210,12 @@ final class ServerBuilder implements ReferenceServer.Builder {
         return this;
     }
 
+    @Override
+    public ServerBuilder tls(ServerTls tls) {
+        this.tls = tls;
+        return this;
+    }
+
     /** Test seam: the waits before repeated AUTH_FAILED answers (see {@link AuthThrottle}). */
     ServerBuilder authFailureDelays(Duration step, Duration max) {
         this.authFailureDelayStep = Objects.requireNonNull(step, "step");
@@ -247,7 +254,7 @@ final class ServerBuilder implements ReferenceServer.Builder {
         return new ServerSettings(host, port, reusePort, authToken, handshakeTimeout, idle, heartbeatInterval, maxConnections,
                 maxFrameLength, serviceTime, errorRate, pushRate, pushTopic, pushSize, drainTimeout, reconnectAfter,
                 maxPendingBytes, budget, eventLoopThreads, nativeTransport, authFailureDelayStep, maxAuthFailureDelay, ticker, clock,
-                maxHandshakeRate);
+                maxHandshakeRate, tls);
     }
 
     @Override

@@ -27,6 +27,8 @@ final class ServerCounters {
     final LongAdder memoryPauses = new LongAdder();
     /** Connections closed to give memory back (also counted in {@link #slowConsumers}). */
     final LongAdder memoryShed = new LongAdder();
+    /** TLS handshakes that failed (see {@link TlsFailures}). */
+    final LongAdder tlsHandshakeFailures = new LongAdder();
 
     private final LongAdder retiredRequests = new LongAdder();
     private final LongAdder retiredSends = new LongAdder();
@@ -69,7 +71,7 @@ final class ServerCounters {
         }
         return new ServerStats(connections, handshakes.sum(), requests, pushes, sends, bytesIn, bytesOut, evictions.sum(),
                 protocolErrors.sum(), authFailures.sum(), rejectedFull.sum(), handshakeTimeouts.sum(), slowConsumers.sum(),
-                applicationErrors.sum());
+                applicationErrors.sum(), tlsHandshakeFailures.sum());
     }
 
     /**

@@ -4,13 +4,14 @@ import io.netty.util.concurrent.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 
-/** The validated, immutable settings a {@link ReferenceServer} runs with. */
+/** The validated, immutable settings a {@link ReferenceServer} runs with; {@code tls} is {@code null} for plaintext. */
 record ServerSettings(String host, int port, boolean reusePort, String authToken, Duration handshakeTimeout, Duration idleTimeout,
                       Duration heartbeatInterval, int maxConnections, int maxFrameLength, ServiceTime serviceTime,
                       double errorRate, double pushRate, String pushTopic, int pushSize, Duration drainTimeout,
                       Duration reconnectAfter, long maxPendingBytesPerConnection, long memoryBudget, int eventLoopThreads,
                       boolean nativeTransport, Duration authFailureDelayStep, Duration maxAuthFailureDelay,
-                      Ticker ticker, Clock clock, double maxHandshakeRate) {
+                      Ticker ticker, Clock clock, double maxHandshakeRate,
+                      ServerTls tls) {
 
     /** How often timeouts are checked: a tenth of the shortest timeout, between 10 ms and 1 s. */
     long sweepIntervalNanos() {

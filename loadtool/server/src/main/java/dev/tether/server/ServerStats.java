@@ -19,8 +19,11 @@ package dev.tether.server;
  * @param handshakeTimeouts connections closed because no hello arrived within the handshake timeout
  * @param slowConsumers sessions closed because more than the allowed bytes were queued for them
  * @param applicationErrors requests answered with a simulated {@code APPLICATION_ERROR} (see {@code errorRate})
+ * @param tlsHandshakeFailures connections closed because their TLS handshake failed (untrusted or missing client
+ *     certificate, plaintext on the TLS port, no common protocol, handshake timeout); 0 without {@link ServerTls}
  */
 public record ServerStats(int connections, long handshakesTotal, long requestsTotal, long pushesTotal, long sendsTotal,
                           long bytesIn, long bytesOut, long evictions, long protocolErrors, long authFailures,
-                          long rejectedFull, long handshakeTimeouts, long slowConsumers, long applicationErrors) {
+                          long rejectedFull, long handshakeTimeouts, long slowConsumers, long applicationErrors,
+                          long tlsHandshakeFailures) {
 }

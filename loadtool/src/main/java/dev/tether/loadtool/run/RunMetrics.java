@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import javax.net.ssl.SSLException;
 
 /**
  * What a run records, from any thread: histograms, split into warm-up and result by the moment an
@@ -112,19 +113,23 @@ final class RunMetrics {
 
     /**
      * The deepest cause's message, which for a socket error is the operating system's ({@code Connection refused},
-     * {@code No route to host}), without Netty's decoration ({@code finishConnect(..) failed: }, the address).
+     * {@code No route to host}), without Netty's decoration ({@code finishConnect(..) failed: }, the address); for a
+     * TLS failure it is prefixed with {@code TLS: }, as the deepest message ({@code unable to find valid
+     * certification path to requested target}) does not say that TLS is what failed.
      */
     static String reason(Throwable t) {
         Throwable c = t;
+        boolean tls = c instanceof SSLException;
         while (c.getCause() != null && c.getCause() != c) {
             c = c.getCause();
+            tls |= c instanceof SSLException;
         }
         String m = c.getMessage();
         if (m == null || m.isBlank()) {
-            return c.getClass().getSimpleName();
+            return (tls ? "TLS: " : "") + c.getClass().getSimpleName();
         }
         m = m.replaceFirst("^\\w+\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ", "");
-        return m.replaceFirst(": [^ ]*:\\d+$", "");
+        return (tls ? "TLS: " : "") + m.replaceFirst(": [^ ]*:\\d+$", "");
     }
 
     void error(String kind) {

@@ -95,8 +95,10 @@ final class Wording {
      */
     static String shortCause(Throwable t) {
         Throwable root = t;
+        boolean tls = t instanceof javax.net.ssl.SSLException;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
+            tls |= root instanceof javax.net.ssl.SSLException;
         }
         if (root instanceof NotSslRecordException) {
             return "the server answered in plaintext, not TLS (connect without --tls?)";
@@ -108,7 +110,8 @@ final class Wording {
         message = NATIVE_ERROR.matcher(message).replaceFirst("");
         message = LONG_HEX.matcher(message).replaceAll(m -> m.group().substring(0, 32) + "...");
         int address = message.lastIndexOf(": /");
-        return address > 0 ? message.substring(0, address) : message;
+        // The deepest message of a TLS failure ("unable to find valid certification path ...") does not say TLS.
+        return (tls ? "TLS: " : "") + (address > 0 ? message.substring(0, address) : message);
     }
 
     /** {@code 0.842 ms} below a second, {@code 1.25 s} above: for latencies and round trips. */

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.loadtool.ExitCodes;
+import dev.tether.loadtool.InProcessServer;
 import dev.tether.loadtool.LoadTool;
 import dev.tether.loadtool.report.SummarySchema;
+import dev.tether.testing.TestCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -172,5 +174,32 @@ class RunCommandTest {
         assertThat(execute("run", "--request-timeout", "0")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("duration must be positive: 0")
                 .contains("request timeout must be positive: 0").doesNotContain("PT");
+    }
+
+    @Test
+    void runWithTlsAndItsCaFileLoadsATlsServerAndWithoutTheCaFailsNamingTls() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir.resolve("pki"));
+        Path json = dir.resolve("tls.json");
+        try (InProcessServer server = InProcessServer.start("--port", "0", "--quiet", "--drain-timeout", "1s",
+                "--tls-cert", pki.serverChainFile().toString(), "--tls-key", pki.serverKeyFile().toString())) {
+            int code = execute("run", "--target", server.target(), "--tls-ca", pki.caFile().toString(), "--clients", "4",
+                    "--rate", "40", "--warmup", "0", "--duration", "1s", "--json", json.toString());
+
+            assertThat(code).as(out.toString(StandardCharsets.UTF_8) + err).isEqualTo(ExitCodes.OK);
+            JsonNode root = new ObjectMapper().readTree(json.toFile());
+            assertThat(root.at("/histograms/connect/count").asLong()).isEqualTo(4);
+            assertThat(root.at("/errors/total").asLong()).isZero();
+            long completed = root.at("/throughput/completed").asLong();
+            assertThat(completed).isEqualTo(root.at("/schedule/scheduled").asLong()).isPositive();
+            // Every request went over TLS to this server (a few more than the run's: its preflight).
+            assertThat(server.server().stats().requestsTotal()).isGreaterThanOrEqualTo(completed);
+            assertThat(server.server().stats().tlsHandshakeFailures()).isZero();
+
+            out.reset();
+            // --tls trusts the system's CAs, which never issued this throwaway certificate.
+            int refused = execute("run", "--target", server.target(), "--tls", "--clients", "2", "--duration", "1s");
+            assertThat(refused).isEqualTo(ExitCodes.RUN_FAILED);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("no client could connect to " + server.target() + ": TLS: ");
+        }
     }
 }

@@ -19,6 +19,16 @@ class RunMetricsTest {
     }
 
     @Test
+    void aTlsFailureSaysTlsBeforeTheDeepestReason() {
+        // As the SDK wraps an untrusted server certificate: the deepest message alone would not name TLS.
+        assertThat(RunMetrics.reason(new ConnectFailedException("connect to h:1 failed", new javax.net.ssl.SSLException(
+                "PKIX path building failed", new java.security.cert.CertPathValidatorException(
+                        "unable to find valid certification path to requested target")))))
+                .isEqualTo("TLS: unable to find valid certification path to requested target");
+        assertThat(RunMetrics.reason(new ConnectFailedException("x", new ConnectException("Connection refused")))).doesNotContain("TLS");
+    }
+
+    @Test
     void eachReasonIsListedOnce() {
         RunMetrics metrics = new RunMetrics(t -> "CONNECT_FAILED", 0);
         for (int i = 0; i < 3; i++) {

@@ -4,14 +4,18 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.loadtool.ExitCodes;
+import dev.tether.loadtool.InProcessServer;
+import dev.tether.testing.TestCertificates;
 import dev.tether.server.ReferenceServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code loadtool shell < script.txt}: commands line by line, plain results, an exit code for scripts. */
@@ -85,5 +89,23 @@ class ShellCommandTest {
         Run run = shell("", "--target", "nowhere", "--script");
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("--target: 'nowhere' is not a target");
+    }
+
+    @Test
+    void theShellTalksTlsToALoadtoolServerWithTlsAndRefusesAnUntrustedOne(@TempDir Path dir) throws Exception {
+        TestCertificates pki = TestCertificates.create(dir.resolve("pki"));
+        TestCertificates other = TestCertificates.create(dir.resolve("other"), "Other");
+        try (InProcessServer tls = InProcessServer.start("--port", "0", "--quiet", "--drain-timeout", "1s",
+                "--tls-cert", pki.serverChainFile().toString(), "--tls-key", pki.serverKeyFile().toString())) {
+            Run run = shell("request over tls\nsend one-way\nstatus\n", "--target", tls.target(), "--tls-ca", pki.caFile().toString(),
+                    "--script");
+            assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
+            assertThat(run.out()).startsWith("connected to " + tls.target() + " (").contains("TLS, ")
+                    .containsPattern("\\Rover tls\\R").contains("sent 7 bytes").contains("(TLS)");
+
+            Run untrusted = shell("status\n", "--target", tls.target(), "--tls-ca", other.caFile().toString(), "--script");
+            assertThat(untrusted.exitCode()).isEqualTo(ExitCodes.RUN_FAILED);
+            assertThat(untrusted.out()).contains("error: connect to " + tls.target() + " failed: TLS: ");
+        }
     }
 }

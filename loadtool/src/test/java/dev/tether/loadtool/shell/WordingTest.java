@@ -30,6 +30,9 @@ class WordingTest {
                 .isEqualTo("bad frame: " + "ab".repeat(16) + "...");
         assertThat(Wording.shortCause(new RuntimeException("handshake", new NotSslRecordException("not an SSL/TLS record"))))
                 .isEqualTo("the server answered in plaintext, not TLS (connect without --tls?)");
+        assertThat(Wording.shortCause(new RuntimeException("connect failed", new javax.net.ssl.SSLException("PKIX path building failed",
+                new java.security.cert.CertPathValidatorException("unable to find valid certification path to requested target")))))
+                .isEqualTo("TLS: unable to find valid certification path to requested target");
     }
 
     @Test
