@@ -94,6 +94,7 @@ public final class RunReport {
     private boolean interrupted;
     private String failure;
     private boolean sideBySide = true;
+    private MixReport mix;
 
     /**
      * Adds one interval histogram. {@code warmup} intervals are kept apart and are not the result.
@@ -183,6 +184,15 @@ public final class RunReport {
 
     public void parameters(RunParameters p) {
         parameters = p;
+    }
+
+    /** The per-entry figures of a run with a request mix ({@code --mix}); {@code null} without one, or for a merge. */
+    public MixReport mix() {
+        return mix;
+    }
+
+    public void mix(MixReport value) {
+        mix = value;
     }
 
     /** Whether the run was stopped before its plan ended (Ctrl-C, SIGTERM); a merge is interrupted when any input was. */
