@@ -45,7 +45,8 @@ final class MixOperations implements Operations {
         this.times = new Recorder[n];
         this.errors = new LongAdder[n];
         for (int i = 0; i < n; i++) {
-            times[i] = new Recorder(MetricRecorders.HIGHEST_TRACKABLE_NANOS, MetricRecorders.SIGNIFICANT_DIGITS);
+            // Packed: an entry holds memory for the values it saw, not a full histogram's ~270 KiB (times two).
+            times[i] = new Recorder(MetricRecorders.SIGNIFICANT_DIGITS, true);
             errors[i] = new LongAdder();
             errorKinds.add(new ConcurrentHashMap<>());
         }

@@ -29,6 +29,10 @@ import java.util.List;
 final class PayloadTemplate {
     /** The longest {@code ${random:N}}. */
     static final int MAX_RANDOM = 1024;
+    /** The largest payload a template may produce, placeholders filled in (the reference server's default frame limit). */
+    static final int MAX_PAYLOAD = 1 << 20;
+    /** The longest decimal {@code long}, for {@code ${client}}, {@code ${seq}} and {@code ${time}}. */
+    private static final int MAX_NUMBER = 20;
     static final String PLACEHOLDERS = "${client}, ${seq}, ${random:N} or ${time}";
     private static final char[] RANDOM_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
@@ -116,6 +120,14 @@ final class PayloadTemplate {
             }
         }
         addLiteral(parts, literal, encoding, literalStart);
+        long longest = 0;
+        for (Part p : parts) {
+            longest += p instanceof Literal l ? l.bytes().length : p instanceof Random r ? r.length() : MAX_NUMBER;
+        }
+        if (longest > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("the payload can be " + longest + " bytes long with its placeholders filled in: at most "
+                    + MAX_PAYLOAD + " are allowed");
+        }
         return new PayloadTemplate(spec, parts);
     }
 

@@ -45,7 +45,8 @@ public final class RequestMix {
     public static final long DEFAULT_SEED = 1;
     static final int MAX_NAME = 64;
     static final long MAX_WEIGHT = 1_000_000;
-    static final int MAX_ENTRIES = 10_000;
+    /** Each entry has its own histogram and row in the report: a mix is a handful of message types, not a data set. */
+    static final int MAX_ENTRIES = 1_000;
     /** A mix file larger than this is refused unread. */
     static final long MAX_FILE_BYTES = 1 << 20;
     /** The most problems listed when a file is refused. */

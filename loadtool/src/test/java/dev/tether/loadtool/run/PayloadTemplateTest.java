@@ -76,5 +76,9 @@ class PayloadTemplateTest {
         assertThatThrownBy(() -> PayloadTemplate.parse("hex:zz")).hasMessageContaining("is not hexadecimal");
         assertThatThrownBy(() -> PayloadTemplate.parse("hex:0${seq}1")).hasMessageContaining("hex from character 5 has an odd number");
         assertThatThrownBy(() -> PayloadTemplate.parse("base64:***")).hasMessageContaining("is not base64");
+        // Placeholders cannot make a payload grow without bound: 1,025 x 1,024 random characters is over 1 MiB.
+        assertThatThrownBy(() -> PayloadTemplate.parse("text:" + "${random:1024}".repeat(1_025)))
+                .hasMessage("the payload can be 1049600 bytes long with its placeholders filled in: at most 1048576 are allowed");
+        assertThat(PayloadTemplate.parse("text:" + "${random:1024}".repeat(1_024)).render(VALUES)).hasSize(1 << 20);
     }
 }

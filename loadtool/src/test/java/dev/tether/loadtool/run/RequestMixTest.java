@@ -99,6 +99,11 @@ class RequestMixTest {
         assertThat(error("a 1 request text:${user}")).contains("line 1: payload of entry 'a': unknown placeholder ${user} at character 6");
         assertThat(error("a 1 request hex:f")).contains("payload of entry 'a': hex from character 5 has an odd number");
         assertThat(error("a 1 request text:x\na 2 send text:y")).contains("line 2: entry 'a' is named twice");
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i <= RequestMix.MAX_ENTRIES; i++) {
+            many.append("e").append(i).append(" 1 request text:x\n");
+        }
+        assertThat(error(many.toString())).contains("t.mix: 1001 entries, at most 1000 are allowed");
     }
 
     @Test
