@@ -12,7 +12,8 @@ import org.HdrHistogram.Histogram;
  * successes with their times as one histogram, and its failures by kind, so that a reader sees which request
  * is slow or failing. The times are the run's primary measure: {@code latency} (from the intended send time)
  * in the scheduled modes, {@code service} (from the actual send) in the closed model. Rendered as a table in
- * the text summary and the HTML page, and as {@code mix} in the JSON. Measured period only.
+ * the text summary and the HTML page, as {@code mix} in the JSON, and in {@code #tether mix} comment lines of the
+ * {@code .hlog}, from which {@code loadtool report} and {@code run --processes} rebuild and merge it. Measured period only.
  *
  * @param source  the mix file's name
  * @param seed    the seed that chose the entries
@@ -129,6 +130,108 @@ public record MixReport(String source, long seed, String metric, List<Entry> ent
         }
         m.put("entries", entries);
         return m;
+    }
+
+    /** Comment lines (after {@code #tether }) that carry a mix in a {@code .hlog}: {@code mix SEED METRIC SOURCE}. */
+    static final String HLOG_MIX = "mix ";
+    /** One entry: {@code mixentry NAME KIND WEIGHT ERRORS KIND:N,... BASE64}, the histogram in HdrHistogram's compressed form. */
+    static final String HLOG_ENTRY = "mixentry ";
+
+    /**
+     * The lines that carry a mix in an {@code .hlog}, without the {@code #tether } prefix; none for {@code null}. Its
+     * histograms travel whole in comment lines (compressed, base64), not as tagged intervals, which HdrHistogram's own
+     * tools would read as series of the run.
+     */
+    public static List<String> hlogLines(MixReport mix) {
+        List<String> lines = new ArrayList<>();
+        if (mix == null) {
+            return lines;
+        }
+        lines.add(HLOG_MIX + mix.seed() + " " + mix.metric() + " " + mix.source().replace('\n', ' ').replace('\r', ' '));
+        for (Entry e : mix.entries()) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(e.times().getNeededByteBufferCapacity());
+            int length = e.times().encodeIntoCompressedByteBuffer(buffer);
+            StringBuilder kinds = new StringBuilder();
+            new java.util.TreeMap<>(e.errorsByKind()).forEach((k, v) -> kinds.append(kinds.length() == 0 ? "" : ",").append(k).append(':').append(v));
+            lines.add(HLOG_ENTRY + e.name() + " " + e.kind() + " " + e.weight() + " " + e.errors() + " "
+                    + (kinds.length() == 0 ? "-" : kinds) + " " + java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length)));
+        }
+        return lines;
+    }
+
+    /**
+     * The mix that {@link #hlogLines} wrote, from those lines (prefix removed, in order); {@code null} when there
+     * are none or they are damaged (a damaged log loses its per-entry table, not its run).
+     */
+    public static MixReport fromHlogLines(List<String> lines) {
+        if (lines.isEmpty() || !lines.get(0).startsWith(HLOG_MIX)) {
+            return null;
+        }
+        try {
+            String[] head = lines.get(0).substring(HLOG_MIX.length()).split(" ", 3);
+            List<Entry> entries = new ArrayList<>();
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.substring(HLOG_ENTRY.length()).split(" ");
+                Map<String, Long> kinds = new LinkedHashMap<>();
+                if (!f[4].equals("-")) {
+                    for (String kv : f[4].split(",")) {
+                        int colon = kv.lastIndexOf(':');
+                        kinds.put(kv.substring(0, colon), Long.parseLong(kv.substring(colon + 1)));
+                    }
+                }
+                Histogram h = Histogram.decodeFromCompressedByteBuffer(
+                        java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(f[5])), 0);
+                entries.add(new Entry(f[0], f[1], Long.parseLong(f[2]), h, Long.parseLong(f[3]), kinds));
+            }
+            return new MixReport(head[2], Long.parseLong(head[0]), head[1], entries);
+        } catch (RuntimeException | java.util.zip.DataFormatException damaged) {
+            return null;
+        }
+    }
+
+    /**
+     * Several runs' mixes as one: histograms added, counts summed, when every run had the same mix (file, seed,
+     * metric, entries); {@code null} otherwise (a merge of runs with different mixes, or runs without one).
+     */
+    public static MixReport merge(List<MixReport> mixes) {
+        MixReport first = mixes.isEmpty() ? null : mixes.get(0);
+        for (MixReport m : mixes) {
+            if (m == null || !m.sameShape(first)) {
+                return null;
+            }
+        }
+        if (first == null) {
+            return null;
+        }
+        List<Entry> merged = new ArrayList<>();
+        for (int i = 0; i < first.entries().size(); i++) {
+            Entry e = first.entries().get(i);
+            Histogram h = MetricRecorders.newHistogram();
+            long errors = 0;
+            Map<String, Long> kinds = new java.util.TreeMap<>();
+            for (MixReport m : mixes) {
+                Entry x = m.entries().get(i);
+                h.add(x.times());
+                errors += x.errors();
+                x.errorsByKind().forEach((k, v) -> kinds.merge(k, v, Long::sum));
+            }
+            merged.add(new Entry(e.name(), e.kind(), e.weight(), h, errors, kinds));
+        }
+        return new MixReport(first.source(), first.seed(), first.metric(), merged);
+    }
+
+    private boolean sameShape(MixReport o) {
+        if (!source.equals(o.source) || seed != o.seed || !metric.equals(o.metric) || entries.size() != o.entries.size()) {
+            return false;
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            Entry a = entries.get(i);
+            Entry b = o.entries.get(i);
+            if (!a.name().equals(b.name()) || !a.kind().equals(b.kind()) || a.weight() != b.weight()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The HTML page's per-entry table (the slowest p99 marked); empty for {@code null}. */

@@ -251,6 +251,7 @@ public final class RunReport {
             });
             r.info.forEach((k, v) -> merged.info.merge(k, v, (a, b) -> a.equals(b) || a.contains(b) ? a : a + ", " + b));
         }
+        merged.mix = MixReport.merge(runs.stream().map(RunReport::mix).toList());
         String started = runs.stream().map(r -> r.info(STARTED)).filter(s -> s != null).min(String::compareTo).orElse(null);
         if (started != null) {
             merged.info.put(STARTED, started);

@@ -106,4 +106,62 @@ class MixReportTest {
         assertThat(html).contains("<tr><td class=\"l\">join</td><td class=\"l\">request</td><td>60.0%</td><td>75.0%</td><td>300</td><td>0</td>");
         assertThat(html).doesNotContain("<history>").doesNotContain("<script");
     }
+
+    @Test
+    void theMixTravelsInTheHlogSoReportAndProcessesKeepIt() throws Exception {
+        RunReport r = report();
+        Path file = dir.resolve("run.hlog");
+        try (HlogWriter w = new HlogWriter(file, System.currentTimeMillis())) {
+            Histogram h = values(MS, 400);
+            h.setStartTimeStamp(System.currentTimeMillis());
+            h.setEndTimeStamp(h.getStartTimeStamp() + 1000);
+            w.interval(Metric.LATENCY, h, false);
+            w.summary(r);
+        }
+
+        MixReport read = HlogReader.readOne(file).mix();
+
+        assertThat(read.source()).isEqualTo("chat.mix");
+        assertThat(read.seed()).isEqualTo(9);
+        assertThat(read.metric()).isEqualTo("latency");
+        assertThat(read.entries()).extracting(MixReport.Entry::name).containsExactly("join", "<history>", "say");
+        assertThat(read.entries()).extracting(MixReport.Entry::kind).containsExactly("request", "request", "send");
+        assertThat(read.entries()).extracting(MixReport.Entry::weight).containsExactly(3L, 1L, 1L);
+        assertThat(read.entries()).extracting(MixReport.Entry::completed).containsExactly(300L, 98L, 0L);
+        assertThat(read.entries()).extracting(MixReport.Entry::errors).containsExactly(0L, 2L, 0L);
+        assertThat(read.entries().get(1).errorsByKind()).containsExactly(Map.entry("REQUEST_TIMEOUT", 2L));
+        assertThat(read.entries().get(1).times().getValueAtPercentile(99)).isEqualTo(r.mix().entries().get(1).times().getValueAtPercentile(99));
+        // HdrHistogram's own tools see no extra series: the mix rides in comment lines.
+        assertThat(java.nio.file.Files.readAllLines(file)).filteredOn(l -> l.contains("mixentry"))
+                .hasSize(3).allMatch(l -> l.startsWith("#tether mixentry "));
+        assertThat(HlogReader.readOne(file).counter("hlog.skippedIntervals")).isZero();
+    }
+
+    @Test
+    void aLogWithoutAMixOrWithADamagedOneReadsWithoutIt() {
+        assertThat(MixReport.fromHlogLines(List.of())).isNull();
+        assertThat(MixReport.fromHlogLines(List.of("mix 1 latency a.mix", "mixentry a request 1 0 - !!notbase64"))).isNull();
+        assertThat(MixReport.fromHlogLines(List.of("mixentry a request 1 0 - AAAA"))).isNull();
+    }
+
+    @Test
+    void shardsOfOneMixMergeEntryByEntryAndDifferentMixesDoNot() {
+        RunReport a = report();
+        RunReport b = report();
+
+        MixReport merged = RunReport.merge(List.of(a, b)).mix();
+
+        assertThat(merged.entries()).extracting(MixReport.Entry::completed).containsExactly(600L, 196L, 0L);
+        assertThat(merged.entries()).extracting(MixReport.Entry::errors).containsExactly(0L, 4L, 0L);
+        assertThat(merged.entries().get(1).errorsByKind()).containsExactly(Map.entry("REQUEST_TIMEOUT", 4L));
+        assertThat(a.mix().entries().get(0).completed()).isEqualTo(300); // the inputs are left as they were
+
+        RunReport otherSeed = report();
+        otherSeed.mix(new MixReport("chat.mix", 10, "latency", a.mix().entries()));
+        assertThat(RunReport.merge(List.of(a, otherSeed)).mix()).isNull();
+        RunReport none = new RunReport();
+        none.info(RunReport.MODE, "rate");
+        none.addInterval(Metric.LATENCY, values(MS, 1), false, 0);
+        assertThat(RunReport.merge(List.of(a, none)).mix()).isNull();
+    }
 }

@@ -79,9 +79,11 @@ class MixRunTest {
     void runWithMixWritesTheEntriesToTextJsonAndHtml() throws Exception {
         Path json = dir.resolve("run.json");
         Path html = dir.resolve("run.html");
+        Path hlog = dir.resolve("run.hlog");
 
         int code = execute("run", "--clients", "10", "--rate", "200", "--warmup", "0", "--duration", "1s",
-                "--mix", EXAMPLE.toString(), "--seed", "5", "--json", json.toString(), "--html", html.toString());
+                "--mix", EXAMPLE.toString(), "--seed", "5", "--json", json.toString(), "--html", html.toString(),
+                "--hlog", hlog.toString());
 
         assertThat(code).as(output()).isEqualTo(ExitCodes.OK);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("mix chat.mix (seed 5): latency per entry, measured period")
@@ -103,6 +105,12 @@ class MixRunTest {
         assertThat(sum).isEqualTo(root.at("/throughput/completed").asLong());
         assertThat(Files.readString(html)).contains("<h2>Request mix chat.mix (seed 5): latency per entry</h2>")
                 .contains("<td class=\"l\">history</td>");
+
+        // loadtool report rebuilds the same per-entry table from the .hlog.
+        String sayRow = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("  say ")).findFirst().orElseThrow();
+        out.reset();
+        assertThat(execute("report", hlog.toString())).as(output()).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("mix chat.mix (seed 5): latency per entry").contains(sayRow + "\n");
     }
 
     @Test
