@@ -168,6 +168,8 @@ public final class ReferenceServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ReferenceServer.class.getName());
 
     final ServerSettings settings;
+    /** What is served: the reference echo application, or the one a {@link TetherServer} was built with. */
+    final Application app;
     final ServerCounters counters = new ServerCounters();
     final HandshakeAdmission admission;
     final AuthThrottle authThrottle;
@@ -191,6 +193,8 @@ public final class ReferenceServer implements AutoCloseable {
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean draining;
+    /** Set when connections are closed at once (closeNow, or a drain past its deadline). */
+    private volatile boolean stopping;
     private volatile ScheduledFuture<?> sweeper;
     private volatile ScheduledFuture<?> pusher;
     private volatile ScheduledFuture<?> drainDeadline;
@@ -201,11 +205,17 @@ public final class ReferenceServer implements AutoCloseable {
     }
 
     static ReferenceServer start(ServerSettings settings) {
-        return new ReferenceServer(settings);
+        return new ReferenceServer(settings, Application.reference(settings));
     }
 
-    private ReferenceServer(ServerSettings settings) {
+    /** Starts the engine serving {@code app} instead of the reference application (what {@link TetherServer} does). */
+    static ReferenceServer start(ServerSettings settings, Application app) {
+        return new ReferenceServer(settings, app);
+    }
+
+    private ReferenceServer(ServerSettings settings, Application app) {
         this.settings = settings;
+        this.app = app;
         this.admission = new HandshakeAdmission(settings.maxHandshakeRate(), settings.ticker());
         this.sessionIdPrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)) + "-";
         this.startNanos = settings.ticker().nanoTime();
@@ -354,6 +364,11 @@ public final class ReferenceServer implements AutoCloseable {
      * @return completes when everything is closed
      */
     public CompletableFuture<Void> drain() {
+        return drain(settings.drainTimeout());
+    }
+
+    /** {@link #drain()} with {@code timeout} in place of the {@link Builder#drainTimeout}. */
+    CompletableFuture<Void> drain(Duration timeout) {
         if (!drainStarted.compareAndSet(false, true)) {
             return terminated;
         }
@@ -368,7 +383,7 @@ public final class ReferenceServer implements AutoCloseable {
                 return;
             }
             try {
-                drainDeadline = boss.next().schedule(this::forceCloseAll, settings.drainTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                drainDeadline = boss.next().schedule(this::forceCloseAll, timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // The last session left meanwhile and the server is already shutting down.
             }
@@ -524,6 +539,21 @@ public final class ReferenceServer implements AutoCloseable {
         return draining;
     }
 
+    /** Whether connections are being closed at once (see {@link CloseReason#SERVER_STOPPED}). */
+    boolean isStopping() {
+        return stopping;
+    }
+
+    /** The session with {@code id} in the registry (handshake pending or not), or null. */
+    Session session(String id) {
+        return registry.get(id);
+    }
+
+    /** The registry's sessions: a weakly consistent view. */
+    Iterable<Session> registered() {
+        return registry.values();
+    }
+
     Instant toInstant(long tickerNanos) {
         return startInstant.plusNanos(tickerNanos - startNanos);
     }
@@ -600,7 +630,8 @@ public final class ReferenceServer implements AutoCloseable {
         }
     }
 
-    private static ByteBuf encode(Push push) {
+    /** One PUSH frame, length prefix included, in a direct buffer of exactly its size. */
+    static ByteBuf encode(Push push) {
         int size = MessageEncoder.encodedSize(push);
         ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(size, size);
         MessageEncoder.encode(push, buf.nioBuffer(0, size));
@@ -608,6 +639,7 @@ public final class ReferenceServer implements AutoCloseable {
     }
 
     private void forceCloseAll() {
+        stopping = true;
         List<io.netty.channel.ChannelFuture> closing = new ArrayList<>();
         for (Session s : registry.values()) {
             closing.add(s.channel().close());
