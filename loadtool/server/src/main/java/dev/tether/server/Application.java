@@ -23,18 +23,21 @@ final class Application {
     final Authenticator authenticator;
     /** Where handler calls run; null: on the session's event loop. */
     final Executor executor;
+    /** The server the sessions belong to ({@link ServerSession#server()}); null for the reference server's own application. */
+    final TetherServer server;
 
-    Application(ServerHandler handler, Authenticator authenticator, Executor executor) {
+    Application(ServerHandler handler, Authenticator authenticator, Executor executor, TetherServer server) {
         this.handler = handler;
         this.authenticator = authenticator;
         this.executor = executor;
+        this.server = server;
     }
 
     /** The reference server's application: echo with simulated service time and errors, the shared token if set. */
     static Application reference(ServerSettings settings) {
         return new Application(new ReferenceHandler(settings.serviceTime(), settings.errorRate()),
                 settings.authToken() == null ? Authenticator.acceptAll() : Authenticator.sharedToken(settings.authToken()),
-                null);
+                null, null);
     }
 
     /**

@@ -44,6 +44,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The Tether reference server: a real server for load runs and for developing clients against.
  *
+ * <p>It is the engine every server of this package runs on, serving its reference application: requests
+ * are echoed (after a simulated {@link ServiceTime}, or failed at {@link Builder#errorRate}), hellos are
+ * checked against one shared token, pushes go to everyone. To serve your own logic, build a
+ * {@link TetherServer} instead: same engine, same settings, your {@link ServerHandler} and {@link Authenticator}.
+ *
  * <h2>Start, use, stop</h2>
  * <pre>{@code
  * try (ReferenceServer server = ReferenceServer.builder()

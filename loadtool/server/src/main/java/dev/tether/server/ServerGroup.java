@@ -127,7 +127,7 @@ public final class ServerGroup {
 
     private SessionHandle handle(ServerSession session) {
         Objects.requireNonNull(session, "session");
-        if (!(session instanceof SessionHandle h) || h.session.server() != server.engine()) {
+        if (!(session instanceof SessionHandle h) || h.server() != server) {
             throw new IllegalArgumentException(session + " is not a session of the server of group " + name);
         }
         return h;

@@ -16,6 +16,9 @@ public interface ServerSession {
     /** The session id the server gave it (sent in the WELCOME; {@code TetherClient.stats().sessionId()} on the client). */
     String id();
 
+    /** The server this session belongs to: for its {@linkplain TetherServer#group groups} and other sessions. */
+    TetherServer server();
+
     /** The client id from the hello (may be empty). */
     String clientId();
 

@@ -18,7 +18,8 @@ package dev.tether.server;
  * @param rejectedFull connections refused because the server was at its connection limit
  * @param handshakeTimeouts connections closed because no hello arrived within the handshake timeout
  * @param slowConsumers sessions closed because more than the allowed bytes were queued for them
- * @param applicationErrors requests answered with a simulated {@code APPLICATION_ERROR} (see {@code errorRate})
+ * @param applicationErrors requests the handler answered with an error: the reference server's simulated
+ *     {@code APPLICATION_ERROR}s (see {@code errorRate}), or a {@link ServerHandler}'s failures
  */
 public record ServerStats(int connections, long handshakesTotal, long requestsTotal, long pushesTotal, long sendsTotal,
                           long bytesIn, long bytesOut, long evictions, long protocolErrors, long authFailures,

@@ -51,6 +51,11 @@ final class SessionHandle implements ServerSession {
     }
 
     @Override
+    public TetherServer server() {
+        return session.server().app.server;
+    }
+
+    @Override
     public String clientId() {
         return clientId;
     }

@@ -43,11 +43,12 @@ import java.util.concurrent.TimeUnit;
  * {@link ServerHandler} before you block in one. Every method of this class may be called from any thread.
  */
 public final class TetherServer implements AutoCloseable {
-    private final ReferenceServer engine;
     private final ConcurrentHashMap<String, ServerGroup> groups = new ConcurrentHashMap<>();
+    private final ReferenceServer engine;
 
-    private TetherServer(ReferenceServer engine) {
-        this.engine = engine;
+    /** Binds: the application knows this server before the first connection can arrive. */
+    private TetherServer(ServerSettings settings, ServerHandler handler, Authenticator authenticator, Executor executor) {
+        this.engine = ReferenceServer.start(settings, new Application(handler, authenticator, executor, this));
     }
 
     /** A builder with every setting at its default; only the {@linkplain Builder#handler handler} must be set. */
@@ -297,7 +298,7 @@ public final class TetherServer implements AutoCloseable {
             if (handler == null) {
                 throw new IllegalStateException("no handler: set one with TetherServer.builder().handler(...)");
             }
-            return new TetherServer(ReferenceServer.start(settings.settings(), new Application(handler, authenticator, executor)));
+            return new TetherServer(settings.settings(), handler, authenticator, executor);
         }
     }
 }
