@@ -14,7 +14,7 @@ import java.util.Objects;
 public final class RequestException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final transient ErrorCode code;
+    private final ErrorCode code;
 
     /**
      * @param code the code sent, usually {@link ErrorCode#APPLICATION_ERROR}; {@link ErrorCode#UNKNOWN} is refused

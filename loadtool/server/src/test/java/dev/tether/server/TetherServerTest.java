@@ -301,6 +301,43 @@ class TetherServerTest {
         assertThat(m.memoryBudgetUse()).isBetween(0.0, 1.0);
     }
 
+    /** The server of README.md and docs/SERVER.md, as written there (port 0 and loopback aside). */
+    @Test
+    void theServerOfTheDocsWorks() throws Exception {
+        TetherServer server = fixture.start(TetherFixture.builder()
+                .authenticator((clientId, token, remote) -> Authenticator.now(
+                        "s3cret".equals(token) ? AuthResult.accept(clientId) : AuthResult.refuse("wrong token")))
+                .handler(new ServerHandler() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<byte[]> onRequest(ServerSession session, byte[] payload) {
+                        String room = new String(payload, UTF_8);
+                        session.server().group(room).join(session);                  // rooms are groups
+                        return CompletableFuture.completedFuture(("joined " + room).getBytes(UTF_8));
+                    }
+
+                    @Override
+                    public void onSend(ServerSession session, byte[] payload) {
+                        for (String room : session.groups()) {
+                            session.server().group(room).push(room, payload);        // encoded once per push
+                        }
+                    }
+                }));
+        TetherFixture.Recorded a = fixture.client(server, b -> b.clientId("a").authToken("s3cret"));
+        TetherFixture.Recorded b = fixture.client(server, x -> x.clientId("b").authToken("s3cret"));
+        a.client.connect().get(10, TimeUnit.SECONDS);
+        b.client.connect().get(10, TimeUnit.SECONDS);
+        assertThat(text(a.client.request(bytes("lobby")).get(10, TimeUnit.SECONDS))).isEqualTo("joined lobby");
+        assertThat(text(b.client.request(bytes("lobby")).get(10, TimeUnit.SECONDS))).isEqualTo("joined lobby");
+
+        a.client.send(bytes("hi"));
+        Await.until(TetherFixture.WAIT, () -> a.pushes.size() == 1 && b.pushes.size() == 1, () -> "pushes " + a.pushes + " " + b.pushes);
+        assertThat(b.pushes.peek().topic()).isEqualTo("lobby");
+        assertThat(text(b.pushes.peek().payload())).isEqualTo("hi");
+
+        TetherFixture.Recorded wrong = fixture.client(server, x -> x.authToken("guess"));
+        assertThatThrownBy(() -> wrong.client.connect().get(10, TimeUnit.SECONDS)).hasMessageContaining("wrong token");
+    }
+
     @Test
     void aServerWithoutAHandlerIsRefusedAtStart() {
         assertThatThrownBy(() -> TetherServer.builder().port(0).start())
