@@ -54,7 +54,8 @@ public interface ServerSession {
 
     /**
      * Ends the session gracefully: GO_AWAY (with the server's reconnect-after hint and {@code reason}), the
-     * requests already in flight are answered, then the connection closes ({@link CloseReason#GOING_AWAY}).
+     * requests already in flight are answered (for at most the server's drain timeout), then the connection
+     * closes ({@link CloseReason#GOING_AWAY}).
      * The SDK reconnects after the hint, as a new session. Does nothing if the session is no longer open.
      */
     void close(String reason);

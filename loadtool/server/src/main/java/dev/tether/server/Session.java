@@ -98,8 +98,11 @@ final class Session extends ChannelInboundHandlerAdapter {
     private boolean flushPending;
     private boolean readSomething;
     private boolean drainGraceOver;
-    /** The application's view of this session, from the WELCOME on; null before (and for refused hellos). */
-    SessionHandle handle;
+    /**
+     * The application's view of this session, from the WELCOME on; null before (and for refused hellos). Written on
+     * the event loop, read by lookups from any thread.
+     */
+    volatile SessionHandle handle;
     /** Whether the authenticator is deciding about the hello: nothing more is read meanwhile. */
     private boolean authenticating;
     /** Whether a hello or request is being handed to the application right now (an answer given meanwhile waits for the batch flush). */

@@ -134,6 +134,12 @@ final class SessionHandle implements ServerSession {
         Objects.requireNonNull(reason, "reason");
         try {
             eventLoop().execute(() -> session.goAway(reason));
+            // A request the handler never answers must not keep the session open: the drain timeout bounds it.
+            eventLoop().schedule(() -> {
+                if (session.state == SessionInfo.State.DRAINING) {
+                    session.channel().close();
+                }
+            }, session.server().settings.drainTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // the server has shut down: the session is closed already
         }

@@ -263,7 +263,7 @@ public final class TetherServer implements AutoCloseable {
             return this;
         }
 
-        /** How long {@link TetherServer#close()} lets a drain wait for requests in flight; default 30 s. */
+        /** How long {@link TetherServer#close()} and {@link ServerSession#close} wait for requests in flight; default 30 s. */
         public Builder drainTimeout(Duration timeout) {
             settings.drainTimeout(timeout);
             return this;

@@ -241,6 +241,29 @@ class TetherServerTest {
     }
 
     @Test
+    void aSessionClosedWhileAHandlerNeverAnswersIsClosedAtTheDrainTimeout() throws Exception {
+        CompletableFuture<CloseReason> closeReason = new CompletableFuture<>();
+        CountDownLatch asked = new CountDownLatch(1);
+        TetherServer server = fixture.start(TetherFixture.builder().drainTimeout(Duration.ofMillis(300)).handler(new ServerHandler() {
+            @Override
+            public CompletableFuture<byte[]> onRequest(ServerSession session, byte[] payload) {
+                asked.countDown();
+                return new CompletableFuture<>(); // never answered
+            }
+
+            @Override
+            public void onClose(ServerSession session, CloseReason reason) {
+                closeReason.complete(reason);
+            }
+        }));
+        TetherFixture.Recorded c = fixture.connected(server);
+        c.client.request(bytes("stuck"));
+        assertThat(asked.await(10, TimeUnit.SECONDS)).isTrue();
+        server.session(c.sessionId()).orElseThrow().close("maintenance");
+        assertThat(closeReason.get(10, TimeUnit.SECONDS)).isEqualTo(CloseReason.GOING_AWAY);
+    }
+
+    @Test
     void aDrainAnswersTheRequestsInFlightThenEndsAndAtItsDeadlineClosesTheRest() throws Exception {
         CompletableFuture<byte[]> finishing = new CompletableFuture<>();
         CountDownLatch asked = new CountDownLatch(2);
