@@ -83,27 +83,41 @@ final class Application {
     /** Hands a request to the handler; its answer reaches {@link Session#answered} on the event loop. */
     void request(Session s, long requestId, byte[] payload, int size) {
         SessionHandle h = s.handle;
-        Runnable call = () -> {
-            CompletionStage<byte[]> stage;
-            try {
-                stage = handler.onRequest(h, payload);
-                if (stage == null) {
-                    throw new NullPointerException("onRequest returned null");
-                }
-            } catch (Throwable t) {
-                stage = CompletableFuture.failedFuture(t);
-            }
-            whenDone(s.executor(), stage, (reply, failure) -> s.answered(requestId, size, reply, unwrap(failure)));
-        };
         if (h.serial == null) {
-            call.run();
+            invoke(s, h, requestId, payload, size);
             return;
         }
         try {
-            h.serial.execute(call);
+            h.serial.execute(() -> invoke(s, h, requestId, payload, size));
         } catch (RejectedExecutionException e) {
             s.answered(requestId, size, null, RequestException.applicationError("the server cannot take more work now; retry later"));
         }
+    }
+
+    private void invoke(Session s, SessionHandle h, long requestId, byte[] payload, int size) {
+        CompletionStage<byte[]> stage;
+        try {
+            stage = handler.onRequest(h, payload);
+            if (stage == null) {
+                throw new NullPointerException("onRequest returned null");
+            }
+        } catch (Throwable t) {
+            stage = CompletableFuture.failedFuture(t);
+        }
+        EventExecutor loop = s.executor();
+        // The common case, an answer given at once on the event loop, takes no callback and allocates nothing more.
+        if (stage instanceof CompletableFuture<byte[]> f && f.isDone() && loop.inEventLoop()) {
+            byte[] reply = null;
+            Throwable failure = null;
+            try {
+                reply = f.join();
+            } catch (Throwable t) {
+                failure = unwrap(t);
+            }
+            s.answered(requestId, size, reply, failure);
+            return;
+        }
+        whenDone(loop, stage, (reply, failure) -> s.answered(requestId, size, reply, unwrap(failure)));
     }
 
     /** Runs {@code action} with the outcome of {@code stage} on {@code loop}: in place if already there. */
