@@ -234,7 +234,7 @@ class TetherServerTest {
 
         session.close("you have been moved");
         assertThat(closeReason.get(10, TimeUnit.SECONDS)).isEqualTo(CloseReason.GOING_AWAY);
-        assertThat(c.states).contains(ConnectionState.DRAINING);
+        Await.until(TetherFixture.WAIT, () -> c.states.contains(ConnectionState.DRAINING), () -> "the client saw no GO_AWAY: " + c.states);
         assertThat(session.isOpen()).isFalse();
         assertThat(session.push(null, bytes("too late"))).isFalse();
         assertThat(server.session(id)).isEmpty();
