@@ -45,6 +45,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The Tether reference server: a real server for load runs and for developing clients against.
  *
+ * <p>It is the engine every server of this package runs on, serving its reference application: requests
+ * are echoed (after a simulated {@link ServiceTime}, or failed at {@link Builder#errorRate}), hellos are
+ * checked against one shared token, pushes go to everyone. To serve your own logic, build a
+ * {@link TetherServer} instead: same engine, same settings, your {@link ServerHandler} and {@link Authenticator}.
+ *
  * <h2>Start, use, stop</h2>
  * <pre>{@code
  * try (ReferenceServer server = ReferenceServer.builder()
@@ -171,6 +176,8 @@ public final class ReferenceServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ReferenceServer.class.getName());
 
     final ServerSettings settings;
+    /** What is served: the reference echo application, or the one a {@link TetherServer} was built with. */
+    final Application app;
     final ServerCounters counters = new ServerCounters();
     final HandshakeAdmission admission;
     final AuthThrottle authThrottle;
@@ -194,6 +201,8 @@ public final class ReferenceServer implements AutoCloseable {
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean draining;
+    /** Set when connections are closed at once (closeNow, or a drain past its deadline). */
+    private volatile boolean stopping;
     private volatile ScheduledFuture<?> sweeper;
     private volatile ScheduledFuture<?> pusher;
     private volatile ScheduledFuture<?> drainDeadline;
@@ -210,11 +219,17 @@ public final class ReferenceServer implements AutoCloseable {
     }
 
     static ReferenceServer start(ServerSettings settings) {
-        return new ReferenceServer(settings);
+        return new ReferenceServer(settings, Application.reference(settings));
     }
 
-    private ReferenceServer(ServerSettings settings) {
+    /** Starts the engine serving {@code app} instead of the reference application (what {@link TetherServer} does). */
+    static ReferenceServer start(ServerSettings settings, Application app) {
+        return new ReferenceServer(settings, app);
+    }
+
+    private ReferenceServer(ServerSettings settings, Application app) {
         this.settings = settings;
+        this.app = app;
         this.admission = new HandshakeAdmission(settings.maxHandshakeRate(), settings.ticker());
         this.sessionIdPrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)) + "-";
         this.startNanos = settings.ticker().nanoTime();
@@ -382,6 +397,11 @@ public final class ReferenceServer implements AutoCloseable {
      * @return completes when everything is closed
      */
     public CompletableFuture<Void> drain() {
+        return drain(settings.drainTimeout());
+    }
+
+    /** {@link #drain()} with {@code timeout} in place of the {@link Builder#drainTimeout}. */
+    CompletableFuture<Void> drain(Duration timeout) {
         if (!drainStarted.compareAndSet(false, true)) {
             return terminated;
         }
@@ -396,7 +416,7 @@ public final class ReferenceServer implements AutoCloseable {
                 return;
             }
             try {
-                drainDeadline = boss.next().schedule(this::forceCloseAll, settings.drainTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                drainDeadline = boss.next().schedule(this::forceCloseAll, timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // The last session left meanwhile and the server is already shutting down.
             }
@@ -552,6 +572,21 @@ public final class ReferenceServer implements AutoCloseable {
         return draining;
     }
 
+    /** Whether connections are being closed at once (see {@link CloseReason#SERVER_STOPPED}). */
+    boolean isStopping() {
+        return stopping;
+    }
+
+    /** The session with {@code id} in the registry (handshake pending or not), or null. */
+    Session session(String id) {
+        return registry.get(id);
+    }
+
+    /** The registry's sessions: a weakly consistent view. */
+    Iterable<Session> registered() {
+        return registry.values();
+    }
+
     Instant toInstant(long tickerNanos) {
         return startInstant.plusNanos(tickerNanos - startNanos);
     }
@@ -628,7 +663,8 @@ public final class ReferenceServer implements AutoCloseable {
         }
     }
 
-    private static ByteBuf encode(Push push) {
+    /** One PUSH frame, length prefix included, in a direct buffer of exactly its size. */
+    static ByteBuf encode(Push push) {
         int size = MessageEncoder.encodedSize(push);
         ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(size, size);
         MessageEncoder.encode(push, buf.nioBuffer(0, size));
@@ -636,6 +672,7 @@ public final class ReferenceServer implements AutoCloseable {
     }
 
     private void forceCloseAll() {
+        stopping = true;
         List<io.netty.channel.ChannelFuture> closing = new ArrayList<>();
         for (Session s : registry.values()) {
             closing.add(s.channel().close());

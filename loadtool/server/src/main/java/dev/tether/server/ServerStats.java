@@ -18,7 +18,8 @@ package dev.tether.server;
  * @param rejectedFull connections refused because the server was at its connection limit
  * @param handshakeTimeouts connections closed because no hello arrived within the handshake timeout
  * @param slowConsumers sessions closed because more than the allowed bytes were queued for them
- * @param applicationErrors requests answered with a simulated {@code APPLICATION_ERROR} (see {@code errorRate})
+ * @param applicationErrors requests the handler answered with an error: the reference server's simulated
+ *     {@code APPLICATION_ERROR}s (see {@code errorRate}), or a {@link ServerHandler}'s failures
  * @param tlsHandshakeFailures connections closed because their TLS handshake failed (untrusted or missing client
  *     certificate, plaintext on the TLS port, no common protocol, handshake timeout); 0 without {@link ServerTls}
  */

@@ -31,8 +31,6 @@ import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -100,6 +98,17 @@ final class Session extends ChannelInboundHandlerAdapter {
     private boolean flushPending;
     private boolean readSomething;
     private boolean drainGraceOver;
+    /**
+     * The application's view of this session, from the WELCOME on; null before (and for refused hellos). Written on
+     * the event loop, read by lookups from any thread.
+     */
+    volatile SessionHandle handle;
+    /** Whether the authenticator is deciding about the hello: nothing more is read meanwhile. */
+    private boolean authenticating;
+    /** Whether a hello or request is being handed to the application right now (an answer given meanwhile waits for the batch flush). */
+    private boolean dispatching;
+    /** Why the session ended, for {@link ServerHandler#onClose}: the first cause wins; null means the peer closed. */
+    private CloseReason closeReason;
 
     Session(ReferenceServer server, String id) {
         this.server = server;
@@ -108,6 +117,10 @@ final class Session extends ChannelInboundHandlerAdapter {
 
     Channel channel() {
         return ctx.channel();
+    }
+
+    ReferenceServer server() {
+        return server;
     }
 
     EventExecutor executor() {
@@ -163,6 +176,7 @@ final class Session extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        State before = state;
         state = State.CLOSING;
         server.budget.add(-held);
         HELD.setRelease(this, 0L);
@@ -170,6 +184,19 @@ final class Session extends ChannelInboundHandlerAdapter {
         server.counters.retire(this);
         if (admitted) {
             server.remove(this);
+        }
+        if (handle != null) {
+            handle.closed();
+            server.app.closed(handle, closeReason != null ? closeReason
+                    : server.isStopping() ? CloseReason.SERVER_STOPPED
+                    : before == State.DRAINING ? CloseReason.GOING_AWAY : CloseReason.PEER_CLOSED);
+        }
+    }
+
+    /** Notes why the session ends, unless a cause was noted already. */
+    private void closingBecause(CloseReason reason) {
+        if (closeReason == null) {
+            closeReason = reason;
         }
     }
 
@@ -195,7 +222,10 @@ final class Session extends ChannelInboundHandlerAdapter {
         inboundDecoded += size; // for the memory budget, like inboundArrived
         readSomething = true;
         if (st == State.HANDSHAKING) {
-            if (m instanceof Hello h) {
+            if (authenticating) {
+                server.counters.protocolErrors.increment();
+                closeWithError(ErrorCode.NOT_READY, m.type() + " sent before the WELCOME");
+            } else if (m instanceof Hello h) {
                 onHello(h);
             } else {
                 server.counters.protocolErrors.increment();
@@ -213,12 +243,14 @@ final class Session extends ChannelInboundHandlerAdapter {
                 break;
             case SEND:
                 counters.send();
+                server.app.send(handle, ((dev.tether.protocol.Send) m).payload());
                 break;
             case PONG:
                 break; // answers nothing we asked (we send no pings): not an error, nothing to do
             case ERROR:
                 if (((ErrorMessage) m).id() == 0) {
                     // Connection-level: the client is closing this connection (PROTOCOL.md §8), so stop serving it.
+                    closingBecause(CloseReason.PEER_CLOSED);
                     closeNow();
                 }
                 // With a request id, a client's ERROR answers nothing a v1 server asks: legal, and ignored.
@@ -260,7 +292,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     /** Reads while the peer takes what we send and the memory budget does not ask this session to wait. */
     private void updateAutoRead() {
         if (state != State.CLOSING) {
-            ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !pausedByBudget);
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !pausedByBudget && !authenticating);
         }
     }
 
@@ -308,6 +340,7 @@ final class Session extends ChannelInboundHandlerAdapter {
         }
         server.counters.slowConsumers.increment();
         server.counters.memoryShed.increment();
+        closingBecause(CloseReason.SLOW_CONSUMER);
         if (state == State.HANDSHAKING) {
             closeWithError(ErrorCode.SLOW_CONSUMER, "server is short of memory and closes connections that have not "
                     + "completed their handshake first; retry later");
@@ -343,36 +376,60 @@ final class Session extends ChannelInboundHandlerAdapter {
                 System.getLogger(ReferenceServer.class.getName()).log(System.Logger.Level.WARNING,
                         "session " + id + " failed; closing it", cause);
             }
+            closingBecause(CloseReason.CONNECTION_LOST);
             state = State.CLOSING;
             ctx.close();
         }
     }
 
     private void onHello(Hello h) {
-        String expected = server.settings.authToken();
-        if (expected != null) {
-            InetAddress source = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-            if (!tokenMatches(expected, h.authToken())) {
-                server.counters.authFailures.increment();
-                String text = h.authToken() == null || h.authToken().isEmpty() ? "this server requires an auth token" : "auth token rejected";
-                long delay = server.authThrottle.failed(source);
-                if (delay == 0) {
-                    closeWithError(ErrorCode.AUTH_FAILED, text);
-                } else {
-                    // Read nothing more, answer later; the close grace counts from the answer.
-                    state = State.CLOSING;
-                    STATE_SINCE_NANOS.setRelease(this, server.settings.ticker().nanoTime() + delay);
-                    ctx.channel().config().setAutoRead(false);
-                    ctx.executor().schedule(() -> {
-                        if (ctx.channel().isActive()) {
-                            closeWithError(ErrorCode.AUTH_FAILED, text);
-                        }
-                    }, delay, TimeUnit.NANOSECONDS);
-                }
-                return;
-            }
-            server.authThrottle.succeeded(source);
+        authenticating = true;
+        dispatching = true;
+        server.app.authenticate(this, h, (InetSocketAddress) ctx.channel().remoteAddress());
+        dispatching = false;
+        if (authenticating) {
+            updateAutoRead(); // deciding later: read nothing more meanwhile
         }
+    }
+
+    /**
+     * The authenticator's decision about {@code h} (on the event loop): a refusal gets AUTH_FAILED (later and later
+     * for repeated failures from one address), a failure to decide SERVER_BUSY (the client retries), an acceptance
+     * goes on to the WELCOME.
+     */
+    void authenticated(Hello h, AuthResult result, Throwable failure) {
+        authenticating = false;
+        if (state != State.HANDSHAKING || !ctx.channel().isActive()) {
+            return; // timed out, drained or gone while the authenticator decided
+        }
+        updateAutoRead();
+        InetAddress source = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        if (failure != null || result == null) {
+            System.getLogger(ReferenceServer.class.getName()).log(System.Logger.Level.WARNING,
+                    "the authenticator failed for session " + id + "; answering SERVER_BUSY", failure);
+            closeWithError(ErrorCode.SERVER_BUSY, "the server could not check the credentials now; retry later");
+            return;
+        }
+        if (!result.accepted()) {
+            server.counters.authFailures.increment();
+            String text = result.reason();
+            long delay = server.authThrottle.failed(source);
+            if (delay == 0) {
+                closeWithError(ErrorCode.AUTH_FAILED, text);
+            } else {
+                // Read nothing more, answer later; the close grace counts from the answer.
+                state = State.CLOSING;
+                STATE_SINCE_NANOS.setRelease(this, server.settings.ticker().nanoTime() + delay);
+                ctx.channel().config().setAutoRead(false);
+                ctx.executor().schedule(() -> {
+                    if (ctx.channel().isActive()) {
+                        closeWithError(ErrorCode.AUTH_FAILED, text);
+                    }
+                }, delay, TimeUnit.NANOSECONDS);
+            }
+            return;
+        }
+        server.authThrottle.succeeded(source);
         if (server.isDraining()) {
             closeWithError(ErrorCode.DRAINING, "server is draining; connect to another instance");
             return;
@@ -390,8 +447,15 @@ final class Session extends ChannelInboundHandlerAdapter {
         state = State.OPEN;
         int version = Math.min(h.maxVersion(), Protocol.VERSION);
         write(new Welcome(version, server.settings.heartbeatInterval().toMillis(), server.settings.maxFrameLength(), id, null));
-        flushPending = true;
+        if (dispatching) {
+            flushPending = true; // decided during this read: flushed at the end of the read batch
+        } else {
+            ctx.flush();
+        }
         server.counters.handshakes.increment();
+        handle = new SessionHandle(this, h.clientId(), result.principal(), (InetSocketAddress) ctx.channel().remoteAddress(),
+                server.app.executor);
+        server.app.opened(handle);
     }
 
     /** Over the handshake-rate limit: when to come back (GO_AWAY), then why (ERROR), then close (PROTOCOL.md §6). */
@@ -410,42 +474,45 @@ final class Session extends ChannelInboundHandlerAdapter {
             flushPending = true;
             return;
         }
-        ServiceTime serviceTime = server.settings.serviceTime();
-        if (serviceTime.isZero()) {
-            answer(r.id(), r.payload());
-            flushPending = true;
-            return;
-        }
         IN_FLIGHT.setRelease(this, inFlight + 1);
         inFlightBytes += size;
-        long delay = serviceTime.sampleNanos(ThreadLocalRandom.current());
-        long requestId = r.id();
-        byte[] payload = r.payload();
-        ctx.executor().schedule(() -> answerLater(requestId, payload, size), delay, TimeUnit.NANOSECONDS);
+        dispatching = true;
+        server.app.request(this, r.id(), r.payload(), size);
+        dispatching = false;
     }
 
-    private void answerLater(long requestId, byte[] payload, int size) {
+    /**
+     * The handler's answer to a request (on the event loop): the reply, or ERROR with the {@link RequestException}'s
+     * code, or {@code APPLICATION_ERROR} for any other failure. An answer given while the request is being read is
+     * flushed with the read batch; a later one at once.
+     */
+    void answered(long requestId, int size, byte[] reply, Throwable failure) {
         IN_FLIGHT.setRelease(this, inFlight - 1);
         inFlightBytes -= size;
         if (state == State.CLOSING || !ctx.channel().isActive()) {
             return;
         }
-        answer(requestId, payload);
+        if (failure == null) {
+            ctx.write(new dev.tether.protocol.Response(requestId, reply == null ? new byte[0] : reply), ctx.voidPromise());
+        } else {
+            server.counters.applicationErrors.increment();
+            if (failure instanceof RequestException re) {
+                write(new ErrorMessage(requestId, re.code(), re.getMessage()));
+            } else {
+                System.getLogger(ReferenceServer.class.getName()).log(System.Logger.Level.WARNING,
+                        "the request handler failed for session " + id + "; answering APPLICATION_ERROR", failure);
+                write(new ErrorMessage(requestId, ErrorCode.APPLICATION_ERROR, "the server failed to serve this request"));
+            }
+        }
+        if (dispatching) {
+            flushPending = true;
+            return;
+        }
         ctx.flush();
         checkPendingBytes();
         if (state == State.DRAINING && drainGraceOver && inFlight == 0) {
+            closingBecause(CloseReason.GOING_AWAY);
             closeNow();
-        }
-    }
-
-    /** Echoes a request or fails it on purpose. */
-    private void answer(long requestId, byte[] payload) {
-        double errorRate = server.settings.errorRate();
-        if (errorRate > 0 && ThreadLocalRandom.current().nextDouble() < errorRate) {
-            server.counters.applicationErrors.increment();
-            write(new ErrorMessage(requestId, ErrorCode.APPLICATION_ERROR, "simulated application error"));
-        } else {
-            ctx.write(new dev.tether.protocol.Response(requestId, payload), ctx.voidPromise());
         }
     }
 
@@ -471,6 +538,7 @@ final class Session extends ChannelInboundHandlerAdapter {
         ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
         if (out != null && out.totalPendingWriteBytes() > server.settings.maxPendingBytesPerConnection() && state != State.CLOSING) {
             server.counters.slowConsumers.increment();
+            closingBecause(CloseReason.SLOW_CONSUMER);
             state = State.CLOSING;
             // Best effort: the peer is not reading, so the error will usually be dropped with the queue.
             write(new ErrorMessage(0, ErrorCode.SLOW_CONSUMER, "more than " + server.settings.maxPendingBytesPerConnection()
@@ -488,6 +556,7 @@ final class Session extends ChannelInboundHandlerAdapter {
      * bytes in the socket would send a reset, which can destroy the error before the peer reads it.
      */
     private void closeWithError(ErrorCode code, String text) {
+        closingBecause(CloseReason.of(code));
         state = State.CLOSING;
         STATE_SINCE_NANOS.setRelease(this, server.settings.ticker().nanoTime());
         // Nothing more is decoded: without the decoder, what still arrives (and what it held) reaches
@@ -527,6 +596,14 @@ final class Session extends ChannelInboundHandlerAdapter {
 
     /** Starts this session's part of a drain (on its event loop). */
     void goAway() {
+        goAway("server is shutting down");
+    }
+
+    /**
+     * Ends this session gracefully (on its event loop): GO_AWAY with {@code reason}, then close once nothing is in
+     * flight; a session still in its handshake gets ERROR {@code DRAINING}.
+     */
+    void goAway(String reason) {
         if (!ctx.channel().isActive()) {
             return;
         }
@@ -537,7 +614,7 @@ final class Session extends ChannelInboundHandlerAdapter {
                 break;
             case OPEN:
                 state = State.DRAINING;
-                write(new GoAway(server.settings.reconnectAfter().toMillis(), "server is shutting down"));
+                write(new GoAway(server.settings.reconnectAfter().toMillis(), reason));
                 ctx.flush();
                 long grace = Math.min(ReferenceServer.DRAIN_GRACE.toNanos(), server.settings.drainTimeout().toNanos());
                 ctx.executor().schedule(this::drainGraceOver, grace, TimeUnit.NANOSECONDS);
@@ -550,6 +627,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     private void drainGraceOver() {
         drainGraceOver = true;
         if (state == State.DRAINING && inFlight == 0) {
+            closingBecause(CloseReason.GOING_AWAY);
             closeNow();
         }
     }
@@ -609,10 +687,5 @@ final class Session extends ChannelInboundHandlerAdapter {
                 server.toInstant((long) LAST_ACTIVITY_NANOS.getAcquire(this)), counters.framesIn(), counters.framesOut(),
                 counters.bytesIn(), counters.bytesOut(), (int) IN_FLIGHT.getAcquire(this),
                 out == null ? 0 : out.totalPendingWriteBytes());
-    }
-
-    private static boolean tokenMatches(String expected, String given) {
-        // Constant time, so the comparison does not leak how much of a guess was right.
-        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 }

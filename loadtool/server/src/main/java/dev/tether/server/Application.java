@@ -1,0 +1,163 @@
+package dev.tether.server;
+
+import dev.tether.protocol.Hello;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
+
+/**
+ * What the engine ({@link ReferenceServer}) serves: the application's {@link ServerHandler} and
+ * {@link Authenticator}, and where they run. The one place that calls into application code: on the
+ * session's event loop when {@link #executor} is null, otherwise on the executor (one session's calls in
+ * order, through its {@link SerialExecutor}), and every answer comes back to the event loop.
+ */
+final class Application {
+    private static final System.Logger LOG = System.getLogger(Application.class.getName());
+
+    final ServerHandler handler;
+    final Authenticator authenticator;
+    /** Where handler calls run; null: on the session's event loop. */
+    final Executor executor;
+    /** The server the sessions belong to ({@link ServerSession#server()}); null for the reference server's own application. */
+    final TetherServer server;
+
+    Application(ServerHandler handler, Authenticator authenticator, Executor executor, TetherServer server) {
+        this.handler = handler;
+        this.authenticator = authenticator;
+        this.executor = executor;
+        this.server = server;
+    }
+
+    /** The reference server's application: echo with simulated service time and errors, the shared token if set. */
+    static Application reference(ServerSettings settings) {
+        return new Application(new ReferenceHandler(settings.serviceTime(), settings.errorRate()),
+                settings.authToken() == null ? Authenticator.acceptAll() : Authenticator.sharedToken(settings.authToken()),
+                null, null);
+    }
+
+    /**
+     * Asks the authenticator about {@code hello}; the decision reaches {@link Session#authenticated} on the
+     * session's event loop, at once if the authenticator decided at once on the event loop.
+     */
+    void authenticate(Session s, Hello hello, InetSocketAddress remote) {
+        Runnable ask = () -> {
+            CompletionStage<AuthResult> stage;
+            try {
+                stage = authenticator.authenticate(hello.clientId(), hello.authToken(), remote);
+                if (stage == null) {
+                    throw new NullPointerException("the authenticator returned null");
+                }
+            } catch (Throwable t) {
+                stage = CompletableFuture.failedFuture(t);
+            }
+            whenDone(s.executor(), stage, (result, failure) -> s.authenticated(hello, result, unwrap(failure)));
+        };
+        if (executor == null) {
+            ask.run();
+            return;
+        }
+        try {
+            executor.execute(ask);
+        } catch (RejectedExecutionException e) {
+            s.authenticated(hello, null, e);
+        }
+    }
+
+    void opened(SessionHandle h) {
+        run(h, () -> handler.onOpen(h));
+    }
+
+    void send(SessionHandle h, byte[] payload) {
+        run(h, () -> handler.onSend(h, payload));
+    }
+
+    void closed(SessionHandle h, CloseReason reason) {
+        run(h, () -> handler.onClose(h, reason));
+    }
+
+    /** Hands a request to the handler; its answer reaches {@link Session#answered} on the event loop. */
+    void request(Session s, long requestId, byte[] payload, int size) {
+        SessionHandle h = s.handle;
+        if (h.serial == null) {
+            invoke(s, h, requestId, payload, size);
+            return;
+        }
+        try {
+            h.serial.execute(() -> invoke(s, h, requestId, payload, size));
+        } catch (RejectedExecutionException e) {
+            s.answered(requestId, size, null, RequestException.applicationError("the server cannot take more work now; retry later"));
+        }
+    }
+
+    private void invoke(Session s, SessionHandle h, long requestId, byte[] payload, int size) {
+        CompletionStage<byte[]> stage;
+        try {
+            stage = handler.onRequest(h, payload);
+            if (stage == null) {
+                throw new NullPointerException("onRequest returned null");
+            }
+        } catch (Throwable t) {
+            stage = CompletableFuture.failedFuture(t);
+        }
+        EventExecutor loop = s.executor();
+        // The common case, an answer given at once on the event loop, takes no callback and allocates nothing more.
+        if (stage instanceof CompletableFuture<byte[]> f && f.isDone() && loop.inEventLoop()) {
+            byte[] reply = null;
+            Throwable failure = null;
+            try {
+                reply = f.join();
+            } catch (Throwable t) {
+                failure = unwrap(t);
+            }
+            s.answered(requestId, size, reply, failure);
+            return;
+        }
+        whenDone(loop, stage, (reply, failure) -> s.answered(requestId, size, reply, unwrap(failure)));
+    }
+
+    /** Runs {@code action} with the outcome of {@code stage} on {@code loop}: in place if already there. */
+    private static <T> void whenDone(EventExecutor loop, CompletionStage<T> stage, BiConsumer<T, Throwable> action) {
+        stage.whenComplete((value, failure) -> {
+            if (loop.inEventLoop()) {
+                action.accept(value, failure);
+            } else {
+                try {
+                    loop.execute(() -> action.accept(value, failure));
+                } catch (RejectedExecutionException e) {
+                    // the server has shut down: nobody is waiting for the answer
+                }
+            }
+        });
+    }
+
+    private void run(SessionHandle h, Runnable call) {
+        Runnable guarded = () -> {
+            try {
+                call.run();
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.WARNING, "server handler failed for " + h, t);
+            }
+        };
+        if (h.serial == null) {
+            guarded.run();
+            return;
+        }
+        try {
+            h.serial.execute(guarded);
+        } catch (RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.WARNING, "the handler executor refused a call for " + h + "; dropped");
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

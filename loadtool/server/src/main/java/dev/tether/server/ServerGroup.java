@@ -1,0 +1,140 @@
+package dev.tether.server;
+
+import dev.tether.protocol.Push;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * A named set of sessions (a chat room, a topic, a game table) that the application pushes to as one,
+ * got with {@link TetherServer#group(String)}.
+ *
+ * <pre>{@code
+ * ServerGroup room = server.group("lobby");
+ * room.join(session);                                  // e.g. in onRequest, when the client asks to join
+ * room.push("lobby", "hello, everyone".getBytes(UTF_8));
+ * }</pre>
+ *
+ * <p>A push to the group is encoded once and the same bytes are queued for every member, each on its own
+ * event loop; a member that does not read falls behind alone: once more than the server's
+ * {@code maxPendingBytesPerConnection} are queued for it, it is closed as a slow consumer
+ * ({@link CloseReason#SLOW_CONSUMER}), and the other members never wait for it. A session leaves every group
+ * when it closes. Groups are never removed (an empty one costs a few hundred bytes). Thread-safe.
+ */
+public final class ServerGroup {
+    private final String name;
+    private final TetherServer server;
+    private final Set<SessionHandle> members = ConcurrentHashMap.newKeySet();
+
+    ServerGroup(String name, TetherServer server) {
+        this.name = name;
+        this.server = server;
+    }
+
+    /** The group's name. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Adds {@code session}; returns false if it was no longer open (then it is not added).
+     *
+     * @throws IllegalArgumentException if the session is not one of this group's server
+     */
+    public boolean join(ServerSession session) {
+        return handle(session).join(this, members);
+    }
+
+    /** Removes {@code session}; returns whether it was a member. */
+    public boolean leave(ServerSession session) {
+        return handle(session).leave(this, members);
+    }
+
+    /** Whether {@code session} is a member. */
+    public boolean contains(ServerSession session) {
+        return session instanceof SessionHandle h && members.contains(h);
+    }
+
+    /** The number of members. */
+    public int size() {
+        return members.size();
+    }
+
+    /** The members at this moment. */
+    public Set<ServerSession> members() {
+        return Set.copyOf(members);
+    }
+
+    /**
+     * Pushes {@code payload} to every member, encoded once; never blocks.
+     *
+     * @param topic the topic carried in the PUSH frame, or null for none
+     * @param payload the bytes (not copied: do not change them afterwards)
+     * @return the number of members it was handed to (open ones)
+     * @throws IllegalArgumentException if the topic is longer than the protocol allows
+     */
+    public int push(String topic, byte[] payload) {
+        Push push = new Push(topic, server.engine().nowMicros(), Push.NO_SEQUENCE, Objects.requireNonNull(payload, "payload"));
+        // One task per event loop, not per member: a room of thousands costs a handful of hand-offs.
+        Map<EventExecutor, List<Session>> byLoop = new HashMap<>();
+        int count = 0;
+        for (SessionHandle h : members) {
+            if (h.isOpen()) {
+                byLoop.computeIfAbsent(h.eventLoop(), k -> new ArrayList<>()).add(h.session);
+                count++;
+            }
+        }
+        if (count == 0) {
+            return 0;
+        }
+        ByteBuf frame = ReferenceServer.encode(push);
+        try {
+            for (Map.Entry<EventExecutor, List<Session>> e : byLoop.entrySet()) {
+                List<Session> sessions = e.getValue();
+                ByteBuf mine = frame.retain(); // released by the task
+                try {
+                    e.getKey().execute(() -> {
+                        try {
+                            for (Session s : sessions) {
+                                s.push(mine.retainedDuplicate());
+                            }
+                        } finally {
+                            mine.release();
+                        }
+                    });
+                } catch (RejectedExecutionException shutDown) {
+                    mine.release();
+                    count -= sessions.size();
+                }
+            }
+        } finally {
+            frame.release();
+        }
+        return count;
+    }
+
+    /** Called by a closing session, which has already forgotten this group. */
+    void removeClosed(SessionHandle h) {
+        members.remove(h);
+    }
+
+    private SessionHandle handle(ServerSession session) {
+        Objects.requireNonNull(session, "session");
+        if (!(session instanceof SessionHandle h) || h.server() != server) {
+            throw new IllegalArgumentException(session + " is not a session of the server of group " + name);
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerGroup[" + name + ", " + members.size() + " members]";
+    }
+}
