@@ -33,6 +33,7 @@ final class ServerBuilder implements ReferenceServer.Builder {
     private Ticker ticker = Ticker.systemTicker();
     private Clock clock = Clock.systemUTC();
     private double maxHandshakeRate = ReferenceServer.DEFAULT_MAX_HANDSHAKE_RATE;
+    private int backlog = ReferenceServer.DEFAULT_BACKLOG;
 
     @Override
     public ServerBuilder host(String host) {
@@ -52,6 +53,15 @@ final class ServerBuilder implements ReferenceServer.Builder {
     @Override
     public ServerBuilder reusePort(boolean reuse) {
         this.reusePort = reuse;
+        return this;
+    }
+
+    @Override
+    public ServerBuilder backlog(int backlog) {
+        if (backlog < 1) {
+            throw new IllegalArgumentException("backlog must be at least 1: " + backlog);
+        }
+        this.backlog = backlog;
         return this;
     }
 
@@ -247,7 +257,7 @@ final class ServerBuilder implements ReferenceServer.Builder {
         return new ServerSettings(host, port, reusePort, authToken, handshakeTimeout, idle, heartbeatInterval, maxConnections,
                 maxFrameLength, serviceTime, errorRate, pushRate, pushTopic, pushSize, drainTimeout, reconnectAfter,
                 maxPendingBytes, budget, eventLoopThreads, nativeTransport, authFailureDelayStep, maxAuthFailureDelay, ticker, clock,
-                maxHandshakeRate);
+                maxHandshakeRate, backlog);
     }
 
     @Override
