@@ -215,7 +215,7 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
         }
         out.printf("loadtool server listening on %s:%d (%s, %s, memory budget %s%s)%n", server.address().getAddress().getHostAddress(),
                 server.port(), server.transport(), describe(), StatsLine.bytes(server.memoryBudget()),
-                server.backlog() < backlog ? ", backlog " + server.backlog() + " (net.core.somaxconn; " + backlog + " asked)" : "");
+                server.backlog() < backlog ? ", backlog " + server.backlog() + " = net.core.somaxconn" : "");
         out.flush();
         if (installSignalHandlers) {
             installSignalHandlers();
