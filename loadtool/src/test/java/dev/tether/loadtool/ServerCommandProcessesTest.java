@@ -22,6 +22,7 @@ import picocli.CommandLine;
  * {@code loadtool server --processes 2}: two real child JVMs on one loopback port, one merged stats line, one stop
  * for all of them, and a child that dies reported.
  */
+@org.junit.jupiter.api.Timeout(180) // a reader blocked on a child that never speaks must not hang the build
 class ServerCommandProcessesTest {
     /** Two JVMs starting on a busy 2-core machine take their time; every wait polls until this deadline. */
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(90);
@@ -81,6 +82,16 @@ class ServerCommandProcessesTest {
         }
     }
 
+    /** Reads lines until one matches (true) or the stream ends (false). */
+    private static boolean readUntil(java.io.BufferedReader lines, Predicate<String> match) throws java.io.IOException {
+        for (String l; (l = lines.readLine()) != null; ) {
+            if (match.test(l)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
@@ -130,6 +141,27 @@ class ServerCommandProcessesTest {
         assertThat(exit.get(60, SECONDS)).as(out.toString()).isEqualTo(ExitCodes.RUN_FAILED);
         assertThat(out.toString()).contains("(1 of 2 processes had ended on their own)");
         assertThat(alive(servers.pid(1))).isFalse();
+    }
+
+    @Test
+    void aSupervisedServerDrainsAndExitsWhenItsParentGoesAway() throws Exception {
+        // As started by ServerProcesses; closing its standard input is what the parent's death does to it.
+        Process child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), LoadTool.class.getName(), "server", "--host", "127.0.0.1", "--port", "0",
+                "--io-threads", "1", ServerProcesses.SUPERVISED_OPTION).redirectErrorStream(true).start();
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+            // The test class path may make a library say something first (SLF4J): read up to the lines that matter.
+            assertThat(readUntil(lines, l -> l.contains("loadtool server listening on 127.0.0.1:"))).isTrue();
+            assertThat(readUntil(lines, l -> dev.tether.loadtool.run.SupervisedStats.parse(l) != null)).as("its counters").isTrue();
+
+            child.getOutputStream().close();
+
+            assertThat(child.waitFor(60, SECONDS)).as("exited after its input closed").isTrue();
+            assertThat(child.exitValue()).isEqualTo(ExitCodes.OK);
+            assertThat(lines.lines().toList()).anyMatch(l -> l.startsWith("draining:")).anyMatch(l -> l.startsWith("stopped:"));
+        } finally {
+            child.destroyForcibly();
+        }
     }
 
     @Test
