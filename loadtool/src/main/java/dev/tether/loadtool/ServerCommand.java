@@ -1,5 +1,7 @@
 package dev.tether.loadtool;
 
+import dev.tether.loadtool.run.ServerProcesses;
+import dev.tether.loadtool.run.SupervisedStats;
 import dev.tether.protocol.Protocol;
 import dev.tether.server.Durations;
 import dev.tether.server.ReferenceServer;
@@ -15,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.stream.Collectors;
 import org.jline.utils.Signals;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -184,6 +190,27 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
             + "--port and the kernel spreads new connections over them (Linux). Default: off.")
     boolean reusePort;
 
+    @Option(names = "--backlog", paramLabel = "N",
+            description = "Connections that may wait to be accepted (SO_BACKLOG); the kernel grants at most net.core.somaxconn "
+                    + "(said at start when it grants less). When the queue is full, new SYNs are dropped and clients retry after "
+                    + "1 s, 3 s, 7 s... Default: ${DEFAULT-VALUE}.")
+    int backlog;
+
+    @Option(names = "--processes", paramLabel = "N",
+            description = "Run N server processes on --port (SO_REUSEPORT; Linux), started and stopped by this one, which prints "
+                    + "one stats line for all of them (with processes=alive/N). One process may hold as many connections as "
+                    + "its open-file limit; N hold N times as many. Ctrl-C drains them all; a process that ends on its own is "
+                    + "reported and the others go on. Default: ${DEFAULT-VALUE} (this process serves).")
+    int processes = 1;
+
+    @Option(names = "--per-process", description = "With --processes: under each stats line, one line per process. Default: off.")
+    boolean perProcess;
+
+    @Option(names = ServerProcesses.SUPERVISED_OPTION, hidden = true,
+            description = "Run as a child of --processes: counters as JSON each second, ignore Ctrl-C (the parent passes it "
+                    + "on), drain when standard input closes.")
+    boolean supervised;
+
     @Option(names = {"-q", "--quiet"}, description = "No stats lines. Default: off (a line each second with activity, one a minute while idle).")
     boolean quiet;
 
@@ -196,11 +223,21 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
     /** Tests turn this off so the test JVM keeps its own signal handling. */
     boolean installSignalHandlers = true;
     private final AtomicInteger signals = new AtomicInteger();
+    /** With --processes: the children, once started (for a second signal and for tests). */
+    volatile ServerProcesses children;
+    /** Completed once every child of --processes listens (for tests). */
+    final CompletableFuture<ServerProcesses> childrenStarted = new CompletableFuture<>();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (processes < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--processes must be at least 1: " + processes);
+        }
+        if (processes > 1) {
+            return callProcesses(out, err);
+        }
         ReferenceServer server;
         try {
             server = configure(ReferenceServer.builder()).start();
@@ -211,15 +248,18 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
             err.flush();
             return ExitCodes.RUN_FAILED;
         }
-        out.printf("loadtool server listening on %s:%d (%s, %s, memory budget %s)%n", server.address().getAddress().getHostAddress(),
-                server.port(), server.transport(), describe(), StatsLine.bytes(server.memoryBudget()));
+        out.printf("loadtool server listening on %s:%d (%s, %s, memory budget %s%s)%n", server.address().getAddress().getHostAddress(),
+                server.port(), server.transport(), describe(), StatsLine.bytes(server.memoryBudget()),
+                server.backlog() < backlog ? ", backlog " + server.backlog() + " = net.core.somaxconn" : "");
         out.flush();
         if (installSignalHandlers) {
             installSignalHandlers();
         }
         started.complete(server);
         ScheduledExecutorService ticker = null;
-        if (!quiet) {
+        if (supervised) {
+            ticker = supervise(server, out);
+        } else if (!quiet) {
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "loadtool-server-stats");
                 t.setDaemon(true);
@@ -240,6 +280,9 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
                     + "; waiting up to " + Durations.format(drainTimeout) + " for requests in flight");
             out.flush();
             server.close();
+            if (supervised) {
+                SupervisedStats.write(server.stats(), out); // the drained totals, for the parent's last line
+            }
             out.println("stopped: " + StatsLine.totals(server.stats()));
             out.flush();
             return ExitCodes.OK;
@@ -251,13 +294,191 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
         }
     }
 
-    /** The first signal starts a drain; the second exits at once. */
+    /** The first signal starts a drain; the second exits at once (with --processes, killing every child first). */
     void onSignal() {
         if (signals.incrementAndGet() == 1) {
             stopRequested.complete(null);
         } else {
+            ServerProcesses c = children;
+            if (c != null) {
+                c.kill();
+            }
             exitAtOnce.run();
         }
+    }
+
+    /**
+     * A child of {@code --processes}: its counters as a JSON line each second, and a drain when the parent goes away
+     * (standard input closes; a parent that was killed cannot send a signal).
+     */
+    private ScheduledExecutorService supervise(ReferenceServer server, PrintWriter out) {
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "loadtool-server-stats");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(() -> SupervisedStats.write(server.stats(), out), 1, 1, TimeUnit.SECONDS);
+        Thread parent = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // Nothing is sent on it: it only closes.
+                }
+            } catch (IOException e) {
+                // Closed as well.
+            }
+            stopRequested.complete(null);
+        }, "loadtool-server-parent");
+        parent.setDaemon(true);
+        parent.start();
+        return ticker;
+    }
+
+    /**
+     * {@code --processes N}: N supervised {@code loadtool server} children on one port, one stats line for all of
+     * them, a report when one ends on its own, and a drain of all on the first signal.
+     */
+    private Integer callProcesses(PrintWriter out, PrintWriter err) {
+        try {
+            configure(ReferenceServer.builder()); // the same checks as one server, before any child starts
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        int n = processes;
+        AtomicReferenceArray<ServerStats> latest = new AtomicReferenceArray<>(n);
+        AtomicInteger ended = new AtomicInteger();
+        ServerProcesses.Listener listener = new ServerProcesses.Listener() {
+            @Override
+            public void line(int index, String line) {
+                ServerStats s = SupervisedStats.parse(line);
+                if (s != null) {
+                    latest.set(index, s);
+                }
+            }
+
+            @Override
+            public void exited(int index, long pid, int exitCode, List<String> tail) {
+                int gone = ended.incrementAndGet();
+                synchronized (out) {
+                    out.printf("server process %d of %d (pid %d) exited with code %d; %d of %d still serving. Its last lines:%n",
+                            index + 1, n, pid, exitCode, n - gone, n);
+                    tail.forEach(l -> out.println("    " + l));
+                    out.flush();
+                }
+                if (gone == n) {
+                    stopRequested.complete(null);
+                }
+            }
+        };
+        ServerProcesses servers;
+        try {
+            servers = ServerProcesses.start(host, port, childOptions(), n, listener);
+        } catch (IOException e) {
+            err.println("loadtool server: " + e.getMessage());
+            err.flush();
+            return ExitCodes.RUN_FAILED;
+        }
+        children = servers;
+        List<Long> pids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            pids.add(servers.pid(i));
+        }
+        out.printf("loadtool server listening on %s:%d (%d processes sharing the port with SO_REUSEPORT, pids %s; %s)%n",
+                servers.address().getAddress().getHostAddress(), servers.address().getPort(), n,
+                pids.stream().map(String::valueOf).collect(Collectors.joining(" ")), describe());
+        out.flush();
+        if (installSignalHandlers) {
+            installSignalHandlers();
+        }
+        childrenStarted.complete(servers);
+        ScheduledExecutorService ticker = null;
+        if (!quiet) {
+            ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "loadtool-server-stats");
+                t.setDaemon(true);
+                return t;
+            });
+            ServerStats zero = SupervisedStats.sum(List.of());
+            StatsLine line = new StatsLine(zero, System.nanoTime());
+            ServerStats[] previous = new ServerStats[n];
+            java.util.Arrays.fill(previous, zero);
+            long[] previousNanos = {System.nanoTime()};
+            ticker.scheduleAtFixedRate(() -> {
+                long nanos = System.nanoTime();
+                List<ServerStats> each = new ArrayList<>(n);
+                int alive = 0;
+                for (int i = 0; i < n; i++) {
+                    ServerStats s = latest.get(i);
+                    boolean up = servers.isAlive(i);
+                    alive += up ? 1 : 0;
+                    // What an ended process did still counts; the connections it held are gone.
+                    each.add(s == null ? zero : up ? s : SupervisedStats.withoutConnections(s));
+                }
+                LocalTime at = LocalTime.now();
+                String text = line.next(SupervisedStats.sum(each), nanos, at);
+                if (text != null) {
+                    synchronized (out) {
+                        out.println(text + " processes=" + alive + "/" + n);
+                        if (perProcess) {
+                            double secs = Math.max(1e-9, (nanos - previousNanos[0]) / 1e9);
+                            for (int i = 0; i < n; i++) {
+                                out.println("  process " + (i + 1) + " pid " + servers.pid(i) + ": "
+                                        + StatsLine.format(at, previous[i], each.get(i), secs).substring(9));
+                            }
+                        }
+                        out.flush();
+                    }
+                }
+                // Per-process rates over the interval of the merged line's (the last tick's snapshot to this one).
+                for (int i = 0; i < n; i++) {
+                    previous[i] = each.get(i);
+                }
+                previousNanos[0] = nanos;
+            }, 1, 1, TimeUnit.SECONDS);
+        }
+        try {
+            stopRequested.join();
+            int serving = n - ended.get();
+            out.println("draining: SIGTERM to " + serving + " server process" + (serving == 1 ? "" : "es") + "; each sends GO_AWAY "
+                    + "to its connections and waits up to " + Durations.format(drainTimeout) + " for requests in flight");
+            out.flush();
+        } finally {
+            if (ticker != null) {
+                ticker.shutdownNow();
+            }
+            servers.close(drainTimeout.plusSeconds(10));
+        }
+        List<ServerStats> last = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ServerStats s = latest.get(i);
+            if (s != null) {
+                last.add(servers.isAlive(i) ? s : SupervisedStats.withoutConnections(s)); // a process that ended holds none
+            }
+        }
+        out.println("stopped: " + StatsLine.totals(SupervisedStats.sum(last))
+                + (ended.get() > 0 ? " (" + ended.get() + " of " + n + " processes had ended on their own)" : ""));
+        out.flush();
+        return ended.get() > 0 ? ExitCodes.RUN_FAILED : ExitCodes.OK;
+    }
+
+    /** The options as typed, for the children of --processes: without those the parent sets or keeps for itself. */
+    private List<String> childOptions() {
+        java.util.Set<String> parentOnly = java.util.Set.of("--processes", "--per-process", "--host", "--port", "--reuse-port",
+                "--quiet", ServerProcesses.SUPERVISED_OPTION, "--help", "--version");
+        List<String> args = new ArrayList<>();
+        for (CommandLine.Model.OptionSpec o : new java.util.LinkedHashSet<>(spec.commandLine().getParseResult().matchedOptions())) {
+            if (parentOnly.contains(o.longestName())) {
+                continue;
+            }
+            if (o.arity().max() == 0) {
+                args.add(o.longestName());
+                continue;
+            }
+            for (String v : o.originalStringValues()) {
+                args.add(o.longestName());
+                args.add(v);
+            }
+        }
+        return args;
     }
 
     ReferenceServer.Builder configure(ReferenceServer.Builder b) {
@@ -289,7 +510,7 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
                 .maxConnections(maxConnections).maxFrameLength(maxFrameSize).maxPendingBytesPerConnection(maxPendingBytes)
                 .serviceTime(serviceTime).errorRate(errorRate).pushRate(pushRate).pushTopic(pushTopic).pushSize(pushSize)
                 .drainTimeout(drainTimeout).reconnectAfter(reconnectAfter).memoryBudget(memoryBudget).nativeTransport(!nio)
-                .reusePort(reusePort);
+                .reusePort(reusePort).backlog(backlog);
         if (idleTimeout != null) {
             b.idleTimeout(idleTimeout);
         }
@@ -359,13 +580,21 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
     private void installSignalHandlers() {
         boolean installed = true;
         for (String name : new String[] {"TERM", "INT"}) {
-            installed &= Signals.register(name, this::onSignal) != null;
+            // A child of --processes hears Ctrl-C through its parent, which sends it a TERM: reacting to the terminal's
+            // INT as well would make that TERM a second signal (exit at once instead of a drain).
+            Runnable handler = supervised && name.equals("INT") ? () -> { } : this::onSignal;
+            installed &= Signals.register(name, handler) != null;
         }
         if (!installed) {
             // No signal API here: fall back to a shutdown hook (drains, but the exit code is the JVM's).
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stopRequested.complete(null);
-                started.join().close();
+                ServerProcesses c = children;
+                if (c != null) {
+                    c.close(drainTimeout.plusSeconds(10));
+                } else {
+                    started.join().close();
+                }
             }, "loadtool-server-drain"));
         }
     }
@@ -385,6 +614,7 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
                 Map.entry("--max-frame-size", String.valueOf(Protocol.DEFAULT_MAX_FRAME_LENGTH)),
                 Map.entry("--max-pending-bytes", String.valueOf(ReferenceServer.DEFAULT_MAX_PENDING_BYTES)),
                 Map.entry("--push-size", String.valueOf(ReferenceServer.DEFAULT_PUSH_SIZE)),
+                Map.entry("--backlog", String.valueOf(ReferenceServer.DEFAULT_BACKLOG)),
                 Map.entry("--drain-timeout", Durations.format(ReferenceServer.DEFAULT_DRAIN_TIMEOUT)),
                 Map.entry("--reconnect-after", Durations.format(ReferenceServer.DEFAULT_RECONNECT_AFTER)),
                 Map.entry("--memory-budget", ByteSizeConverter.format(ReferenceServer.defaultMemoryBudget())));

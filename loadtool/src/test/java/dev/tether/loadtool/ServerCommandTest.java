@@ -390,4 +390,28 @@ class ServerCommandTest {
         }
         assertThat(out.toString()).doesNotContain("listening");
     }
+
+    @Test
+    void theStartupLineSaysWhenTheKernelGrantsASmallerBacklogThanAsked() throws Exception {
+        int cap = ReferenceServer.somaxconn();
+        org.junit.jupiter.api.Assumptions.assumeTrue(cap > 1, "needs net.core.somaxconn (Linux)");
+        for (int asked : new int[] {cap + 1, cap - 1}) {
+            StringWriter text = new StringWriter();
+            CommandLine cl = LoadTool.newCommandLine();
+            cl.setOut(new PrintWriter(text, true));
+            cl.setErr(new PrintWriter(err, true));
+            ServerCommand cmd = serverCommand(cl);
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                    () -> cl.execute("server", "--port", "0", "--quiet", "--io-threads", "1", "--backlog", String.valueOf(asked)));
+            ReferenceServer server = cmd.started.get(10, TimeUnit.SECONDS);
+            assertThat(server.backlog()).isEqualTo(Math.min(asked, cap));
+            if (asked > cap) {
+                assertThat(text.toString()).contains(", backlog " + cap + " = net.core.somaxconn)");
+            } else {
+                assertThat(text.toString()).doesNotContain("backlog");
+            }
+            cmd.stopRequested.complete(null);
+            assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
+        }
+    }
 }

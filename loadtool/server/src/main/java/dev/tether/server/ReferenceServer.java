@@ -105,6 +105,11 @@ public final class ReferenceServer implements AutoCloseable {
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** Default port. */
     public static final int DEFAULT_PORT = 7000;
+    /**
+     * Default listen backlog: as many connections waiting to be accepted as the kernel allows (Linux grants at most
+     * {@code net.core.somaxconn}, see {@link #somaxconn()}), so that raising that limit is all a busy ramp needs.
+     */
+    public static final int DEFAULT_BACKLOG = 65_535;
     /** Default handshake timeout: 10 s. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     /** Default heartbeat interval announced in the WELCOME: 30 s (the SDK's default). */
@@ -218,6 +223,27 @@ public final class ReferenceServer implements AutoCloseable {
         return new ServerBuilder();
     }
 
+    /**
+     * This machine's cap on every listen backlog ({@code /proc/sys/net/core/somaxconn}, per network namespace), or -1
+     * where it cannot be read (not Linux).
+     */
+    public static int somaxconn() {
+        try {
+            // In one read: a sysctl file answers only reads from its start (Files.readString would get one byte).
+            try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of("/proc/sys/net/core/somaxconn"))) {
+                return Integer.parseInt(r.readLine().trim());
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The listen backlog in force: the one asked for, capped by {@link #somaxconn()} where that is known. */
+    public int backlog() {
+        int cap = somaxconn();
+        return cap > 0 ? Math.min(settings.backlog(), cap) : settings.backlog();
+    }
+
     static ReferenceServer start(ServerSettings settings) {
         return new ReferenceServer(settings, Application.reference(settings));
     }
@@ -252,7 +278,7 @@ public final class ReferenceServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
-                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_BACKLOG, settings.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
@@ -724,6 +750,13 @@ public final class ReferenceServer implements AutoCloseable {
 
         /** The port to listen on, 0 for any free one; default {@value ReferenceServer#DEFAULT_PORT}. */
         Builder port(int port);
+
+        /**
+         * How many connections may wait to be accepted ({@code SO_BACKLOG}); the kernel grants at most
+         * {@link ReferenceServer#somaxconn()}. When the queue is full, Linux drops new SYNs and the clients send them
+         * again only after 1 s, 3 s, 7 s... Default {@value ReferenceServer#DEFAULT_BACKLOG}. At least 1.
+         */
+        Builder backlog(int backlog);
 
         /**
          * Whether to bind with {@code SO_REUSEPORT}, so that several server processes (each started with it) listen

@@ -34,6 +34,7 @@ final class ServerBuilder implements ReferenceServer.Builder {
     private Clock clock = Clock.systemUTC();
     private double maxHandshakeRate = ReferenceServer.DEFAULT_MAX_HANDSHAKE_RATE;
     private ServerTls tls;
+    private int backlog = ReferenceServer.DEFAULT_BACKLOG;
 
     @Override
     public ServerBuilder host(String host) {
@@ -53,6 +54,15 @@ final class ServerBuilder implements ReferenceServer.Builder {
     @Override
     public ServerBuilder reusePort(boolean reuse) {
         this.reusePort = reuse;
+        return this;
+    }
+
+    @Override
+    public ServerBuilder backlog(int backlog) {
+        if (backlog < 1) {
+            throw new IllegalArgumentException("backlog must be at least 1: " + backlog);
+        }
+        this.backlog = backlog;
         return this;
     }
 
@@ -254,7 +264,7 @@ final class ServerBuilder implements ReferenceServer.Builder {
         return new ServerSettings(host, port, reusePort, authToken, handshakeTimeout, idle, heartbeatInterval, maxConnections,
                 maxFrameLength, serviceTime, errorRate, pushRate, pushTopic, pushSize, drainTimeout, reconnectAfter,
                 maxPendingBytes, budget, eventLoopThreads, nativeTransport, authFailureDelayStep, maxAuthFailureDelay, ticker, clock,
-                maxHandshakeRate, tls);
+                maxHandshakeRate, tls, backlog);
     }
 
     @Override

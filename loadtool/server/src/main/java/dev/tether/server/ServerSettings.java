@@ -11,7 +11,7 @@ record ServerSettings(String host, int port, boolean reusePort, String authToken
                       Duration reconnectAfter, long maxPendingBytesPerConnection, long memoryBudget, int eventLoopThreads,
                       boolean nativeTransport, Duration authFailureDelayStep, Duration maxAuthFailureDelay,
                       Ticker ticker, Clock clock, double maxHandshakeRate,
-                      ServerTls tls) {
+                      ServerTls tls, int backlog) {
 
     /** How often timeouts are checked: a tenth of the shortest timeout, between 10 ms and 1 s. */
     long sweepIntervalNanos() {

@@ -284,6 +284,15 @@ public final class TetherServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Connections that may wait to be accepted ({@code SO_BACKLOG}); default {@value ReferenceServer#DEFAULT_BACKLOG}.
+         * The kernel grants at most {@code net.core.somaxconn}.
+         */
+        public Builder backlog(int connections) {
+            settings.backlog(connections);
+            return this;
+        }
+
         /** I/O threads serving the connections; default the number of processors. */
         public Builder eventLoopThreads(int threads) {
             settings.eventLoopThreads(threads);

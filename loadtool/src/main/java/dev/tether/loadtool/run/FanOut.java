@@ -94,8 +94,9 @@ final class FanOut {
 
     /**
      * For a loopback target and no {@code --source-address}: a range of 127.0.0.x source addresses, enough that
-     * every child has its own and none runs out of ephemeral ports ({@code 127.0.0.2-127.0.0.M}); {@code null}
-     * otherwise. The whole 127/8 block is this machine's, so nothing needs configuring.
+     * every child has its own and no address carries more than {@link Preflight#portsPerAddress} connections, so
+     * connects stay cheap and ephemeral ports never run out ({@code 127.0.0.2-127.0.0.M}); {@code null} otherwise.
+     * The whole 127/8 block is this machine's (on Linux), so nothing needs configuring.
      */
     static String loopbackSources(LoadPlan whole, int processes, ResourceLimits limits) {
         boolean loopback = whole.embedded() || whole.targets().stream()
@@ -104,8 +105,9 @@ final class FanOut {
             return null;
         }
         int share = new Shard(0, processes).clients(whole.clients());
-        int ports = limits.ephemeralPorts() > 0 ? limits.ephemeralPorts() : 28_000;
-        int perChild = Math.max(1, (share + ports - 1) / ports);
+        int ports = Preflight.portsPerAddress(limits.ephemeralPorts() > 0 ? limits.ephemeralPorts() : 28_000);
+        int targets = Math.max(1, whole.targets().size());
+        int perChild = Math.max(1, (share / targets + ports - 1) / ports);
         int count = Math.min(253, perChild * processes);
         return "127.0.0.2-127.0.0." + (1 + count);
     }
@@ -163,6 +165,9 @@ final class FanOut {
             problems.forEach(p -> out.println("loadtool run: refused: " + p));
             out.flush();
             return new RunResult(RunResult.Outcome.REFUSED, null, String.join("\n", problems));
+        }
+        for (String note : Preflight.notes(childPlan(0), limits, dev.tether.server.ReferenceServer.somaxconn())) {
+            live.message("Note (each process): " + note);
         }
         EmbeddedServer server = null;
         ServerProcesses servers = null;

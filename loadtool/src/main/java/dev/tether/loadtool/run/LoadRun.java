@@ -134,6 +134,9 @@ public final class LoadRun {
         if (!problems.isEmpty()) {
             return refused(problems);
         }
+        for (String note : Preflight.notes(plan, limits, dev.tether.server.ReferenceServer.somaxconn())) {
+            live.message("Note: " + note);
+        }
         warmUpNetty();
         try {
             awaitStart();
@@ -267,14 +270,14 @@ public final class LoadRun {
         scheduleRestart();
         phase = "ramp";
         clients.warmUp(workload.warmUpWithRequests());
-        long rampStart = clock.getAsLong();
-        double interval = SECOND / plan.connectRate();
+        ConnectPacer pacer = new ConnectPacer(clock.getAsLong(), plan.connectRate());
         List<CompletableFuture<?>> connects = new ArrayList<>(clients.size());
         for (int i = 0; i < clients.size() && !stopRequested; i++) {
-            long wait = rampStart + (long) (i * interval) - clock.getAsLong();
+            long wait = pacer.delayNanos(clock.getAsLong());
             if (wait > 0) {
                 clock.sleep(wait);
             }
+            pacer.taken();
             connects.add(clients.connect(i));
         }
         long deadline = System.nanoTime() + HANDSHAKE_WAIT_NANOS; // futures wait on the real clock

@@ -34,7 +34,7 @@ public record ResourceLimits(long maxOpenFiles, long openFiles, int ephemeralPor
         int ports = -1;
         String range = "unknown";
         try {
-            String text = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            String text = readSysctl(Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
             String[] parts = text.split("\\s+");
             ports = Integer.parseInt(parts[1]) - Integer.parseInt(parts[0]) + 1;
             range = parts[0] + " " + parts[1];
@@ -42,5 +42,19 @@ public record ResourceLimits(long maxOpenFiles, long openFiles, int ephemeralPor
             // Not Linux, or no /proc: the port check is skipped.
         }
         return new ResourceLimits(max, open, ports, range);
+    }
+
+    /**
+     * A sysctl's value. Read in one go: a sysctl file answers only a read from its start, so a reader that takes one
+     * byte first and then the rest ({@code Files.readString}, for a file whose size says 0) gets just that byte.
+     */
+    static String readSysctl(Path file) throws IOException {
+        try (java.io.BufferedReader r = Files.newBufferedReader(file)) {
+            String line = r.readLine();
+            if (line == null) {
+                throw new IOException(file + " is empty");
+            }
+            return line.trim();
+        }
     }
 }

@@ -103,6 +103,9 @@ public final class RunCommand implements Callable<Integer> {
         if (processes > 1) {
             return fanOut(plan, processes, limits, out, err);
         }
+        if (!shards.sharded() && !shards.progressJson) {
+            plan = withLoopbackSources(plan, limits, out);
+        }
         LoadRun run = LoadRun.create(plan, out, System.console() != null && !shards.progressJson, limits);
         run.commandLine(commandLine());
         if (shards.progressJson) {
@@ -136,6 +139,24 @@ public final class RunCommand implements Callable<Integer> {
                     + "running them in %d processes (--processes %d).", plan.clients(), limits.maxOpenFiles(), needed, needed));
         }
         return needed;
+    }
+
+    /**
+     * A loopback run with more clients than one source address connects cheaply ({@link Preflight#portsPerAddress})
+     * gets 127.0.0.x source addresses, as a fanned-out run does (said on {@code out}); any other plan is returned as is.
+     */
+    static LoadPlan withLoopbackSources(LoadPlan plan, ResourceLimits limits, PrintWriter out) {
+        if (limits.ephemeralPorts() <= 0 || Preflight.connectionsPerPair(plan) <= Preflight.portsPerAddress(limits.ephemeralPorts())) {
+            return plan;
+        }
+        String sources = FanOut.loopbackSources(plan, 1, limits);
+        if (sources == null) {
+            return plan;
+        }
+        out.println(String.format(java.util.Locale.ROOT, "%d clients on one loopback source address would take more than a quarter "
+                + "of its %d ephemeral ports, where connects get slow: connecting from %s (--source-address).", plan.clients(),
+                limits.ephemeralPorts(), sources));
+        return plan.toBuilder().sourceAddresses(SourceAddresses.parse(List.of(sources))).build();
     }
 
     /** {@code --processes N}: the plan in N child processes, merged into one result. */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -19,21 +20,49 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The embedded server of {@code run --processes} when one process cannot hold every connection: several
- * {@code loadtool server --reuse-port} child processes on one loopback port, the kernel spreading the clients
- * over them ({@code SO_REUSEPORT}). Configured from the plan as the in-process embedded server is.
+ * Several {@code loadtool server --reuse-port} child processes on one port, the kernel spreading new connections over
+ * them ({@code SO_REUSEPORT}): the embedded server of {@code run --processes} when one process cannot hold every
+ * connection, and {@code loadtool server --processes N}. Each child runs supervised: it prints its counters as a
+ * JSON line each second (handed to a {@link Listener}) and drains and exits when this process goes away (its
+ * standard input closes), so that no server outlives the command that started it.
  */
-final class ServerProcesses implements AutoCloseable {
+public final class ServerProcesses implements AutoCloseable {
+    /** The option that makes a server a supervised child (hidden from {@code --help}). */
+    public static final String SUPERVISED_OPTION = "--supervised";
     /** How long the servers may take to start listening. */
     private static final long START_TIMEOUT_SECONDS = 60;
+    /** Lines of each child's own output kept to show when it fails. */
+    private static final int TAIL_LINES = 10;
     /** The kernel's hash spreads connections unevenly: room for this much more than an even share. */
     static final double SPREAD_MARGIN = 1.25;
 
+    /** Hears what the children print and when one ends. Called on each child's reader thread. */
+    public interface Listener {
+        /** A listener that ignores everything. */
+        Listener NONE = new Listener() {
+        };
+
+        /** A line child {@code index} printed. */
+        default void line(int index, String line) {
+        }
+
+        /**
+         * Child {@code index} (process {@code pid}) ended while it should have been serving (not during
+         * {@link #close}), with its exit code and its last lines.
+         */
+        default void exited(int index, long pid, int exitCode, List<String> tail) {
+        }
+    }
+
     private final List<Process> processes = new ArrayList<>();
     private final List<Deque<String>> tails = new ArrayList<>();
+    private final List<Thread> readers = new ArrayList<>();
+    private final Listener listener;
+    private volatile boolean closing;
     private InetSocketAddress address;
 
-    private ServerProcesses() {
+    private ServerProcesses(Listener listener) {
+        this.listener = listener;
     }
 
     /** How many server processes hold {@code clients} connections when each may have {@code perProcess} sockets. */
@@ -41,17 +70,11 @@ final class ServerProcesses implements AutoCloseable {
         return (int) Math.max(2, Math.ceil(clients * SPREAD_MARGIN / Math.max(1, perProcess)));
     }
 
-    /** Starts {@code count} servers and waits until each listens. @throws IOException naming the server that did not */
+    /** Starts {@code count} servers configured from the plan, on a free loopback port, and waits until each listens. */
     static ServerProcesses start(LoadPlan plan, int count) throws IOException {
-        ServerProcesses servers = new ServerProcesses();
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
         Path tokenFile = null;
         try {
-            List<String> options = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "" + port, "--reuse-port", "-q",
-                    "--drain-timeout", "1s", "--max-connections", "" + Math.max(plan.clients() * 2, 1_000)));
+            List<String> options = new ArrayList<>(List.of("--drain-timeout", "1s", "--max-connections", "" + Math.max(plan.clients() * 2, 1_000)));
             if (plan.heartbeat() != null) {
                 options.addAll(List.of("--heartbeat-interval", DurationConverter.format(plan.heartbeat()),
                         "--idle-timeout", DurationConverter.format(plan.heartbeat().multipliedBy(3))));
@@ -69,9 +92,35 @@ final class ServerProcesses implements AutoCloseable {
                 Files.writeString(tokenFile, plan.authToken());
                 options.addAll(List.of("--auth-token-file", tokenFile.toString()));
             }
+            return start("127.0.0.1", 0, options, count, Listener.NONE);
+        } finally {
+            if (tokenFile != null) {
+                Files.deleteIfExists(tokenFile);
+            }
+        }
+    }
+
+    /**
+     * Starts {@code count} {@code loadtool server} processes with {@code options} on {@code host:port} (0: a free port,
+     * the same for all), and waits until each listens.
+     *
+     * @param options server options except {@code --host}, {@code --port}, {@code --reuse-port} and {@code --quiet},
+     *                which every child gets from here
+     * @throws IOException naming the server that did not start (the others are stopped)
+     */
+    public static ServerProcesses start(String host, int port, List<String> options, int count, Listener listener) throws IOException {
+        ServerProcesses servers = new ServerProcesses(listener);
+        try {
+            if (port == 0) {
+                try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+                    port = probe.getLocalPort();
+                }
+            }
+            List<String> all = new ArrayList<>(List.of("--host", host, "--port", "" + port, "--reuse-port", "-q", SUPERVISED_OPTION));
+            all.addAll(options);
             CountDownLatch listening = new CountDownLatch(count);
             for (int i = 0; i < count; i++) {
-                servers.startOne(options, listening);
+                servers.startOne(all, listening);
             }
             try {
                 if (!listening.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -87,15 +136,11 @@ final class ServerProcesses implements AutoCloseable {
                     throw new IOException("a server process ended at once: " + servers.tails());
                 }
             }
-            servers.address = new InetSocketAddress("127.0.0.1", port);
+            servers.address = new InetSocketAddress(host, port);
             return servers;
         } catch (IOException | RuntimeException e) {
             servers.close();
             throw e;
-        } finally {
-            if (tokenFile != null) {
-                Files.deleteIfExists(tokenFile);
-            }
         }
     }
 
@@ -104,7 +149,9 @@ final class ServerProcesses implements AutoCloseable {
                 "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
                 dev.tether.loadtool.LoadTool.class.getName(), "server"));
         command.addAll(options);
+        // Standard input stays a pipe from this process: when it closes (this process ended), the child drains and exits.
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        int index = processes.size();
         processes.add(p);
         Deque<String> tail = new ArrayDeque<>();
         tails.add(tail);
@@ -117,49 +164,86 @@ final class ServerProcesses implements AutoCloseable {
                         told = true;
                         listening.countDown();
                     }
+                    listener.line(index, line);
+                    if (line.startsWith(SupervisedStats.PREFIX)) {
+                        continue;
+                    }
                     synchronized (tail) {
-                        if (tail.size() == 10) {
+                        if (tail.size() == TAIL_LINES) {
                             tail.removeFirst();
                         }
                         tail.addLast(line);
                     }
                 }
             } catch (IOException e) {
-                // The process ended; close() reaps it.
+                // The process ended; its exit code says how.
             }
-        }, "loadtool-server-" + processes.size());
+            try {
+                int code = p.waitFor();
+                if (!closing) {
+                    listener.exited(index, p.pid(), code, tail(index));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "loadtool-server-" + index);
         reader.setDaemon(true);
+        readers.add(reader);
         reader.start();
     }
 
     /** Where the servers listen. */
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return address;
     }
 
-    int count() {
+    /** How many were started. */
+    public int count() {
         return processes.size();
+    }
+
+    /** Child {@code index}'s process id. */
+    public long pid(int index) {
+        return processes.get(index).pid();
+    }
+
+    /** Whether child {@code index} still runs. */
+    public boolean isAlive(int index) {
+        return processes.get(index).isAlive();
+    }
+
+    /** Child {@code index}'s last lines (not its stats lines). */
+    public List<String> tail(int index) {
+        Deque<String> t = tails.get(index);
+        synchronized (t) {
+            return List.copyOf(t);
+        }
     }
 
     private String tails() {
         List<String> all = new ArrayList<>();
-        for (Deque<String> t : tails) {
-            synchronized (t) {
-                all.add(String.join(" / ", t));
-            }
+        for (int i = 0; i < tails.size(); i++) {
+            all.add(String.join(" / ", tail(i)));
         }
         return all.toString();
     }
 
-    /** Stops every server (SIGTERM, then a kill after ten seconds). */
+    /** Stops every server (SIGTERM: each drains), killing those still there after ten seconds. */
     @Override
     public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    /** Stops every server (SIGTERM: each drains), killing those still there after {@code grace}. */
+    public void close(Duration grace) {
+        closing = true;
         for (Process p : processes) {
             p.destroy();
         }
+        long deadline = System.nanoTime() + grace.toNanos();
         for (Process p : processes) {
             try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     p.destroyForcibly();
                 }
             } catch (InterruptedException e) {
@@ -167,5 +251,19 @@ final class ServerProcesses implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        for (Thread r : readers) {
+            try {
+                r.join(2_000); // the last lines (a drained server's final counters) are read before this returns
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Kills every server at once (a second Ctrl-C). */
+    public void kill() {
+        closing = true;
+        processes.forEach(Process::destroyForcibly);
     }
 }

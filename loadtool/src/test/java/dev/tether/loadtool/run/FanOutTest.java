@@ -98,7 +98,10 @@ class FanOutTest {
     void loopbackRunsGetAnAddressPerProcessAndEnoughPorts() {
         ResourceLimits limits = new ResourceLimits(200_000, 100, 28_000, "32768 60999");
         LoadPlan embedded = LoadPlan.builder().clients(100_000).build();
-        assertThat(FanOut.loopbackSources(embedded, 2, limits)).isEqualTo("127.0.0.2-127.0.0.5"); // 50,000 a child: 2 each
+        // 50,000 a child, at most a quarter of the 28,000 ports (7,000) on each address: 8 each.
+        assertThat(FanOut.loopbackSources(embedded, 2, limits)).isEqualTo("127.0.0.2-127.0.0.17");
+        assertThat(FanOut.loopbackSources(embedded.toBuilder().clients(7_000).build(), 1, limits)).isEqualTo("127.0.0.2-127.0.0.2");
+        assertThat(FanOut.loopbackSources(embedded.toBuilder().clients(7_001).build(), 1, limits)).isEqualTo("127.0.0.2-127.0.0.3");
         assertThat(FanOut.loopbackSources(embedded.toBuilder().clients(1_000).build(), 4, limits)).isEqualTo("127.0.0.2-127.0.0.5");
         LoadPlan remote = embedded.toBuilder().targets(List.of(new java.net.InetSocketAddress("10.0.0.5", 7000))).build();
         assertThat(FanOut.loopbackSources(remote, 2, limits)).isNull();

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.Test;
@@ -201,5 +202,24 @@ class RunCommandTest {
             assertThat(refused).isEqualTo(ExitCodes.RUN_FAILED);
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("no client could connect to " + server.target() + ": TLS: ");
         }
+    }
+
+    @Test
+    void aLoopbackRunWithMoreClientsThanOneAddressConnectsCheaplyGetsSourceAddresses() {
+        ResourceLimits limits = new ResourceLimits(1_048_576, 20, 28_232, "32768 60999");
+        java.io.StringWriter said = new java.io.StringWriter();
+        LoadPlan plan = LoadPlan.builder().clients(15_000)
+                .targets(List.of(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 7000))).build();
+
+        LoadPlan spread = RunCommand.withLoopbackSources(plan, limits, new PrintWriter(said, true));
+
+        // A quarter of the range (7,058) per address at most: 3 addresses of 5,000 connections.
+        assertThat(spread.sourceAddresses()).extracting(java.net.InetAddress::getHostAddress)
+                .containsExactly("127.0.0.2", "127.0.0.3", "127.0.0.4");
+        assertThat(said.toString()).contains("connecting from 127.0.0.2-127.0.0.4 (--source-address)");
+        assertThat(RunCommand.withLoopbackSources(plan.toBuilder().clients(7_000).build(), limits, new PrintWriter(said))
+                .sourceAddresses()).isEmpty();
+        LoadPlan remote = plan.toBuilder().targets(List.of(java.net.InetSocketAddress.createUnresolved("10.0.0.1", 7000))).build();
+        assertThat(RunCommand.withLoopbackSources(remote, limits, new PrintWriter(said)).sourceAddresses()).isEmpty();
     }
 }
