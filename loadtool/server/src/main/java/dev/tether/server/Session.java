@@ -445,7 +445,7 @@ final class Session extends ChannelInboundHandlerAdapter {
         }
         clientId = h.clientId();
         state = State.OPEN;
-        int version = Math.min(h.maxVersion(), Protocol.VERSION);
+        int version = Math.min(h.maxVersion(), Protocol.VERSION_1);
         write(new Welcome(version, server.settings.heartbeatInterval().toMillis(), server.settings.maxFrameLength(), id, null));
         if (dispatching) {
             flushPending = true; // decided during this read: flushed at the end of the read batch
