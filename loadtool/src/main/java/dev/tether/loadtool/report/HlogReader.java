@@ -42,7 +42,9 @@ public final class HlogReader {
         Map<String, String> info = new LinkedHashMap<>();
         Map<String, String> params = new LinkedHashMap<>();
         Map<String, TreeMap<Long, Long>> gauges = new TreeMap<>();
-        Comments c = readComments(file, counters, info, params, gauges);
+        List<String> mix = new ArrayList<>();
+        Comments c = readComments(file, counters, info, params, gauges, mix);
+        report.mix(MixReport.fromHlogLines(mix));
         gauges.forEach((name, series) -> series.forEach((sec, v) -> report.timeline().gauge(name, sec, v)));
         counters.forEach(report::counter);
         info.forEach(report::info);
@@ -134,7 +136,8 @@ public final class HlogReader {
     }
 
     private static Comments readComments(Path file, Map<String, Long> counters, Map<String, String> info,
-                                         Map<String, String> params, Map<String, TreeMap<Long, Long>> gauges) throws IOException {
+                                         Map<String, String> params, Map<String, TreeMap<Long, Long>> gauges,
+                                         List<String> mix) throws IOException {
         String prefix = "#" + HlogWriter.PREFIX;
         boolean interrupted = false;
         String failure = null;
@@ -165,6 +168,8 @@ public final class HlogReader {
                         failure = rest.substring("failure=".length());
                     } else if (rest.startsWith(HlogWriter.UNTAGGED)) {
                         untaggedIsCopy = true;
+                    } else if (rest.startsWith(MixReport.HLOG_MIX) || rest.startsWith(MixReport.HLOG_ENTRY)) {
+                        mix.add(rest);
                     } else if (rest.startsWith("gauge ")) {
                         String[] parts = rest.substring(6).split(" ", 2);
                         long sec = (long) Math.floor(Double.parseDouble(parts[0]));

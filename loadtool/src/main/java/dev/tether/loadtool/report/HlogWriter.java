@@ -101,6 +101,7 @@ public final class HlogWriter implements AutoCloseable {
             out.printf(Locale.ROOT, "#%sfailure=%s%n", PREFIX, oneLine(report.failure()));
         }
         summary(report.info(), report.counters());
+        MixReport.hlogLines(report.mix()).forEach(l -> out.printf(Locale.ROOT, "#%s%s%n", PREFIX, l));
     }
 
     private static String oneLine(String v) {

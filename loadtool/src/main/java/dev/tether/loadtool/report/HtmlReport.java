@@ -78,6 +78,7 @@ public final class HtmlReport {
             b.append("<p class=\"warn\">Warning: ").append(esc(w)).append("</p>\n");
         }
         table(b, r);
+        b.append(MixReport.html(r.mix()));
         b.append("<h2>Latency by percentile and its distribution</h2>\n<div class=\"row\">\n");
         b.append(percentileChart(r, "latency (ms) by percentile", HALF_W, Metric.LATENCY, Metric.SERVICE, Metric.PUSH, Metric.HEARTBEAT));
         Metric primary = r.primaryMetric();

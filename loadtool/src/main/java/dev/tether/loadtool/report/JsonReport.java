@@ -103,6 +103,7 @@ public final class JsonReport {
         }
         root.put("histograms", histograms);
         root.put("outages", outages(r));
+        root.put("mix", MixReport.json(r.mix()));
         root.put("warmup", warmup);
         root.put("slo", sloList);
         root.put("warnings", r.warnings());

@@ -94,6 +94,7 @@ public final class RunReport {
     private boolean interrupted;
     private String failure;
     private boolean sideBySide = true;
+    private MixReport mix;
 
     /**
      * Adds one interval histogram. {@code warmup} intervals are kept apart and are not the result.
@@ -185,6 +186,15 @@ public final class RunReport {
         parameters = p;
     }
 
+    /** The per-entry figures of a run with a request mix ({@code --mix}); {@code null} without one, or for a merge. */
+    public MixReport mix() {
+        return mix;
+    }
+
+    public void mix(MixReport value) {
+        mix = value;
+    }
+
     /** Whether the run was stopped before its plan ended (Ctrl-C, SIGTERM); a merge is interrupted when any input was. */
     public boolean interrupted() {
         return interrupted;
@@ -241,6 +251,7 @@ public final class RunReport {
             });
             r.info.forEach((k, v) -> merged.info.merge(k, v, (a, b) -> a.equals(b) || a.contains(b) ? a : a + ", " + b));
         }
+        merged.mix = MixReport.merge(runs.stream().map(RunReport::mix).toList());
         String started = runs.stream().map(r -> r.info(STARTED)).filter(s -> s != null).min(String::compareTo).orElse(null);
         if (started != null) {
             merged.info.put(STARTED, started);

@@ -116,6 +116,7 @@ public final class TextReport {
         if (r.histogram(Metric.LATENCY) != null && r.histogram(Metric.SERVICE) != null) {
             b.append("  latency counts from each request's intended send time; service from its actual send.\n");
         }
+        b.append(MixReport.text(r.mix()));
         StringBuilder warm = new StringBuilder();
         for (Metric m : Metric.values()) {
             Histogram h = r.warmupHistogram(m);

@@ -24,7 +24,7 @@ final class ClientSlot {
     private final RateSchedule schedule;
     private final RunMetrics metrics;
     private final LongSupplier clock;
-    private final byte[] payload;
+    private final Operations operations;
     private final int maxInFlight;
 
     private final AtomicLong due = new AtomicLong();
@@ -35,6 +35,12 @@ final class ClientSlot {
 
     ClientSlot(int index, LoadConnection connection, Mode mode, RateSchedule schedule, RunMetrics metrics,
                LongSupplier clock, byte[] payload, int maxInFlight) {
+        this(index, connection, mode, schedule, metrics, clock, Operations.fixed(mode, payload), maxInFlight);
+    }
+
+    /** As the other constructor, with what each operation sends decided by {@code operations} (a request mix). */
+    ClientSlot(int index, LoadConnection connection, Mode mode, RateSchedule schedule, RunMetrics metrics,
+               LongSupplier clock, Operations operations, int maxInFlight) {
         if (mode.scheduled() && schedule == null) {
             throw new IllegalArgumentException("mode " + mode + " needs a schedule");
         }
@@ -44,7 +50,7 @@ final class ClientSlot {
         this.schedule = schedule;
         this.metrics = metrics;
         this.clock = clock;
-        this.payload = payload;
+        this.operations = operations;
         this.maxInFlight = maxInFlight;
     }
 
@@ -89,20 +95,21 @@ final class ClientSlot {
         inFlight.incrementAndGet();
         CompletableFuture<?> f;
         try {
-            f = mode == Mode.SEND ? connection.send(payload) : connection.request(payload);
+            f = operations.start(connection, index, j);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        f.whenComplete((v, error) -> completed(intended, sendAt, error));
+        f.whenComplete((v, error) -> completed(j, intended, sendAt, error));
     }
 
-    private void completed(long intended, long sendAt, Throwable error) {
+    private void completed(long j, long intended, long sendAt, Throwable error) {
         long done = clock.getAsLong();
         if (error == null) {
             metrics.completed(intended, sendAt, done, mode.scheduled());
         } else {
             metrics.failed(intended, error);
         }
+        operations.ended(index, j, intended, sendAt, done, error);
         inFlight.decrementAndGet();
         pump();
     }

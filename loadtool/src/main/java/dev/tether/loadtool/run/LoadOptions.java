@@ -53,6 +53,18 @@ public final class LoadOptions {
             description = "Payload bytes of each request or send. Default: ${DEFAULT-VALUE}.")
     int size;
 
+    @Option(names = "--mix", paramLabel = "FILE",
+            description = "Send a request mix instead of --size bytes: one entry a line, NAME WEIGHT KIND PAYLOAD, where KIND is "
+                    + "request or send and PAYLOAD is text:..., hex:... or base64:... with placeholders $${client}, $${seq}, "
+                    + "$${random:N}, $${time} (see loadtool/README.md). The report shows each entry's count and latency. "
+                    + "Modes rate and closed. Default: none.")
+    Path mix;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed of the --mix choice and of $${random:N}: the same seed sends the same messages, client by client. "
+                    + "Default: " + RequestMix.DEFAULT_SEED + ".")
+    Long seed;
+
     @Option(names = "--heartbeat", paramLabel = "DURATION",
             description = "Heartbeat interval the clients use (and the embedded server announces). Default: the SDK's, 30s.")
     Duration heartbeat;
@@ -126,7 +138,19 @@ public final class LoadOptions {
                 .authToken(connection.authToken())
                 .serverServiceTime(serverServiceTime).pushRate(pushRate).hlog(hlog).lateThreshold(lateThreshold)
                 .drainTimeout(drainTimeout).ioThreads(ioThreads).faultProxy(faultProxy)
-                .restartServerAt(restartServerAt);
+                .restartServerAt(restartServerAt)
+                .mix(mix());
+    }
+
+    /** {@code --mix} read (and checked) now, before anything connects; {@code null} without it. */
+    private RequestMix mix() {
+        if (mix == null) {
+            if (seed != null) {
+                throw new IllegalArgumentException("--seed chooses among the entries of a request mix: it needs --mix FILE");
+            }
+            return null;
+        }
+        return RequestMix.read(mix, seed == null ? RequestMix.DEFAULT_SEED : seed);
     }
 
     /**

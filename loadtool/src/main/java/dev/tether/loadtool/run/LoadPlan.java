@@ -43,13 +43,15 @@ import java.util.Objects;
  * @param faultProxy      faults injected by a proxy the run starts in front of each target; {@code null} = no proxy
  * @param restartServerAt time since the run started at which the embedded server is killed and started again on
  *                        the same port; {@code null} = never
+ * @param mix             what the operations send, entry by entry ({@code --mix}); {@code null} = {@code size} bytes each,
+ *                        requests (sends in {@link Mode#SEND}). Modes {@link Mode#RATE} and {@link Mode#CLOSED} only.
  */
 public record LoadPlan(List<InetSocketAddress> targets, int clients, double connectRate, Duration duration,
                        Duration warmup, Mode mode, double rate, int outstanding, int size, Duration heartbeat,
                        Duration requestTimeout, List<InetAddress> sourceAddresses, Tls tls, String authToken,
                        String serverServiceTime, double pushRate, Path hlog, Duration lateThreshold,
                        Duration drainTimeout, int ioThreads, Shard shard, int firstClient, java.time.Instant startAt,
-                       dev.tether.loadtool.proxy.FaultSpec faultProxy, Duration restartServerAt) {
+                       dev.tether.loadtool.proxy.FaultSpec faultProxy, Duration restartServerAt, RequestMix mix) {
 
     public static final int DEFAULT_CLIENTS = 200;
     public static final double DEFAULT_CONNECT_RATE = 2_000;
@@ -126,6 +128,10 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         if (restartServerAt != null && !targets.isEmpty()) {
             throw new IllegalArgumentException("restart-server-at restarts the embedded server: it cannot be used with a target");
         }
+        if (mix != null && mode != Mode.RATE && mode != Mode.CLOSED) {
+            throw new IllegalArgumentException("a request mix says per entry whether it is a request or a send: use it with mode rate "
+                    + "or closed, not " + mode.label());
+        }
         if (mode == Mode.PUSH && targets.isEmpty() && !(pushRate > 0)) {
             throw new IllegalArgumentException("push mode against the embedded server needs a positive push rate: " + pushRate);
         }
@@ -140,7 +146,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
                 + ", tls=" + tls + ", authToken=" + (authToken == null ? "none" : "(set)") + ", serverServiceTime=" + serverServiceTime
                 + ", pushRate=" + pushRate + ", hlog=" + hlog + ", lateThreshold=" + lateThreshold + ", drainTimeout=" + drainTimeout
                 + ", ioThreads=" + ioThreads + ", shard=" + shard + ", firstClient=" + firstClient + ", startAt=" + startAt + ", faultProxy=" + faultProxy
-                + ", restartServerAt=" + restartServerAt + "]";
+                + ", restartServerAt=" + restartServerAt + ", mix=" + mix + "]";
     }
 
     /**
@@ -198,6 +204,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         b.startAt = startAt;
         b.faultProxy = faultProxy;
         b.restartServerAt = restartServerAt;
+        b.mix = mix;
         return b;
     }
 
@@ -228,6 +235,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         private java.time.Instant startAt;
         private dev.tether.loadtool.proxy.FaultSpec faultProxy;
         private Duration restartServerAt;
+        private RequestMix mix;
 
         private Builder() {
         }
@@ -257,11 +265,12 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         public Builder startAt(java.time.Instant v) { startAt = v; return this; }
         public Builder faultProxy(dev.tether.loadtool.proxy.FaultSpec v) { faultProxy = v; return this; }
         public Builder restartServerAt(Duration v) { restartServerAt = v; return this; }
+        public Builder mix(RequestMix v) { mix = v; return this; }
 
         public LoadPlan build() {
             return new LoadPlan(targets, clients, connectRate, duration, warmup, mode, rate, outstanding, size, heartbeat,
                     requestTimeout, sourceAddresses, tls, authToken, serverServiceTime, pushRate, hlog, lateThreshold,
-                    drainTimeout, ioThreads, shard, firstClient, startAt, faultProxy, restartServerAt);
+                    drainTimeout, ioThreads, shard, firstClient, startAt, faultProxy, restartServerAt, mix);
         }
     }
 }

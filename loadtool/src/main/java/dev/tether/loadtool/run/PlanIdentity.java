@@ -42,6 +42,7 @@ public final class PlanIdentity {
                 "lateThreshold=" + duration(whole.lateThreshold()),
                 "drainTimeout=" + duration(whole.drainTimeout()),
                 "firstClient=" + whole.firstClient(),
+                "mix=" + (whole.mix() == null ? "none" : whole.mix().fingerprint() + "/" + whole.mix().seed()),
                 "shards=" + whole.shard().count());
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));

@@ -99,6 +99,8 @@ abstract class Workload {
     abstract static class Slotted extends Workload {
         ClientSlot[] slots = new ClientSlot[0];
         RunMetrics metrics;
+        /** With a request mix ({@code --mix}): what each operation sends, and the per-entry figures; else null. */
+        MixOperations mix;
 
         Slotted(LoadPlan plan) {
             super(plan);
@@ -108,16 +110,33 @@ abstract class Workload {
             this.metrics = metrics;
             byte[] payload = new byte[plan.size()];
             Arrays.fill(payload, (byte) 'x');
+            Operations operations = Operations.fixed(plan.mode(), payload);
+            if (plan.mix() != null) {
+                mix = new MixOperations(plan.mix(), plan.firstClient(), metrics, plan.mode().scheduled(), System::currentTimeMillis);
+                operations = mix;
+            }
             slots = new ClientSlot[clients.size()];
             for (int i = 0; i < slots.length; i++) {
-                slots[i] = new ClientSlot(i, clients.connection(i), plan.mode(), schedule, metrics, clock, payload,
+                slots[i] = new ClientSlot(i, clients.connection(i), plan.mode(), schedule, metrics, clock, operations,
                         plan.outstanding());
+            }
+        }
+
+        /** What the operations carry, for the opening line: "64-byte payloads" or the mix. */
+        String payloads() {
+            return plan.mix() != null ? plan.mix().describe() : plan.size() + "-byte payloads";
+        }
+
+        /** With a mix, its per-entry figures. */
+        void reportMix(RunReport report) {
+            if (mix != null) {
+                mix.report(report);
             }
         }
 
         @Override
         boolean warmUpWithRequests() {
-            return true;
+            return plan.mix() == null; // the warm-up's request would not be one the target of a mix knows
         }
 
         @Override
@@ -169,9 +188,9 @@ abstract class Workload {
         @Override
         String describe() {
             return sends
-                    ? String.format(Locale.ROOT, "one-way sends at %.0f/s in total (%d-byte payloads)", plan.rate(), plan.size())
-                    : String.format(Locale.ROOT, "requests at %.0f/s in total (%d-byte payloads, at most %d in flight per client)",
-                            plan.rate(), plan.size(), plan.outstanding());
+                    ? String.format(Locale.ROOT, "one-way sends at %.0f/s in total (%s)", plan.rate(), payloads())
+                    : String.format(Locale.ROOT, "requests at %.0f/s in total (%s, at most %d in flight per client)",
+                            plan.rate(), payloads(), plan.outstanding());
         }
 
         @Override
@@ -186,7 +205,7 @@ abstract class Workload {
 
         @Override
         boolean warmUpWithRequests() {
-            return !sends;
+            return !sends && super.warmUpWithRequests();
         }
 
         @Override
@@ -234,6 +253,7 @@ abstract class Workload {
             report.counter(RunReport.OPS_NOT_SENT, notSent);
             report.counter(RunReport.OPS_UNFINISHED, unfinished());
             report.counter(RunReport.LATE_THRESHOLD_MILLIS, plan.lateThreshold().toMillis());
+            reportMix(report);
         }
     }
 
@@ -245,8 +265,8 @@ abstract class Workload {
 
         @Override
         String describe() {
-            return String.format(Locale.ROOT, "closed model, %d request(s) outstanding per client (%d-byte payloads)",
-                    plan.outstanding(), plan.size());
+            return String.format(Locale.ROOT, "closed model, %d request(s) outstanding per client (%s)",
+                    plan.outstanding(), payloads());
         }
 
         @Override
@@ -277,6 +297,7 @@ abstract class Workload {
             report.info("outstanding", Integer.toString(plan.outstanding()));
             report.counter(RunReport.OPS_COMPLETED, count(report, Metric.SERVICE));
             report.counter(RunReport.OPS_UNFINISHED, unfinished());
+            reportMix(report);
         }
     }
 
