@@ -73,6 +73,7 @@ public final class LoadRun {
     private long heapBaseline;
     private long heapAfterRamp;
     private Period period;
+    private MixSetup setup;
     private ScheduledExecutorService restarter;
 
     LoadRun(LoadPlan plan, PrintWriter out, boolean terminal, ResourceLimits limits, RunClock clock,
@@ -140,6 +141,7 @@ public final class LoadRun {
             List<InetSocketAddress> targets = startServer();
             openHlog();
             ramp(targets);
+            setUp();
             drive();
             drain();
             return completed();
@@ -326,6 +328,17 @@ public final class LoadRun {
         }, delay, TimeUnit.NANOSECONDS);
     }
 
+    /** Setup phase, for a mix with {@code once} entries: each client sends them before the warm-up ({@link MixSetup}). */
+    private void setUp() {
+        if (plan.mix() == null || plan.mix().setup().isEmpty()) {
+            return;
+        }
+        phase = "setup";
+        setup = new MixSetup(plan.mix(), plan.firstClient(), metrics, System::currentTimeMillis);
+        setup.run(clients, plan.requestTimeout().toNanos() * plan.mix().setup().size() + HANDSHAKE_WAIT_NANOS, () -> stopRequested);
+        live.message(setup.summary(clients.size()));
+    }
+
     /** Drive phase: the warm-up and the measured period, driven by the workload. */
     private void drive() {
         long loadStart = clock.getAsLong();
@@ -366,6 +379,9 @@ public final class LoadRun {
         report.counter(RunReport.HEAP_BASELINE_BYTES, heapBaseline);
         // Completed operations are the values in the result histogram, the source of truth of every figure.
         workload.report(report, period.measureStart);
+        if (setup != null) {
+            setup.report(report);
+        }
         report.interrupted(stopRequested);
         metrics.errors().forEach((k, v) -> report.counter(RunReport.ERRORS_PREFIX + k, v));
         if (faultProxies != null) {
