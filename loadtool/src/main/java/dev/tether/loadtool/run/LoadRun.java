@@ -34,7 +34,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Phases, one method each in {@link #execute()}: pre-flight checks (open files, ephemeral ports); the server
  * (the embedded reference server when the plan has no target); the ramp (clients connected at the connect rate,
- * connect times recorded); drive (warm-up, recorded apart, then the measured period); a drain in which late and
+ * connect times recorded); setup (with a mix that has {@code once} entries, {@code MixSetup}); drive (warm-up,
+ * recorded apart, then the measured period); a drain in which late and
  * outstanding operations finish; the report. What differs between modes (the loop, the metric, the counters) is
  * the mode's {@link Workload}. The caller's thread drives the load and one reporter thread reads the histograms
  * each second: the generator has no thread per client. Time comes from a {@link RunClock}, so tests run whole
@@ -126,7 +127,7 @@ public final class LoadRun {
     }
 
     /**
-     * Runs the plan (once): pre-flight, server, ramp, drive, drain, report. Failures of single clients and
+     * Runs the plan (once): pre-flight, server, ramp, setup, drive, drain, report. Failures of single clients and
      * operations are counted by kind in the result; a run that cannot do its job at all is a
      * {@link RunResult.Outcome#FAILED} result, never an exception.
      */

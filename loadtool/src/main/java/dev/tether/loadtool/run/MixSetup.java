@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -27,7 +28,7 @@ final class MixSetup {
     static final String OK = "setup.ok";
     /** Counter: setup messages that failed, or were not sent because their client was not connected. */
     static final String FAILED = "setup.failed";
-    /** Counter prefix: failed setup messages by kind (the run's error kinds, or {@code NOT_CONNECTED}). */
+    /** Counter prefix: failed setup messages by kind (the run's error kinds, {@code NOT_CONNECTED} or {@code SETUP_TIMEOUT}). */
     static final String ERRORS_PREFIX = "setup.errors.";
     /** Counter: how long the phase took, in milliseconds. */
     static final String MILLIS = "setup.millis";
@@ -54,69 +55,84 @@ final class MixSetup {
 
     /**
      * Sends every client's setup entries and waits until all are answered, the run is stopped or {@code timeoutNanos}
-     * (on the real clock: the answers arrive on it) has passed; what is still unanswered then counts as failed.
+     * (on the real clock: the answers arrive on it) has passed; what is still unanswered or unsent then counts as
+     * failed ({@code SETUP_TIMEOUT}), and an answer that comes later is ignored.
      */
     void run(LoadClients clients, long timeoutNanos, BooleanSupplier stopped) {
         long start = System.nanoTime();
-        CompletableFuture<?>[] done = new CompletableFuture<?>[clients.size()];
-        for (int i = 0; i < done.length; i++) {
-            done[i] = client(clients.connection(i), firstClient + (long) i);
+        Chain[] chains = new Chain[clients.size()];
+        for (int i = 0; i < chains.length; i++) {
+            chains[i] = new Chain(clients.connection(i), firstClient + (long) i);
+            chains[i].send(0);
         }
         long deadline = start + timeoutNanos;
-        for (CompletableFuture<?> f : done) {
+        for (Chain c : chains) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || stopped.getAsBoolean()) {
                 break;
             }
             try {
-                f.get(left, TimeUnit.NANOSECONDS);
+                c.done.get(left, TimeUnit.NANOSECONDS);
             } catch (Exception e) {
-                // Counted by the chain itself, or below as unanswered.
+                // Still under way: given up on below.
             }
         }
-        for (CompletableFuture<?> f : done) {
-            // complete() wins only over a chain still under way: its remaining entries then count as failed once.
-            f.complete(null);
+        for (Chain c : chains) {
+            int at = c.at.getAndSet(GIVEN_UP);
+            if (at < mix.setup().size()) {
+                fail(mix.setup().size() - at, "SETUP_TIMEOUT");
+            }
         }
         tookNanos = System.nanoTime() - start;
     }
 
-    /** One client's setup entries, one after the other; completes when the last one ended. */
-    private CompletableFuture<Void> client(LoadConnection connection, long client) {
-        CompletableFuture<Void> whole = new CompletableFuture<>();
-        next(connection, client, 0, whole);
-        return whole;
-    }
+    private static final int GIVEN_UP = Integer.MAX_VALUE;
 
-    private void next(LoadConnection connection, long client, int index, CompletableFuture<Void> whole) {
-        if (index == mix.setup().size()) {
-            whole.complete(null);
-            return;
+    /** One client's setup entries, one after the other. */
+    private final class Chain {
+        final LoadConnection connection;
+        final long client;
+        /** The entry under way; {@link #GIVEN_UP} once the phase gave up (whoever moves it on counts the entry). */
+        final AtomicInteger at = new AtomicInteger();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        Chain(LoadConnection connection, long client) {
+            this.connection = connection;
+            this.client = client;
         }
-        if (whole.isDone()) {
-            fail(mix.setup().size() - index, "SETUP_TIMEOUT"); // the phase ended before these were sent
-            return;
-        }
-        if (!connection.connected()) {
-            fail(mix.setup().size() - index, "NOT_CONNECTED");
-            whole.complete(null);
-            return;
-        }
-        CompletableFuture<?> f;
-        try {
-            byte[] payload = mix.setupPayload(index, client, wallMillis.getAsLong());
-            f = mix.setup().get(index).kind() == RequestMix.Kind.SEND ? connection.send(payload) : connection.request(payload);
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        f.whenComplete((v, error) -> {
-            if (error == null) {
-                ok.increment();
-            } else {
-                fail(1, metrics.kindOf(error));
+
+        void send(int index) {
+            int n = mix.setup().size();
+            if (index == n) {
+                done.complete(null);
+                return;
             }
-            next(connection, client, index + 1, whole);
-        });
+            if (!connection.connected()) {
+                if (at.compareAndSet(index, n)) {
+                    fail(n - index, "NOT_CONNECTED");
+                }
+                done.complete(null);
+                return;
+            }
+            CompletableFuture<?> f;
+            try {
+                byte[] payload = mix.setupPayload(index, client, wallMillis.getAsLong());
+                f = mix.setup().get(index).kind() == RequestMix.Kind.SEND ? connection.send(payload) : connection.request(payload);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            f.whenComplete((v, error) -> {
+                if (!at.compareAndSet(index, index + 1)) {
+                    return; // the phase gave up on this client and counted the entry already
+                }
+                if (error == null) {
+                    ok.increment();
+                } else {
+                    fail(1, metrics.kindOf(error));
+                }
+                send(index + 1);
+            });
+        }
     }
 
     private void fail(long n, String kind) {
