@@ -186,7 +186,7 @@ public final class RunReport {
         parameters = p;
     }
 
-    /** The per-entry figures of a run with a request mix ({@code --mix}); {@code null} without one, or for a merge. */
+    /** The per-entry figures of a run with a request mix ({@code --mix}); {@code null} without one (see {@link MixReport#merge}). */
     public MixReport mix() {
         return mix;
     }
