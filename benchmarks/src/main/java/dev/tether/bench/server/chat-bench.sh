@@ -10,10 +10,12 @@
 # says things at the fixed total rate; every say is pushed to the 100 members of its room (with 1,000 clients).
 #
 # Per round it prints fan-out latency per delivery (the run's push histogram: the server's push timestamp to the
-# client's receipt, same host), deliveries/s (push count / measured period) and the server's CPU per delivery: the
-# server process's user+system time from /proc/PID/stat, sampled every 0.2 s, over the window from the first to the
-# last live line of the measured period ("run"), divided by deliveries/s times that window. It includes handling the
-# say requests themselves (one per 100 deliveries) and the heartbeats.
+# client's receipt, same host), deliveries/s received (push count / measured period: pushes are counted from the
+# start of the measured period to the end of the drain, so a backlog from the warm-up adds to it) and the server's
+# CPU per delivery: the server process's user+system time from /proc/PID/stat, sampled every 0.2 s, over the window
+# from the first to the last live line of the measured period ("run"), divided by the deliveries the server made in
+# that window (says/s x room size x window; room size = clients / 10, as chat-load.mix has 10 rooms). It includes
+# handling the say requests themselves (one per room-size deliveries) and the heartbeats.
 # Needs: mvn -B -q -DskipTests package (loadtool/target/loadtool.jar, samples/target/tether-samples-*.jar).
 set -euo pipefail
 cd "$(dirname "$0")/../../../../../../../.."
@@ -52,9 +54,11 @@ push = run["histograms"]["push"]
 p = push["percentilesMillis"]
 per_s = push["count"] / run["durationSeconds"]
 says = run["throughput"]["opsPerSecond"]
+made = says * run["clients"]["target"] / 10     # deliveries/s the server made: each say to its room of clients/10
 print(f"round {round_}: says/s {says:.0f} deliveries/s {per_s:.0f} fan-out ms p50 {p['50']:.3f} p90 {p['90']:.3f} "
       f"p99 {p['99']:.3f} max {push['maxMillis']:.3f} server-cpu {cpu / secs * 100:.0f}% of a core "
-      f"= {cpu / secs / per_s * 1e6:.2f} us/delivery (window {secs:.1f} s) setup ok {run['counters'].get('setup.ok')} "
-      f"failed {run['counters'].get('setup.failed')} errors {run['errors']['total']} late {run['schedule']['late']} load {load}")
+      f"= {cpu / secs / made * 1e6:.2f} us/delivery (window {secs:.1f} s) setup ok {run['counters'].get('setup.ok')} "
+      f"failed {run['counters'].get('setup.failed')} errors {run['errors']['total']} late {run['schedule']['late']} "
+      f"generator-cpu {run['generator']['cpuPercentOfOneCore']:.0f}% load {load}")
 EOF
 done
