@@ -62,11 +62,15 @@ class ChatLoadTest {
             assertThat(say.errors()).isZero();
             assertThat(say.completed()).isPositive();
             // Each say reaches the ten members of its room (the sayer too), so the rooms are two of ten: one room of
-            // twenty would deliver twenty a say, rooms of one only one. Deliveries of warm-up says that arrive after
-            // the warm-up count too, hence the margin.
+            // twenty would deliver twenty a say, rooms of one only one. The bounds leave room for a loaded machine:
+            // deliveries of warm-up says (and of the joins) may arrive in the measured period, and the last ones may
+            // still be on their way when the run ends.
             Histogram pushes = r.histogram(Metric.PUSH);
+            Histogram warmUp = r.warmupHistogram(Metric.LATENCY);
+            long warmUpSays = warmUp == null ? 0 : warmUp.getTotalCount();
+            long joinPushes = 2 * (10 * 11 / 2); // each join is announced to the members so far
             assertThat(pushes).as("push latency recorded in mode rate").isNotNull();
-            assertThat(pushes.getTotalCount()).isBetween(8 * say.completed(), 13 * say.completed());
+            assertThat(pushes.getTotalCount()).isBetween(5 * say.completed(), 10 * (say.completed() + warmUpSays) + joinPushes);
             assertThat(pushes.getMaxValue()).isPositive();
         } finally {
             server.close();
