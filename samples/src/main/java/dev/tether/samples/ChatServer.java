@@ -5,9 +5,10 @@
  * Requests (UTF-8 text): "join ROOM", "leave ROOM", "say ROOM TEXT". Pushes carry the room as their topic.
  * The client id of the hello is the user's name; a hello without one is refused (AUTH_FAILED).
  *
- * Build once (mvn -B -q -DskipTests install), then:
- *   mvn -q -pl samples exec:java -Dexec.mainClass=dev.tether.samples.ChatServer -Dexec.args="127.0.0.1 7000"
- * and talk to it with ChatClient (or loadtool shell: request join lobby). Ctrl-C drains it.
+ * Build once (mvn -B -q -DskipTests package), then, with a host and port (default 127.0.0.1 7000):
+ *   java -cp samples/target/classes:loadtool/target/loadtool.jar dev.tether.samples.ChatServer 127.0.0.1 7000
+ * and talk to it with ChatClient (or loadtool shell: request join lobby), or load it with
+ * loadtool run --target 127.0.0.1:7000 --mix samples/chat-load.mix (see samples/README.md). Ctrl-C drains it.
  */
 package dev.tether.samples;
 

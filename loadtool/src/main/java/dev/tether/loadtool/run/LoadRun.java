@@ -34,7 +34,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Phases, one method each in {@link #execute()}: pre-flight checks (open files, ephemeral ports); the server
  * (the embedded reference server when the plan has no target); the ramp (clients connected at the connect rate,
- * connect times recorded); drive (warm-up, recorded apart, then the measured period); a drain in which late and
+ * connect times recorded); setup (with a mix that has {@code once} entries, {@code MixSetup}); drive (warm-up,
+ * recorded apart, then the measured period); a drain in which late and
  * outstanding operations finish; the report. What differs between modes (the loop, the metric, the counters) is
  * the mode's {@link Workload}. The caller's thread drives the load and one reporter thread reads the histograms
  * each second: the generator has no thread per client. Time comes from a {@link RunClock}, so tests run whole
@@ -73,6 +74,7 @@ public final class LoadRun {
     private long heapBaseline;
     private long heapAfterRamp;
     private Period period;
+    private MixSetup setup;
     private ScheduledExecutorService restarter;
 
     LoadRun(LoadPlan plan, PrintWriter out, boolean terminal, ResourceLimits limits, RunClock clock,
@@ -125,7 +127,7 @@ public final class LoadRun {
     }
 
     /**
-     * Runs the plan (once): pre-flight, server, ramp, drive, drain, report. Failures of single clients and
+     * Runs the plan (once): pre-flight, server, ramp, setup, drive, drain, report. Failures of single clients and
      * operations are counted by kind in the result; a run that cannot do its job at all is a
      * {@link RunResult.Outcome#FAILED} result, never an exception.
      */
@@ -143,6 +145,7 @@ public final class LoadRun {
             List<InetSocketAddress> targets = startServer();
             openHlog();
             ramp(targets);
+            setUp();
             drive();
             drain();
             return completed();
@@ -329,6 +332,17 @@ public final class LoadRun {
         }, delay, TimeUnit.NANOSECONDS);
     }
 
+    /** Setup phase, for a mix with {@code once} entries: each client sends them before the warm-up ({@link MixSetup}). */
+    private void setUp() {
+        if (plan.mix() == null || plan.mix().setup().isEmpty()) {
+            return;
+        }
+        phase = "setup";
+        setup = new MixSetup(plan.mix(), plan.firstClient(), metrics, System::currentTimeMillis);
+        setup.run(clients, plan.requestTimeout().toNanos() * plan.mix().setup().size() + HANDSHAKE_WAIT_NANOS, () -> stopRequested);
+        live.message(setup.summary(clients.size()));
+    }
+
     /** Drive phase: the warm-up and the measured period, driven by the workload. */
     private void drive() {
         long loadStart = clock.getAsLong();
@@ -369,6 +383,9 @@ public final class LoadRun {
         report.counter(RunReport.HEAP_BASELINE_BYTES, heapBaseline);
         // Completed operations are the values in the result histogram, the source of truth of every figure.
         workload.report(report, period.measureStart);
+        if (setup != null) {
+            setup.report(report);
+        }
         report.interrupted(stopRequested);
         metrics.errors().forEach((k, v) -> report.counter(RunReport.ERRORS_PREFIX + k, v));
         if (faultProxies != null) {

@@ -27,6 +27,8 @@ final class MixOperations implements Operations {
     private final boolean corrected;
     private final LongSupplier wallMillis;
     private final Recorder[] times;
+    /** One writer at a time per entry: see {@link #ended}. */
+    private final Object[] writeLocks;
     private final LongAdder[] errors;
     private final List<ConcurrentHashMap<String, LongAdder>> errorKinds = new ArrayList<>();
 
@@ -43,10 +45,12 @@ final class MixOperations implements Operations {
         this.wallMillis = wallMillis;
         int n = mix.entries().size();
         this.times = new Recorder[n];
+        this.writeLocks = new Object[n];
         this.errors = new LongAdder[n];
         for (int i = 0; i < n; i++) {
             // Packed: an entry holds memory for the values it saw, not a full histogram's ~270 KiB (times two).
             times[i] = new Recorder(MetricRecorders.SIGNIFICANT_DIGITS, true);
+            writeLocks[i] = new Object();
             errors[i] = new LongAdder();
             errorKinds.add(new ConcurrentHashMap<>());
         }
@@ -68,7 +72,13 @@ final class MixOperations implements Operations {
         int e = mix.choose(firstClient + (long) index, seq); // the same entry start() chose
         if (error == null) {
             long nanos = doneNanos - (corrected ? intendedNanos : sentNanos);
-            times[e].recordValue(Math.max(0, Math.min(nanos, MetricRecorders.HIGHEST_TRACKABLE_NANOS)));
+            // Serialised per entry: two event loops recording at once into a packed recorder while it grows its storage
+            // were seen to spin forever (1,000 clients on 2 event loops, docs/BENCHMARKS.md "The chat sample under
+            // load"): the resizing writer waits for the other, which waits for the resize. The reader
+            // (getIntervalHistogram) takes no such lock; it only waits for the one writer inside, which finishes.
+            synchronized (writeLocks[e]) {
+                times[e].recordValue(Math.max(0, Math.min(nanos, MetricRecorders.HIGHEST_TRACKABLE_NANOS)));
+            }
         } else {
             errors[e].increment();
             errorKinds.get(e).computeIfAbsent(metrics.kindOf(error), k -> new LongAdder()).increment();

@@ -19,7 +19,8 @@ import java.util.List;
  * </ul>
  *
  * Placeholders, in any of the three forms, insert their value as UTF-8 text:
- * {@code ${client}} the client's number (as in its id {@code loadtool-N}), {@code ${seq}} the client's message
+ * {@code ${client}} the client's number (as in its id {@code loadtool-N}), {@code ${client%N}} that number modulo N
+ * (the client's group of N, e.g. its room: {@code room-${client%10}}), {@code ${seq}} the client's message
  * number (0, 1, 2, ... over all its entries), {@code ${random:N}} N random characters {@code a-z0-9} (1 to
  * {@value #MAX_RANDOM}; the same for the same seed, client and message), {@code ${time}} the wall clock in
  * milliseconds since the epoch when the message is built. {@code $${} writes a literal {@code ${}; a
@@ -33,7 +34,9 @@ final class PayloadTemplate {
     static final int MAX_PAYLOAD = 1 << 20;
     /** The longest decimal {@code long}, for {@code ${client}}, {@code ${seq}} and {@code ${time}}. */
     private static final int MAX_NUMBER = 20;
-    static final String PLACEHOLDERS = "${client}, ${seq}, ${random:N} or ${time}";
+    static final String PLACEHOLDERS = "${client}, ${client%N}, ${seq}, ${random:N} or ${time}";
+    /** The largest N of {@code ${client%N}}. */
+    static final long MAX_MODULUS = 1_000_000_000;
     private static final char[] RANDOM_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     /** The values a message's placeholders take. */
@@ -46,7 +49,8 @@ final class PayloadTemplate {
     private record Literal(byte[] bytes) implements Part {
     }
 
-    private record Client() implements Part {
+    /** The client's number, or its remainder modulo {@code modulus} (0: the number itself). */
+    private record Client(long modulus) implements Part {
     }
 
     private record Seq() implements Part {
@@ -134,13 +138,26 @@ final class PayloadTemplate {
     private static Part placeholder(String name, int at) {
         switch (name) {
             case "client":
-                return new Client();
+                return new Client(0);
             case "seq":
                 return new Seq();
             case "time":
                 return new Time();
             default:
                 break;
+        }
+        if (name.startsWith("client%")) {
+            long modulus;
+            try {
+                modulus = Long.parseLong(name.substring("client%".length()));
+            } catch (NumberFormatException e) {
+                modulus = -1;
+            }
+            if (modulus < 1 || modulus > MAX_MODULUS) {
+                throw new IllegalArgumentException("${" + name + "} at character " + at + ": N must be a whole number from 1 to "
+                        + MAX_MODULUS + ", e.g. ${client%10} for ten groups of clients");
+            }
+            return new Client(modulus);
         }
         if (name.startsWith("random:")) {
             String n = name.substring("random:".length());
@@ -216,8 +233,8 @@ final class PayloadTemplate {
         for (Part p : parts) {
             if (p instanceof Literal l) {
                 out.writeBytes(l.bytes());
-            } else if (p instanceof Client) {
-                ascii(out, Long.toString(v.client()));
+            } else if (p instanceof Client c) {
+                ascii(out, Long.toString(c.modulus() == 0 ? v.client() : v.client() % c.modulus()));
             } else if (p instanceof Seq) {
                 ascii(out, Long.toString(v.seq()));
             } else if (p instanceof Time) {

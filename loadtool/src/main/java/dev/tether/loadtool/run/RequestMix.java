@@ -35,6 +35,10 @@ import java.util.regex.Pattern;
  * skipped. Names are unique ({@code A-Z a-z 0-9 _ . -}, at most {@value #MAX_NAME} characters); weights are
  * whole numbers from 1 to {@value #MAX_WEIGHT}; kinds are {@code request} and {@code send}.
  *
+ * <p>A weight of {@code once} makes a setup entry ({@link #setup()}): each client sends it once, after the ramp
+ * and before the timed load, in the order of the file, each waiting for the answer of the one before (joining a
+ * room, logging in). Setup entries are not chosen by weight and not timed in the report.
+ *
  * <p>Which entry a client sends as its message number {@code seq} is a pure function of the seed, the client's
  * number and {@code seq} (a SplitMix64 hash, compared against the cumulative weights), so a run with the same
  * seed sends the same messages in the same order per client, whatever the timing and however the clients are
@@ -64,20 +68,28 @@ public final class RequestMix {
         }
     }
 
-    /** One line of the mix. */
+    /** The weight field of a setup entry. */
+    static final String ONCE = "once";
+
+    /** One line of the mix; a setup entry ({@code once}) has weight 0. */
     record Entry(String name, long weight, Kind kind, PayloadTemplate payload, int line) {
+        boolean once() {
+            return weight == 0;
+        }
     }
 
     private final String source;
     private final List<Entry> entries;
+    private final List<Entry> setup;
     private final long[] cumulative;
     private final long totalWeight;
     private final long seed;
     private final String fingerprint;
 
-    private RequestMix(String source, List<Entry> entries, long seed, String fingerprint) {
+    private RequestMix(String source, List<Entry> entries, List<Entry> setup, long seed, String fingerprint) {
         this.source = source;
         this.entries = List.copyOf(entries);
+        this.setup = List.copyOf(setup);
         this.seed = seed;
         this.fingerprint = fingerprint;
         this.cumulative = new long[entries.size()];
@@ -126,6 +138,7 @@ public final class RequestMix {
      */
     static RequestMix parse(String text, String source, long seed) {
         List<Entry> entries = new ArrayList<>();
+        List<Entry> setup = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Set<String> names = new HashSet<>();
         String[] lines = text.split("\n", -1);
@@ -141,16 +154,17 @@ public final class RequestMix {
                     throw new IllegalArgumentException("entry '" + e.name() + "' is named twice: names must be unique, the report "
                             + "lists each entry by its name");
                 }
-                entries.add(e);
+                (e.once() ? setup : entries).add(e);
             } catch (IllegalArgumentException e) {
                 problems.add(source + " line " + n + ": " + e.getMessage());
             }
         }
-        if (entries.size() > MAX_ENTRIES) {
-            problems.add(source + ": " + entries.size() + " entries, at most " + MAX_ENTRIES + " are allowed");
+        if (entries.size() + setup.size() > MAX_ENTRIES) {
+            problems.add(source + ": " + (entries.size() + setup.size()) + " entries, at most " + MAX_ENTRIES + " are allowed");
         }
         if (entries.isEmpty() && problems.isEmpty()) {
-            problems.add(source + ": no entries: write one a line, NAME WEIGHT KIND PAYLOAD, e.g. 'echo 1 request text:hello'");
+            problems.add(source + (setup.isEmpty() ? ": no entries" : ": only setup entries (weight once)")
+                    + ": write one a line with a weight, NAME WEIGHT KIND PAYLOAD, e.g. 'echo 1 request text:hello'");
         }
         if (!problems.isEmpty()) {
             int shown = Math.min(problems.size(), MAX_PROBLEMS);
@@ -163,7 +177,7 @@ public final class RequestMix {
             }
             throw new IllegalArgumentException(b.toString());
         }
-        return new RequestMix(source, entries, seed, fingerprint(text));
+        return new RequestMix(source, entries, setup, seed, fingerprint(text));
     }
 
     private static Entry entry(String line, int n) {
@@ -183,9 +197,11 @@ public final class RequestMix {
         } catch (NumberFormatException e) {
             weight = -1;
         }
-        if (weight < 1 || weight > MAX_WEIGHT) {
+        if (f[1].equals(ONCE)) {
+            weight = 0;
+        } else if (weight < 1 || weight > MAX_WEIGHT) {
             throw new IllegalArgumentException("weight '" + shorten(f[1]) + "' of entry '" + name + "' must be a whole number from 1 to "
-                    + MAX_WEIGHT + " (to leave an entry out, comment its line with #)");
+                    + MAX_WEIGHT + ", or once for a setup entry (to leave an entry out, comment its line with #)");
         }
         Kind kind;
         try {
@@ -218,7 +234,7 @@ public final class RequestMix {
 
     /** The same entries with another seed. */
     public RequestMix withSeed(long newSeed) {
-        return new RequestMix(source, entries, newSeed, fingerprint);
+        return new RequestMix(source, entries, setup, newSeed, fingerprint);
     }
 
     /** Which entry (its index) client number {@code client} sends as its message {@code seq}. */
@@ -256,8 +272,24 @@ public final class RequestMix {
                 timeMillis));
     }
 
+    /** The weighted entries, those the timed load chooses from. */
     List<Entry> entries() {
         return entries;
+    }
+
+    /** The setup entries ({@code once}), in the order of the file; often empty. */
+    List<Entry> setup() {
+        return setup;
+    }
+
+    /**
+     * The payload of setup entry {@code index} of client {@code client}: {@code ${seq}} is the entry's position among
+     * the setup entries, and {@code ${random:N}} draws from a stream apart from the timed messages'.
+     */
+    byte[] setupPayload(int index, long client, long timeMillis) {
+        long seq = -1 - (long) index;
+        return setup.get(index).payload().render(new PayloadTemplate.Values(client, index, mix64(hash(client, seq) ^ GOLDEN_GAMMA),
+                timeMillis));
     }
 
     /** The file name, as messages and reports show it. */
@@ -276,7 +308,8 @@ public final class RequestMix {
 
     /** For the run's opening line: "a mix of 3 entries from chat.mix (seed 1)". */
     public String describe() {
-        return String.format(Locale.ROOT, "a mix of %d entr%s from %s (seed %d)", entries.size(), entries.size() == 1 ? "y" : "ies",
+        return String.format(Locale.ROOT, "a mix of %d entr%s%s from %s (seed %d)", entries.size(), entries.size() == 1 ? "y" : "ies",
+                setup.isEmpty() ? "" : " after " + setup.size() + " setup entr" + (setup.size() == 1 ? "y" : "ies") + " per client",
                 source, seed);
     }
 

@@ -16,7 +16,7 @@ import org.HdrHistogram.Histogram;
  * interval histogram of the primary metric travels whole (HdrHistogram's compressed encoding, base64), so the
  * parent's percentiles are of every value, never averages of the children's.
  *
- * @param phase      the child's phase ({@code ramp}, {@code warmup}, {@code run}, {@code drain})
+ * @param phase      the child's phase ({@code ramp}, {@code setup}, {@code warmup}, {@code run}, {@code drain})
  * @param connected  clients connected now
  * @param count      operations (or connects, in the ramp) in the interval
  * @param seconds    the interval's length

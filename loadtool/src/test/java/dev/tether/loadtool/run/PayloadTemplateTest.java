@@ -39,6 +39,15 @@ class PayloadTemplateTest {
     }
 
     @Test
+    void clientModuloGroupsTheClients() {
+        assertThat(text("text:join room-${client%10}", VALUES)).isEqualTo("join room-2");
+        assertThat(text("text:${client%10}", new PayloadTemplate.Values(10, 0, 0, 0))).isEqualTo("0");
+        assertThat(text("text:${client%1}", VALUES)).isEqualTo("0");
+        assertThatThrownBy(() -> PayloadTemplate.parse("text:${client%0}")).hasMessageContaining("${client%0} at character 6: N must be");
+        assertThatThrownBy(() -> PayloadTemplate.parse("text:${client%x}")).hasMessageContaining("N must be a whole number");
+    }
+
+    @Test
     void randomIsOfTheAskedLengthAndAlphabetAndFollowsItsSeed() {
         String a = text("text:${random:12}", VALUES);
         assertThat(a).hasSize(12).matches("[a-z0-9]{12}");
@@ -65,7 +74,7 @@ class PayloadTemplateTest {
     @Test
     void mistakesAreRefusedWithWhereAndWhat() {
         assertThatThrownBy(() -> PayloadTemplate.parse("text:hi ${name}"))
-                .hasMessage("unknown placeholder ${name} at character 9: use ${client}, ${seq}, ${random:N} or ${time} "
+                .hasMessage("unknown placeholder ${name} at character 9: use ${client}, ${client%N}, ${seq}, ${random:N} or ${time} "
                         + "(write $${ for a literal ${)");
         assertThatThrownBy(() -> PayloadTemplate.parse("text:x ${seq"))
                 .hasMessageStartingWith("'${' at character 8 is not closed by '}'");

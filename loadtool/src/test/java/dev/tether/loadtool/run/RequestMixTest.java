@@ -55,6 +55,24 @@ class RequestMixTest {
     }
 
     @Test
+    void onceEntriesAreSetupInFileOrderAndNeverChosen() {
+        RequestMix mix = parse("login once request text:login ${client}\nsay 1 request text:say room-${client%10} ${seq}\n"
+                + "join once request text:join room-${client%10} ${seq}\n");
+
+        assertThat(mix.entries()).extracting(RequestMix.Entry::name).containsExactly("say");
+        assertThat(mix.setup()).extracting(RequestMix.Entry::name).containsExactly("login", "join");
+        assertThat(mix.setup()).allMatch(RequestMix.Entry::once);
+        for (long seq = 0; seq < 100; seq++) {
+            assertThat(mix.choose(23, seq)).isZero(); // the only weighted entry
+        }
+        // ${seq} of a setup entry is its position among the setup entries.
+        assertThat(new String(mix.setupPayload(1, 23, 0), StandardCharsets.UTF_8)).isEqualTo("join room-3 1");
+        assertThat(new String(mix.setupPayload(0, 23, 0), StandardCharsets.UTF_8)).isEqualTo("login 23");
+        assertThat(mix.describe()).isEqualTo("a mix of 1 entry after 2 setup entries per client from t.mix (seed 1)");
+        assertThat(error("join once request text:join r")).contains("t.mix: only setup entries (weight once)");
+    }
+
+    @Test
     void readsAFileAndNamesItInMistakes() throws Exception {
         Path file = dir.resolve("chat.mix");
         Files.writeString(file, CHAT);
@@ -110,7 +128,7 @@ class RequestMixTest {
     void listsEveryMistakeAtOnceUpToALimit() {
         String message = error("a 1 request text:ok\nb x request text:y\n# fine\nc 1 shout text:z\nd 1 send text:w");
         assertThat(message.split("\n")).containsExactly("bad --mix file t.mix:",
-                "  t.mix line 2: weight 'x' of entry 'b' must be a whole number from 1 to 1000000 (to leave an entry out, comment its line with #)",
+                "  t.mix line 2: weight 'x' of entry 'b' must be a whole number from 1 to 1000000, or once for a setup entry (to leave an entry out, comment its line with #)",
                 "  t.mix line 4: kind 'shout' of entry 'c' must be request (answered, timed to its response) or send (one-way, timed until written)");
 
         String many = error("x y z w\n".repeat(30));
