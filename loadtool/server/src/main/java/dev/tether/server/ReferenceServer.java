@@ -788,10 +788,12 @@ public final class ReferenceServer implements AutoCloseable {
         /**
          * The most bytes the server holds for all its connections together: bytes received and not yet decoded,
          * bytes queued for peers, payloads of requests waiting for their service time, and
-         * {@value MemoryBudget#SESSION_STATE_BYTES} bytes of state per connection. Default
+         * {@value MemoryBudget#SESSION_STATE_BYTES} bytes of state per connection, and the resumable sessions' replay
+         * windows and state (see {@link #sessionTtl}). Default
          * {@link ReferenceServer#defaultMemoryBudget()}; at least {@link #maxPendingBytesPerConnection}.
          * With half of it in use the server stops reading from the connections that hold more than a fair share;
-         * at 90 % it closes the worst offenders with {@code SLOW_CONSUMER} (connections stuck in their handshake
+         * at 90 % it first evicts detached sessions (the longest detached first), then closes the worst offenders with
+         * {@code SLOW_CONSUMER} (connections stuck in their handshake
          * first, oldest first, then the biggest holders); when it is full and there is nobody left to
          * shed, it refuses new connections with {@code SERVER_FULL}. Well-behaved clients keep being served throughout.
          */

@@ -19,7 +19,8 @@ import java.util.Base64;
 final class ResumableSession {
     /**
      * What a session costs against the memory budget besides its window: this object, its token and id, the
-     * store's map entry, its window's rings at their smallest (about 400 bytes measured, rounded up).
+     * store's map entry, its window's rings at their smallest (about 400 bytes by a count of their fields and
+     * headers on a 64-bit JVM with compressed references, rounded up; an estimate, not a measurement).
      */
     static final long STATE_BYTES = 512;
 
