@@ -29,6 +29,13 @@ final class ServerCounters {
     final LongAdder memoryShed = new LongAdder();
     /** TLS handshakes that failed (see {@link TlsFailures}). */
     final LongAdder tlsHandshakeFailures = new LongAdder();
+    // Session resumption (see SessionStore); the names are those of ServerStats.
+    final LongAdder sessionsResumed = new LongAdder();
+    final LongAdder resumesRefused = new LongAdder();
+    final LongAdder sessionsExpired = new LongAdder();
+    final LongAdder sendDuplicatesDropped = new LongAdder();
+    final LongAdder pushesReplayed = new LongAdder();
+    final LongAdder pushesDroppedFromWindow = new LongAdder();
 
     private final LongAdder retiredRequests = new LongAdder();
     private final LongAdder retiredSends = new LongAdder();
@@ -51,7 +58,7 @@ final class ServerCounters {
         retiredBytesOut.add(c.bytesOut());
     }
 
-    synchronized ServerStats snapshot(int connections, Iterable<Session> live) {
+    synchronized ServerStats snapshot(int connections, int sessionsDetached, Iterable<Session> live) {
         long requests = retiredRequests.sum();
         long sends = retiredSends.sum();
         long pushes = retiredPushes.sum();
@@ -71,7 +78,8 @@ final class ServerCounters {
         }
         return new ServerStats(connections, handshakes.sum(), requests, pushes, sends, bytesIn, bytesOut, evictions.sum(),
                 protocolErrors.sum(), authFailures.sum(), rejectedFull.sum(), handshakeTimeouts.sum(), slowConsumers.sum(),
-                applicationErrors.sum(), tlsHandshakeFailures.sum());
+                applicationErrors.sum(), tlsHandshakeFailures.sum(), sessionsResumed.sum(), resumesRefused.sum(), sessionsDetached, sessionsExpired.sum(),
+                sendDuplicatesDropped.sum(), pushesReplayed.sum(), pushesDroppedFromWindow.sum());
     }
 
     /**

@@ -81,43 +81,14 @@ public final class ServerGroup {
      * @throws IllegalArgumentException if the topic is longer than the protocol allows
      */
     public int push(String topic, byte[] payload) {
-        Push push = new Push(topic, server.engine().nowMicros(), Push.NO_SEQUENCE, Objects.requireNonNull(payload, "payload"));
-        // One task per event loop, not per member: a room of thousands costs a handful of hand-offs.
-        Map<EventExecutor, List<Session>> byLoop = new HashMap<>();
-        int count = 0;
+        Objects.requireNonNull(payload, "payload");
+        List<Session> targets = new ArrayList<>();
         for (SessionHandle h : members) {
             if (h.isOpen()) {
-                byLoop.computeIfAbsent(h.eventLoop(), k -> new ArrayList<>()).add(h.session);
-                count++;
+                targets.add(h.session);
             }
         }
-        if (count == 0) {
-            return 0;
-        }
-        ByteBuf frame = ReferenceServer.encode(push);
-        try {
-            for (Map.Entry<EventExecutor, List<Session>> e : byLoop.entrySet()) {
-                List<Session> sessions = e.getValue();
-                ByteBuf mine = frame.retain(); // released by the task
-                try {
-                    e.getKey().execute(() -> {
-                        try {
-                            for (Session s : sessions) {
-                                s.push(mine.retainedDuplicate());
-                            }
-                        } finally {
-                            mine.release();
-                        }
-                    });
-                } catch (RejectedExecutionException shutDown) {
-                    mine.release();
-                    count -= sessions.size();
-                }
-            }
-        } finally {
-            frame.release();
-        }
-        return count;
+        return targets.isEmpty() ? 0 : server.engine().publishTo(targets, topic, payload);
     }
 
     /** Called by a closing session, which has already forgotten this group. */

@@ -47,7 +47,7 @@ final class SessionHandle implements ServerSession {
 
     @Override
     public String id() {
-        return session.id;
+        return session.sessionId();
     }
 
     @Override
@@ -114,19 +114,8 @@ final class SessionHandle implements ServerSession {
 
     @Override
     public boolean push(String topic, byte[] payload) {
-        ByteBuf frame = ReferenceServer.encode(new Push(topic, session.server().nowMicros(), Push.NO_SEQUENCE,
-                Objects.requireNonNull(payload, "payload")));
-        if (!isOpen()) {
-            frame.release();
-            return false;
-        }
-        try {
-            eventLoop().execute(() -> session.push(frame));
-            return true;
-        } catch (RejectedExecutionException e) { // the server has shut down
-            frame.release();
-            return false;
-        }
+        Objects.requireNonNull(payload, "payload");
+        return isOpen() && session.server().publishTo(List.of(session), topic, payload) == 1;
     }
 
     @Override
