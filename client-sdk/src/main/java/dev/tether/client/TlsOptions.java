@@ -1,23 +1,18 @@
 package dev.tether.client;
 
 import dev.tether.client.internal.PemFiles;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * TLS settings of a client: which certificates it trusts, whether it checks the server's host name, and the
- * certificate it presents to a server that asks for one (mutual TLS). Immutable. The JDK's TLS implementation is used; host-name verification (endpoint identification
- * {@code "HTTPS"}, RFC 2818) is on unless {@link #withoutHostnameVerification()} turns it off.
+ * certificate it presents to a server that asks for one (mutual TLS). Immutable. The JDK's TLS implementation
+ * is used; host-name verification (endpoint identification {@code "HTTPS"}, RFC 2818) is on unless
+ * {@link #withoutHostnameVerification()} turns it off.
  *
  * <pre>{@code
  * ClientConfig.builder().endpoint("push.example.com", 7443).tls(TlsOptions.system()).build();
@@ -75,20 +70,7 @@ public final class TlsOptions {
      */
     public static TlsOptions trusting(Path pemCaFile) {
         Objects.requireNonNull(pemCaFile, "pemCaFile");
-        try (InputStream in = Files.newInputStream(pemCaFile)) {
-            List<X509Certificate> certs = new ArrayList<>();
-            for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                certs.add((X509Certificate) c);
-            }
-            if (certs.isEmpty()) {
-                throw new IllegalArgumentException("no certificate in " + pemCaFile);
-            }
-            return new TlsOptions(certs, false, true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read CA file " + pemCaFile, e);
-        } catch (CertificateException e) {
-            throw new IllegalArgumentException("not a PEM X.509 certificate file: " + pemCaFile, e);
-        }
+        return new TlsOptions(PemFiles.readCertificates(pemCaFile, "CA"), false, true);
     }
 
     /** Trusts only the given certificates (typically your CA); verifies host names. */

@@ -222,6 +222,10 @@ class TlsTest {
         assertThatThrownBy(() -> base.withClientCertificate(files[0], pkcs1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("private key file " + pkcs1 + " holds no unencrypted PKCS#8 PEM key")
                 .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt -in " + pkcs1);
+        assertThatThrownBy(() -> TlsOptions.trusting(missing)).isInstanceOf(UncheckedIOException.class)
+                .hasMessage("cannot read the CA file " + missing + ": no such file");
+        assertThatThrownBy(() -> TlsOptions.trusting(files[1])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the CA file " + files[1] + " holds no PEM certificate");
         assertThat(base.clientCertificateChain()).isEmpty();
         assertThat(base.clientPrivateKey()).isNull();
         assertThat(base.withClientCertificate(files[0], files[1]).withoutHostnameVerification().clientPrivateKey()).isNotNull();
