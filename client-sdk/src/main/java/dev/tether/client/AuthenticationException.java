@@ -1,6 +1,9 @@
 package dev.tether.client;
 
-/** The server refused the auth token. Fatal: the client stops reconnecting and closes. Reason {@link Reason#AUTH_FAILED}. */
+/**
+ * The server refused the auth token, or (with TLS) the client certificate or the lack of one (see
+ * {@link TlsOptions}). Fatal: the client stops reconnecting and closes. Reason {@link Reason#AUTH_FAILED}.
+ */
 public class AuthenticationException extends ClientException {
     private static final long serialVersionUID = 1L;
 

@@ -22,7 +22,10 @@ public abstract class ClientException extends RuntimeException {
         REQUEST_TIMEOUT(false),
         /** The send buffer was full; the operation was never sent. Safe to retry later. */
         SEND_BUFFER_FULL(true),
-        /** The server refused the auth token. Retrying with the same token cannot succeed. */
+        /**
+         * The server refused the auth token, or its TLS handshake refused the client certificate (or its absence).
+         * Retrying with the same token or certificate cannot succeed.
+         */
         AUTH_FAILED(false),
         /** The server speaks no protocol version this client speaks. Retrying cannot succeed. */
         UNSUPPORTED_VERSION(false),

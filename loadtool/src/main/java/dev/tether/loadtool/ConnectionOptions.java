@@ -1,7 +1,9 @@
 package dev.tether.loadtool;
 
+import dev.tether.client.AuthenticationException;
 import dev.tether.client.TlsOptions;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +11,8 @@ import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
- * How a client of the CLI connects: TLS and the auth token. A picocli mixin shared by {@code run},
+ * How a client of the CLI connects: TLS (trust, and a client certificate for servers that require one) and
+ * the auth token. A picocli mixin shared by {@code run},
  * {@code shell} and the shell's {@code bench}, so the three spell and check these options the same way.
  *
  * <p>The token comes from {@code --auth-token}, {@code --auth-token-file} (the file keeps it out of
@@ -30,6 +33,15 @@ public final class ConnectionOptions {
     @Option(names = "--tls-insecure", description = "Connect with TLS and trust any certificate (testing only).")
     boolean tlsInsecure;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM_FILE",
+            description = "Connect with TLS, presenting this client certificate chain (PEM, the client's own certificate first) "
+                    + "to a server that asks for one (mutual TLS). Needs --tls-key. Default: none.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM_FILE",
+            description = "The private key of --tls-cert: one unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY), RSA or EC.")
+    Path tlsKey;
+
     @Option(names = "--auth-token", paramLabel = "TOKEN",
             description = "Token sent in HELLO. Visible in `ps`: prefer --auth-token-file or " + TOKEN_ENV + ". Default: none.")
     String authToken;
@@ -37,6 +49,10 @@ public final class ConnectionOptions {
     @Option(names = "--auth-token-file", paramLabel = "FILE",
             description = "Read the token from this file (UTF-8); trailing whitespace, such as the final newline, is stripped.")
     Path authTokenFile;
+
+    /** What a failed connect adds when the server refused the client certificate, or the lack of one. */
+    public static final String CERTIFICATE_REFUSED = "the server refused the client certificate, or the lack of one: "
+            + "see --tls-cert and --tls-key; not retried";
 
     /** Where environment variables come from; tests replace it. */
     Function<String, String> environment = System::getenv;
@@ -66,6 +82,9 @@ public final class ConnectionOptions {
         o.tls = tls || base.tls;
         o.tlsInsecure = tlsInsecure || base.tlsInsecure;
         o.tlsCa = tlsCa != null ? tlsCa : base.tlsCa;
+        boolean certificateHere = tlsCert != null || tlsKey != null; // a certificate and its key go together
+        o.tlsCert = certificateHere ? tlsCert : base.tlsCert;
+        o.tlsKey = certificateHere ? tlsKey : base.tlsKey;
         boolean tokenHere = authToken != null || authTokenFile != null;
         o.authToken = tokenHere ? authToken : base.authToken;
         o.authTokenFile = tokenHere ? authTokenFile : base.authTokenFile;
@@ -75,7 +94,7 @@ public final class ConnectionOptions {
 
     /** Whether any TLS option was given. */
     public boolean usesTls() {
-        return tls || tlsCa != null || tlsInsecure;
+        return tls || tlsCa != null || tlsInsecure || tlsCert != null || tlsKey != null;
     }
 
     /** {@code --tls-ca}, or {@code null}. */
@@ -88,15 +107,36 @@ public final class ConnectionOptions {
         return tlsInsecure;
     }
 
-    /** The SDK's TLS settings; {@code null} for plaintext. */
+    /** {@code --tls-cert}, or {@code null}. */
+    public Path tlsCert() {
+        return tlsCert;
+    }
+
+    /** {@code --tls-key}, or {@code null}. */
+    public Path tlsKey() {
+        return tlsKey;
+    }
+
+    /**
+     * The SDK's TLS settings; {@code null} for plaintext. The files are read and checked now.
+     *
+     * @throws IllegalArgumentException when {@code --tls-cert} and {@code --tls-key} are not given together, or a
+     *                                  file cannot be read or used; the message names the file
+     */
     public TlsOptions tlsOptions() {
-        if (tlsInsecure) {
-            return TlsOptions.trustAll();
+        if (!usesTls()) {
+            return null;
         }
-        if (tlsCa != null) {
-            return TlsOptions.trusting(tlsCa);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException(tlsCert == null ? "--tls-key needs --tls-cert (the certificate it belongs to)"
+                    : "--tls-cert needs --tls-key (the certificate's private key)");
         }
-        return tls ? TlsOptions.system() : null;
+        try {
+            TlsOptions trust = tlsInsecure ? TlsOptions.trustAll() : tlsCa != null ? TlsOptions.trusting(tlsCa) : TlsOptions.system();
+            return tlsCert != null ? trust.withClientCertificate(tlsCert, tlsKey) : trust;
+        } catch (UncheckedIOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -133,6 +173,19 @@ public final class ConnectionOptions {
             throw new IllegalArgumentException(message);
         }
         return token;
+    }
+
+    /**
+     * {@code " (}{@value #CERTIFICATE_REFUSED}{@code )"} when {@code failure} is the SDK's report of a server refusing
+     * the client certificate (whose deepest cause, the TLS alert, names no option), else {@code ""}.
+     */
+    public static String certificateHint(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof AuthenticationException && t.getCause() instanceof javax.net.ssl.SSLException) {
+                return " (" + CERTIFICATE_REFUSED + ")";
+            }
+        }
+        return "";
     }
 
     /** Says whether a token and TLS are used, never the token itself. */

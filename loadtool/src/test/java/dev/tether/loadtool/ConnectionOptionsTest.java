@@ -3,6 +3,7 @@ package dev.tether.loadtool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tether.testing.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,5 +74,32 @@ class ConnectionOptionsTest {
         assertThat(tls.tlsInsecure()).isTrue();
         assertThat(tls.tlsCa()).isEqualTo(dir.resolve("ca.pem"));
         assertThat(parse(Map.of()).usesTls()).isFalse();
+    }
+
+    @Test
+    void aClientCertificateTurnsTlsOnGoesWithItsKeyAndIsReadWhenTheOptionsAreUsed() {
+        TestCertificates pki = TestCertificates.create(dir.resolve("pki"));
+        String chain = pki.clientChainFile().toString();
+        String key = pki.clientKeyFile().toString();
+        ConnectionOptions mtls = parse(Map.of(), "--tls-ca", pki.caFile().toString(), "--tls-cert", chain, "--tls-key", key);
+        assertThat(mtls.usesTls()).isTrue();
+        assertThat(mtls.tlsOptions().clientCertificateChain()).hasSize(1);
+        assertThat(mtls.tlsOptions().trustedCertificates()).hasSize(1);
+        assertThat(parse(Map.of(), "--tls-cert", chain, "--tls-key", key).tlsOptions().clientPrivateKey()).isNotNull();
+
+        assertThatThrownBy(() -> parse(Map.of(), "--tls-cert", chain).tlsOptions())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--tls-cert needs --tls-key (the certificate's private key)");
+        assertThatThrownBy(() -> parse(Map.of(), "--tls-key", key).tlsOptions())
+                .hasMessage("--tls-key needs --tls-cert (the certificate it belongs to)");
+        Path missing = dir.resolve("missing.pem");
+        assertThatThrownBy(() -> parse(Map.of(), "--tls-cert", chain, "--tls-key", missing.toString()).tlsOptions())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("cannot read the private key file " + missing + ": no such file");
+
+        // A certificate given on a shell line replaces the base's certificate and key as a pair.
+        ConnectionOptions base = parse(Map.of(), "--tls-cert", chain, "--tls-key", key);
+        assertThat(parse(Map.of()).overriding(base).tlsCert()).isEqualTo(pki.clientChainFile());
+        ConnectionOptions half = parse(Map.of(), "--tls-cert", pki.serverChainFile().toString()).overriding(base);
+        assertThat(half.tlsKey()).isNull();
+        assertThatThrownBy(half::tlsOptions).hasMessageContaining("--tls-cert needs --tls-key");
     }
 }

@@ -359,6 +359,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause instanceof DecoderException && (cause.getCause() instanceof ProtocolException
                 || cause.getCause() instanceof SSLException) ? cause.getCause() : cause;
+        if (certificateRefused(c)) {
+            return; // the client closes this connection and itself
+        }
         if (closeCause == null) {
             String what = c instanceof ProtocolException ? "protocol error from "
                     : c instanceof SSLException ? "TLS failure with " : "connection failure to ";
@@ -373,11 +376,28 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess() && closeCause == null) {
+        if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess() && !certificateRefused(e.cause()) && closeCause == null) {
             closeCause = new ConnectionLostException("TLS handshake with " + describe(endpoint) + " failed: "
                     + e.cause(), e.cause());
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * Whether {@code failure} is the server refusing our client certificate during the handshake: then it is fatal,
+     * like a refused token (see {@link CertificateRefusal}), and the listener has been told, once.
+     */
+    private boolean certificateRefused(Throwable failure) {
+        if (state != State.HANDSHAKING || closeCause != null) {
+            return closeCause instanceof AuthenticationException;
+        }
+        AuthenticationException refused = CertificateRefusal.of(failure, describe(endpoint), config.tls());
+        if (refused == null) {
+            return false;
+        }
+        closeCause = refused;
+        listener.onFatal(this, refused);
+        return true;
     }
 
     // ---- heartbeat ----

@@ -164,6 +164,10 @@ final class Dialer {
         } else if (!tls.trustedCertificates().isEmpty()) {
             b.trustManager(tls.trustedCertificates());
         }
+        if (tls.clientPrivateKey() != null) {
+            // Presented only when the server asks (mutual TLS).
+            b.keyManager(tls.clientPrivateKey(), tls.clientCertificateChain());
+        }
         // RFC 2818 host-name check, done by the JDK's engine against the host we connect to (SNI + peer host).
         b.endpointIdentificationAlgorithm(tls.hostnameVerification() ? "HTTPS" : null);
         try {

@@ -1,16 +1,10 @@
 package dev.tether.server;
 
-import dev.tether.protocol.Push;
-import io.netty.buffer.ByteBuf;
-import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A named set of sessions (a chat room, a topic, a game table) that the application pushes to as one,

@@ -1,7 +1,5 @@
 package dev.tether.server;
 
-import dev.tether.protocol.Push;
-import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

@@ -4,9 +4,12 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tether.client.AuthenticationException;
+import dev.tether.client.Backoff;
 import dev.tether.client.ClientConfig;
 import dev.tether.client.ClientResources;
 import dev.tether.client.ConnectFailedException;
+import dev.tether.client.ConnectionState;
 import dev.tether.client.ServerPush;
 import dev.tether.client.TetherClient;
 import dev.tether.client.TlsOptions;
@@ -148,11 +151,11 @@ class ServerTlsTest {
         ReferenceServer server = server(ServerTls.fromPem(pki.serverChainFile(), pki.serverKeyFile())
                 .withClientAuth(ServerTls.ClientAuth.REQUIRE, pki.caFile()));
 
-        // The SDK client presents no certificate: refused in the TLS handshake, never welcomed.
+        // A client that presents no certificate: refused in the TLS handshake, never welcomed.
         TetherClient without = client(server, TlsOptions.trusting(pki.caFile()), new CompletableFuture<>());
         assertThatThrownBy(() -> without.connect().get(5, SECONDS))
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(ConnectFailedException.class)
-                .hasMessageContaining("TLS failure with 127.0.0.1:" + server.port()).hasMessageContaining("certificate");
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(AuthenticationException.class)
+                .hasMessageStartingWith("TLS: server 127.0.0.1:" + server.port() + " refused a client without a certificate");
         without.close();
         awaitTlsFailures(server, 1);
 
@@ -160,6 +163,46 @@ class ServerTlsTest {
         assertThatThrownBy(() -> helloOverTls(server, pki, other)).isInstanceOf(IOException.class);
         awaitTlsFailures(server, 2);
         assertThat(server.stats().handshakesTotal()).isEqualTo(1);
+    }
+
+    @Test
+    void theSdkClientWithACertificateFromTheTrustedCaRequestsSendsAndReceivesPushes() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir);
+        ReferenceServer server = server(ServerTls.fromPem(pki.serverChainFile(), pki.serverKeyFile())
+                .withClientAuth(ServerTls.ClientAuth.REQUIRE, pki.caFile()));
+        CompletableFuture<ServerPush> push = new CompletableFuture<>();
+        TetherClient c = client(server, TlsOptions.trusting(pki.caFile())
+                .withClientCertificate(pki.clientChainFile(), pki.clientKeyFile()), push);
+        c.connect().get(5, SECONDS);
+
+        assertThat(c.request("mutual".getBytes(StandardCharsets.UTF_8)).get(5, SECONDS)).asString(StandardCharsets.UTF_8)
+                .isEqualTo("mutual");
+        c.send(new byte[] {1, 2}).get(5, SECONDS);
+        Await.until(Duration.ofSeconds(5), () -> server.stats().sendsTotal() == 1, () -> "" + server.stats());
+        assertThat(server.broadcast("mtls", new byte[] {8})).isEqualTo(1);
+        assertThat(push.get(5, SECONDS).payload()).containsExactly(8);
+        assertThat(server.stats().tlsHandshakeFailures()).isZero();
+    }
+
+    @Test
+    void theSdkClientWithACertificateFromAnotherCaIsRefusedOnceAndStops() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir.resolve("real"));
+        TestCertificates other = TestCertificates.create(dir.resolve("other"), "Other");
+        ReferenceServer server = server(ServerTls.fromPem(pki.serverChainFile(), pki.serverKeyFile())
+                .withClientAuth(ServerTls.ClientAuth.REQUIRE, pki.caFile()));
+        // Retrying every millisecond: were the refusal not final, the server would count attempt after attempt.
+        TetherClient c = TetherClient.builder().resources(resources)
+                .config(ClientConfig.builder().endpoint("127.0.0.1", server.port()).connectTimeout(Duration.ofSeconds(5))
+                        .tls(TlsOptions.trusting(pki.caFile()).withClientCertificate(other.clientChainFile(), other.clientKeyFile()))
+                        .retryFirstConnect(true).backoff(Backoff.constant(Duration.ofMillis(1))).build())
+                .build();
+        clients.add(c);
+        assertThatThrownBy(() -> c.connect().get(5, SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(AuthenticationException.class)
+                .hasMessageStartingWith("TLS: server 127.0.0.1:" + server.port() + " refused the client certificate CN=tether-test-client");
+        assertThat(c.state()).isEqualTo(ConnectionState.CLOSED); // final: no further attempt can be made
+        awaitTlsFailures(server, 1);
+        assertThat(server.stats().handshakesTotal()).isZero();
     }
 
     @Test

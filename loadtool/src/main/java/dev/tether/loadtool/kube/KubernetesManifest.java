@@ -62,6 +62,10 @@ public record KubernetesManifest(String job, String report, String name, Instant
             throw new IllegalArgumentException("--emit-kubernetes: the pods cannot read the local --tls-ca file "
                     + whole.tls().caFile() + "; use --tls (the image's system CAs) or build the CA into the image");
         }
+        if (whole.tls() != null && whole.tls().clientCertificateFile() != null) {
+            throw new IllegalArgumentException("--emit-kubernetes: the pods cannot read the local --tls-cert and --tls-key files "
+                    + whole.tls().clientCertificateFile() + ", " + whole.tls().clientKeyFile());
+        }
         String id = PlanIdentity.of(whole);
         String name = options.name != null ? options.name : "loadtool-" + id.substring(0, 8);
         if (!name.matches("[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?")) {

@@ -137,10 +137,9 @@ final class ClientPool implements LoadClients {
         if (tls == null) {
             return null;
         }
-        if (tls.insecure()) {
-            return TlsOptions.trustAll();
-        }
-        return tls.caFile() != null ? TlsOptions.trusting(tls.caFile()) : TlsOptions.system();
+        TlsOptions trust = tls.insecure() ? TlsOptions.trustAll()
+                : tls.caFile() != null ? TlsOptions.trusting(tls.caFile()) : TlsOptions.system();
+        return tls.clientCertificateFile() != null ? trust.withClientCertificate(tls.clientCertificateFile(), tls.clientKeyFile()) : trust;
     }
 
     @Override

@@ -134,7 +134,7 @@ public final class LoadOptions {
                 .clients(clients).connectRate(connectRate).duration(duration).warmup(warmup)
                 .mode(mode).rate(rate).outstanding(outstanding).size(size).heartbeat(heartbeat)
                 .requestTimeout(requestTimeout)
-                .tls(connection.usesTls() ? new LoadPlan.Tls(connection.tlsCa(), connection.tlsInsecure()) : null)
+                .tls(tls(connection))
                 .authToken(connection.authToken())
                 .serverServiceTime(serverServiceTime).pushRate(pushRate).hlog(hlog).lateThreshold(lateThreshold)
                 .drainTimeout(drainTimeout).ioThreads(ioThreads).faultProxy(faultProxy)
@@ -190,5 +190,13 @@ public final class LoadOptions {
     /** {@code --hlog}, or {@code null}. */
     public Path hlog() {
         return hlog;
+    }
+
+    /** The plan's TLS, its files checked now (a bad file is a usage error, not a run of failed connects). */
+    private static LoadPlan.Tls tls(ConnectionOptions connection) {
+        if (connection.tlsOptions() == null) {
+            return null;
+        }
+        return new LoadPlan.Tls(connection.tlsCa(), connection.tlsInsecure(), connection.tlsCert(), connection.tlsKey());
     }
 }

@@ -65,8 +65,11 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
     public static final Duration DEFAULT_LATE_THRESHOLD = Duration.ofMillis(10);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
-    /** TLS for the clients: trust the system store, a CA file, or (testing only) anything. */
-    public record Tls(Path caFile, boolean insecure) {
+    /**
+     * TLS for the clients: trust the system store, a CA file, or (testing only) anything; and the client
+     * certificate chain and key files presented to a server that asks for one ({@code null} = none).
+     */
+    public record Tls(Path caFile, boolean insecure, Path clientCertificateFile, Path clientKeyFile) {
     }
 
     public LoadPlan {

@@ -1,5 +1,6 @@
 package dev.tether.loadtool.run;
 
+import dev.tether.loadtool.ConnectionOptions;
 import dev.tether.loadtool.report.Metric;
 import dev.tether.loadtool.report.MetricRecorders;
 import java.util.Map;
@@ -129,7 +130,7 @@ final class RunMetrics {
             return (tls ? "TLS: " : "") + c.getClass().getSimpleName();
         }
         m = m.replaceFirst("^\\w+\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ", "");
-        return (tls ? "TLS: " : "") + m.replaceFirst(": [^ ]*:\\d+$", "");
+        return (tls ? "TLS: " : "") + m.replaceFirst(": [^ ]*:\\d+$", "") + ConnectionOptions.certificateHint(t);
     }
 
     void error(String kind) {

@@ -3,6 +3,7 @@ package dev.tether.loadtool.shell;
 import dev.tether.client.ClientException;
 import dev.tether.client.ConnectionState;
 import dev.tether.client.StateChange;
+import dev.tether.loadtool.ConnectionOptions;
 import dev.tether.server.Durations;
 import io.netty.handler.ssl.NotSslRecordException;
 import java.net.InetSocketAddress;
@@ -111,7 +112,8 @@ final class Wording {
         message = LONG_HEX.matcher(message).replaceAll(m -> m.group().substring(0, 32) + "...");
         int address = message.lastIndexOf(": /");
         // The deepest message of a TLS failure ("unable to find valid certification path ...") does not say TLS.
-        return (tls ? "TLS: " : "") + (address > 0 ? message.substring(0, address) : message);
+        return (tls ? "TLS: " : "") + (address > 0 ? message.substring(0, address) : message)
+                + ConnectionOptions.certificateHint(t);
     }
 
     /** {@code 0.842 ms} below a second, {@code 1.25 s} above: for latencies and round trips. */

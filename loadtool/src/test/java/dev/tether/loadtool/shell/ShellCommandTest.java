@@ -3,6 +3,7 @@ package dev.tether.loadtool.shell;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.loadtool.ConnectionOptions;
 import dev.tether.loadtool.ExitCodes;
 import dev.tether.loadtool.InProcessServer;
 import dev.tether.testing.TestCertificates;
@@ -106,6 +107,25 @@ class ShellCommandTest {
             Run untrusted = shell("status\n", "--target", tls.target(), "--tls-ca", other.caFile().toString(), "--script");
             assertThat(untrusted.exitCode()).isEqualTo(ExitCodes.RUN_FAILED);
             assertThat(untrusted.out()).contains("error: connect to " + tls.target() + " failed: TLS: ");
+        }
+    }
+
+    @Test
+    void theShellPresentsAClientCertificateToAServerThatRequiresOne(@TempDir Path dir) throws Exception {
+        TestCertificates pki = TestCertificates.create(dir.resolve("pki"));
+        try (InProcessServer mtls = InProcessServer.start("--port", "0", "--quiet", "--drain-timeout", "1s",
+                "--tls-cert", pki.serverChainFile().toString(), "--tls-key", pki.serverKeyFile().toString(),
+                "--tls-client-ca", pki.caFile().toString(), "--tls-client-auth", "require")) {
+            Run run = shell("request mutual\nsend one-way\nstatus\n", "--target", mtls.target(), "--tls-ca", pki.caFile().toString(),
+                    "--tls-cert", pki.clientChainFile().toString(), "--tls-key", pki.clientKeyFile().toString(), "--script");
+            assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
+            assertThat(run.out()).startsWith("connected to " + mtls.target() + " (").contains("TLS, ")
+                    .containsPattern("\\Rmutual\\R").contains("sent 7 bytes");
+
+            Run without = shell("status\n", "--target", mtls.target(), "--tls-ca", pki.caFile().toString(), "--script");
+            assertThat(without.exitCode()).isEqualTo(ExitCodes.RUN_FAILED);
+            assertThat(without.out()).contains("error: connect to " + mtls.target() + " failed: TLS: Received fatal alert: "
+                    + "bad_certificate (" + ConnectionOptions.CERTIFICATE_REFUSED + ")");
         }
     }
 }
