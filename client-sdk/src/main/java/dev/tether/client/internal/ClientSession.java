@@ -126,6 +126,11 @@ final class ClientSession {
         resumeToken = null;
     }
 
+    /** Whether pushes on a connection opened in {@code connectionEpoch} must carry a sequence (resumption is on). */
+    boolean numbersPushes(int connectionEpoch) {
+        return resumption == Resumption.ON && connectionEpoch == epoch;
+    }
+
     /**
      * A push arrived on a connection opened in {@code connectionEpoch}: whether to deliver it. Without a sequence
      * (resumption off or not offered), or from an older session, it is delivered as it is. A duplicate (a replay
