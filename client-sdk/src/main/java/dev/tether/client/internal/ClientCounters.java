@@ -20,6 +20,8 @@ final class ClientCounters extends SingleWriterFrameCounters {
     private static final VarHandle REQUESTS_IN_FLIGHT;
     /** No connection in use (a long, not an Instant: one object fewer per idle client). */
     private static final long NOT_CONNECTED = Long.MIN_VALUE;
+    /** All zeros: what a snapshot reads before the first session event. Never written. */
+    private static final SessionTotals NO_TOTALS = new SessionTotals();
 
     static {
         try {
@@ -37,17 +39,33 @@ final class ClientCounters extends SingleWriterFrameCounters {
     private volatile long reconnects;
     private volatile long lastRttNanos = -1;
     private volatile long answersDropped;
-    // Session resumption: rare events (per reconnect) or per acknowledgement batch, written on the loop only.
+    // Session resumption, written on the loop only: the one counter of the steady state here, the rest in
+    // SessionTotals, made at the first reconnect or oddity (a client that never loses its socket holds none).
     private volatile Resumption resumption = Resumption.NOT_CONNECTED;
     private volatile long sendsAcknowledged;
-    private volatile long sendsRetransmitted;
-    private volatile long sendsResentAfterSessionLoss;
-    private volatile long sendsFailedOnSessionLoss;
-    private volatile long resumesSucceeded;
-    private volatile long resumesFailed;
-    private volatile long pushesReplayed;
-    private volatile long pushDuplicatesDropped;
-    private volatile long pushesMissing;
+    private volatile SessionTotals sessionTotals;
+
+    /** What happens at reconnects (or when a server misbehaves): rare, so kept apart from the idle client. */
+    private static final class SessionTotals {
+        volatile long sendsRetransmitted;
+        volatile long sendsResentAfterSessionLoss;
+        volatile long sendsFailedOnSessionLoss;
+        volatile long resumesSucceeded;
+        volatile long resumesFailed;
+        volatile long pushesReplayed;
+        volatile long pushDuplicatesDropped;
+        volatile long pushesMissing;
+    }
+
+    /** The session totals, made on first use (loop only). */
+    private SessionTotals totals() {
+        SessionTotals t = sessionTotals;
+        if (t == null) {
+            t = new SessionTotals();
+            sessionTotals = t;
+        }
+        return t;
+    }
 
     /** A request was written and now waits for its answer (loop only). */
     void requestWritten() {
@@ -74,33 +92,46 @@ final class ClientCounters extends SingleWriterFrameCounters {
     }
 
     void sendsRetransmitted(int n) {
-        sendsRetransmitted = sendsRetransmitted + n;
+        if (n > 0) {
+            SessionTotals t = totals();
+            t.sendsRetransmitted = t.sendsRetransmitted + n;
+        }
     }
 
     void sendsResentAfterSessionLoss(int n) {
-        sendsResentAfterSessionLoss = sendsResentAfterSessionLoss + n;
+        if (n > 0) {
+            SessionTotals t = totals();
+            t.sendsResentAfterSessionLoss = t.sendsResentAfterSessionLoss + n;
+        }
     }
 
     void sendsFailedOnSessionLoss(int n) {
-        sendsFailedOnSessionLoss = sendsFailedOnSessionLoss + n;
+        if (n > 0) {
+            SessionTotals t = totals();
+            t.sendsFailedOnSessionLoss = t.sendsFailedOnSessionLoss + n;
+        }
     }
 
     /** A reconnect resumed the session; the server replays {@code replayed} pushes. */
     void resumeSucceeded(long replayed) {
-        resumesSucceeded = resumesSucceeded + 1;
-        pushesReplayed = pushesReplayed + replayed;
+        SessionTotals t = totals();
+        t.resumesSucceeded = t.resumesSucceeded + 1;
+        t.pushesReplayed = t.pushesReplayed + replayed;
     }
 
     void resumeFailed() {
-        resumesFailed = resumesFailed + 1;
+        SessionTotals t = totals();
+        t.resumesFailed = t.resumesFailed + 1;
     }
 
     void pushDuplicateDropped() {
-        pushDuplicatesDropped = pushDuplicatesDropped + 1;
+        SessionTotals t = totals();
+        t.pushDuplicatesDropped = t.pushDuplicatesDropped + 1;
     }
 
     void pushesMissing(long n) {
-        pushesMissing = pushesMissing + n;
+        SessionTotals t = totals();
+        t.pushesMissing = t.pushesMissing + n;
     }
 
     /** Requests written and not yet answered; safe from any thread. */
@@ -144,10 +175,14 @@ final class ClientCounters extends SingleWriterFrameCounters {
         long rtt = lastRttNanos;
         long since = connectedSinceEpochNanos;
         Instant connectedSince = since == NOT_CONNECTED ? null : Instant.ofEpochSecond(0, since);
+        SessionTotals t = sessionTotals;
+        if (t == null) {
+            t = NO_TOTALS;
+        }
         return new ClientStats(state, sessionId, connectedEndpoint, connectedSince, reconnects,
                 rtt < 0 ? null : Duration.ofNanos(rtt), framesIn(), framesOut(), bytesIn(), bytesOut(), requestsInFlight(),
                 bufferedSends, bufferedBytes, answersDropped, resumption, sendsAwaitingAck, sendsAcknowledged,
-                sendsRetransmitted, sendsResentAfterSessionLoss, sendsFailedOnSessionLoss, resumesSucceeded, resumesFailed,
-                pushesReplayed, pushDuplicatesDropped, pushesMissing);
+                t.sendsRetransmitted, t.sendsResentAfterSessionLoss, t.sendsFailedOnSessionLoss, t.resumesSucceeded,
+                t.resumesFailed, t.pushesReplayed, t.pushDuplicatesDropped, t.pushesMissing);
     }
 }
