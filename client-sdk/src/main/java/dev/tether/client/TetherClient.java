@@ -29,6 +29,19 @@ import java.util.concurrent.Executor;
  * TetherClient c = TetherClient.builder().config(config).resources(shared).build();
  * }</pre>
  *
+ * <h2>Resume</h2>
+ * When the server offers session resumption (protocol version 2; see {@link ClientConfig.Builder#resumption(boolean)},
+ * on by default) one session outlives its sockets: a send completes when the server acknowledges it and is
+ * written again after a reconnect if the server lacks it, and pushes sent while the client was away are
+ * replayed, each delivered once. What a reconnect cannot carry across is told once, with numbers:
+ * <pre>{@code
+ * TetherClient client = TetherClient.builder()
+ *         .endpoint("gw.example.com", 7000)
+ *         .onSessionLoss(loss -> log.warn(loss.describe()))   // NOT_RESUMED, NOT_OFFERED or PUSHES_LOST
+ *         .build();
+ * client.stats().resumption();                                 // ON, OFF, NOT_OFFERED or NOT_CONNECTED
+ * }</pre>
+ *
  * <h2>Close</h2>
  * {@link #close()} is graceful and idempotent: buffered sends are written, in-flight requests get up to
  * {@link ClientConfig#closeTimeout()} to finish, then the connection closes; whatever could not be
@@ -75,12 +88,22 @@ public interface TetherClient extends AutoCloseable {
     CompletableFuture<byte[]> request(byte[] payload, Duration timeout);
 
     /**
-     * Sends a one-way message. The future completes when the frame was written to the socket (which does
-     * not prove the server read it: bytes written to a socket that then dies can be lost). While there is no
-     * usable connection the send waits in the bounded send buffer and is written, in order, when the
-     * connection is back. Fails with {@link SendBufferFullException} at once if the buffer is full,
-     * {@link ConnectionLostException} if the connection dropped before the frame was written, or
-     * {@link ClientClosedException}. Nothing accepted is dropped silently.
+     * Sends a one-way message. While there is no usable connection the send waits in the bounded send buffer
+     * and is written, in order, when the connection is back.
+     *
+     * <p>With session resumption on ({@link ClientStats#resumption()} {@link Resumption#ON}, the default when
+     * the server offers it) the future completes when the server has <em>acknowledged</em> the message; until
+     * then it is kept (within the send buffer's bounds) and, after a reconnect that resumes the session,
+     * written again if the server lacks it: it reaches the server exactly once. If a reconnect cannot resume
+     * the session, {@link ClientConfig#unacknowledgedSends()} decides: sent again on the new session, or failed
+     * with {@link SessionLostException} (see {@link SessionLoss}).
+     *
+     * <p>Without resumption the future completes when the frame was written to the socket (which does not
+     * prove the server read it: bytes written to a socket that then dies can be lost), and fails with
+     * {@link ConnectionLostException} if the connection dropped before the frame was written.
+     *
+     * <p>Fails with {@link SendBufferFullException} at once if the buffer (sends waiting plus sends awaiting
+     * acknowledgement) is full, or with {@link ClientClosedException}. Nothing accepted is dropped silently.
      */
     CompletableFuture<Void> send(byte[] payload);
 
@@ -135,6 +158,14 @@ public interface TetherClient extends AutoCloseable {
 
         /** Receives state changes. Default: none. */
         Builder onStateChange(StateListener listener);
+
+        /**
+         * Told once each time a reconnect could not carry the whole session across: the server did not resume
+         * it, no longer offers resumption, or lost pushes from its replay window (see {@link SessionLoss}).
+         * Default: none (the loss still shows as the cause of the {@link StateChange} to CONNECTED and in
+         * {@link #stats()}).
+         */
+        Builder onSessionLoss(SessionLossListener listener);
 
         /**
          * Where listeners run. Default: the client's event-loop thread, where they must not block (every

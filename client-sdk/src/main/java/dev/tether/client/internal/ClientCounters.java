@@ -2,6 +2,7 @@ package dev.tether.client.internal;
 
 import dev.tether.client.ClientStats;
 import dev.tether.client.ConnectionState;
+import dev.tether.client.Resumption;
 import dev.tether.client.netty.SingleWriterFrameCounters;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -19,6 +20,8 @@ final class ClientCounters extends SingleWriterFrameCounters {
     private static final VarHandle REQUESTS_IN_FLIGHT;
     /** No connection in use (a long, not an Instant: one object fewer per idle client). */
     private static final long NOT_CONNECTED = Long.MIN_VALUE;
+    /** All zeros: what a snapshot reads before the first session event. Never written. */
+    private static final SessionTotals NO_TOTALS = new SessionTotals();
 
     static {
         try {
@@ -36,6 +39,33 @@ final class ClientCounters extends SingleWriterFrameCounters {
     private volatile long reconnects;
     private volatile long lastRttNanos = -1;
     private volatile long answersDropped;
+    // Session resumption, written on the loop only: the one counter of the steady state here, the rest in
+    // SessionTotals, made at the first reconnect or oddity (a client that never loses its socket holds none).
+    private volatile Resumption resumption = Resumption.NOT_CONNECTED;
+    private volatile long sendsAcknowledged;
+    private volatile SessionTotals sessionTotals;
+
+    /** What happens at reconnects (or when a server misbehaves): rare, so kept apart from the idle client. */
+    private static final class SessionTotals {
+        volatile long sendsRetransmitted;
+        volatile long sendsResentAfterSessionLoss;
+        volatile long sendsFailedOnSessionLoss;
+        volatile long resumesSucceeded;
+        volatile long resumesFailed;
+        volatile long pushesReplayed;
+        volatile long pushDuplicatesDropped;
+        volatile long pushesMissing;
+    }
+
+    /** The session totals, made on first use (loop only). */
+    private SessionTotals totals() {
+        SessionTotals t = sessionTotals;
+        if (t == null) {
+            t = new SessionTotals();
+            sessionTotals = t;
+        }
+        return t;
+    }
 
     /** A request was written and now waits for its answer (loop only). */
     void requestWritten() {
@@ -50,6 +80,58 @@ final class ClientCounters extends SingleWriterFrameCounters {
     /** An answer matched no request in flight (timed out, cancelled or unknown) and was dropped (loop only). */
     void answerDropped() {
         answersDropped = answersDropped + 1;
+    }
+
+    void resumption(Resumption r) {
+        resumption = r;
+    }
+
+    /** {@code n} sends were acknowledged by the server (loop only). */
+    void sendsAcknowledged(int n) {
+        sendsAcknowledged = sendsAcknowledged + n;
+    }
+
+    void sendsRetransmitted(int n) {
+        if (n > 0) {
+            SessionTotals t = totals();
+            t.sendsRetransmitted = t.sendsRetransmitted + n;
+        }
+    }
+
+    void sendsResentAfterSessionLoss(int n) {
+        if (n > 0) {
+            SessionTotals t = totals();
+            t.sendsResentAfterSessionLoss = t.sendsResentAfterSessionLoss + n;
+        }
+    }
+
+    void sendsFailedOnSessionLoss(int n) {
+        if (n > 0) {
+            SessionTotals t = totals();
+            t.sendsFailedOnSessionLoss = t.sendsFailedOnSessionLoss + n;
+        }
+    }
+
+    /** A reconnect resumed the session; the server replays {@code replayed} pushes. */
+    void resumeSucceeded(long replayed) {
+        SessionTotals t = totals();
+        t.resumesSucceeded = t.resumesSucceeded + 1;
+        t.pushesReplayed = t.pushesReplayed + replayed;
+    }
+
+    void resumeFailed() {
+        SessionTotals t = totals();
+        t.resumesFailed = t.resumesFailed + 1;
+    }
+
+    void pushDuplicateDropped() {
+        SessionTotals t = totals();
+        t.pushDuplicatesDropped = t.pushDuplicatesDropped + 1;
+    }
+
+    void pushesMissing(long n) {
+        SessionTotals t = totals();
+        t.pushesMissing = t.pushesMissing + n;
     }
 
     /** Requests written and not yet answered; safe from any thread. */
@@ -89,12 +171,18 @@ final class ClientCounters extends SingleWriterFrameCounters {
         lastRttNanos = rttNanos;
     }
 
-    ClientStats snapshot(ConnectionState state, int bufferedSends, long bufferedBytes) {
+    ClientStats snapshot(ConnectionState state, int bufferedSends, long bufferedBytes, int sendsAwaitingAck) {
         long rtt = lastRttNanos;
         long since = connectedSinceEpochNanos;
         Instant connectedSince = since == NOT_CONNECTED ? null : Instant.ofEpochSecond(0, since);
+        SessionTotals t = sessionTotals;
+        if (t == null) {
+            t = NO_TOTALS;
+        }
         return new ClientStats(state, sessionId, connectedEndpoint, connectedSince, reconnects,
                 rtt < 0 ? null : Duration.ofNanos(rtt), framesIn(), framesOut(), bytesIn(), bytesOut(), requestsInFlight(),
-                bufferedSends, bufferedBytes, answersDropped);
+                bufferedSends, bufferedBytes, answersDropped, resumption, sendsAwaitingAck, sendsAcknowledged,
+                t.sendsRetransmitted, t.sendsResentAfterSessionLoss, t.sendsFailedOnSessionLoss, t.resumesSucceeded,
+                t.resumesFailed, t.pushesReplayed, t.pushDuplicatesDropped, t.pushesMissing);
     }
 }
