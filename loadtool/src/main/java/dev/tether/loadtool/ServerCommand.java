@@ -138,6 +138,25 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
             description = "Reconnect-after hint sent with GO_AWAY. Default: ${DEFAULT-VALUE}.")
     Duration reconnectAfter;
 
+    @Option(names = "--session-ttl", paramLabel = "DURATION",
+            description = "How long a session is kept after its connection drops, for its client to resume it (acknowledged "
+                    + "sends, replayed pushes; PROTOCOL.md §13); 0 turns resumption off. Counts against --memory-budget, "
+                    + "which evicts the oldest detached sessions first. Default: ${DEFAULT-VALUE}.")
+    Duration sessionTtl;
+
+    @Option(names = "--replay-window-messages", paramLabel = "N",
+            description = "Pushes kept per session until its client acknowledges them; beyond it the oldest are dropped "
+                    + "(a resuming client is told how many it lost). Default: ${DEFAULT-VALUE}.")
+    int replayWindowMessages;
+
+    @Option(names = "--replay-window-bytes", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+            description = "Push payload bytes kept per session, at most --max-pending-bytes. Default: ${DEFAULT-VALUE}.")
+    long replayWindowBytes;
+
+    @Option(names = "--replay-window-age", paramLabel = "DURATION",
+            description = "How long a push is kept for a replay at most. Default: ${DEFAULT-VALUE}.")
+    Duration replayWindowAge;
+
     @Option(names = "--io-threads", paramLabel = "N",
             description = "Event-loop threads serving connections. Default: the number of processors.")
     Integer ioThreads;
@@ -255,6 +274,8 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
                 .serviceTime(serviceTime).errorRate(errorRate).pushRate(pushRate).pushTopic(pushTopic).pushSize(pushSize)
                 .drainTimeout(drainTimeout).reconnectAfter(reconnectAfter).memoryBudget(memoryBudget).nativeTransport(!nio)
                 .reusePort(reusePort);
+        b.sessionTtl(sessionTtl).replayWindowMessages(replayWindowMessages).replayWindowBytes(replayWindowBytes)
+                .replayWindowAge(replayWindowAge);
         if (idleTimeout != null) {
             b.idleTimeout(idleTimeout);
         }
@@ -318,7 +339,11 @@ public final class ServerCommand implements java.util.concurrent.Callable<Intege
                 Map.entry("--push-size", String.valueOf(ReferenceServer.DEFAULT_PUSH_SIZE)),
                 Map.entry("--drain-timeout", Durations.format(ReferenceServer.DEFAULT_DRAIN_TIMEOUT)),
                 Map.entry("--reconnect-after", Durations.format(ReferenceServer.DEFAULT_RECONNECT_AFTER)),
-                Map.entry("--memory-budget", ByteSizeConverter.format(ReferenceServer.defaultMemoryBudget())));
+                Map.entry("--memory-budget", ByteSizeConverter.format(ReferenceServer.defaultMemoryBudget())),
+                Map.entry("--session-ttl", Durations.format(ReferenceServer.DEFAULT_SESSION_TTL)),
+                Map.entry("--replay-window-messages", String.valueOf(ReferenceServer.DEFAULT_REPLAY_WINDOW_MESSAGES)),
+                Map.entry("--replay-window-bytes", ByteSizeConverter.format(ReferenceServer.DEFAULT_REPLAY_WINDOW_BYTES)),
+                Map.entry("--replay-window-age", Durations.format(ReferenceServer.DEFAULT_REPLAY_WINDOW_AGE)));
 
         @Override
         public String defaultValue(CommandLine.Model.ArgSpec arg) {

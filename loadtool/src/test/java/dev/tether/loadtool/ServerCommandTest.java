@@ -232,8 +232,8 @@ class ServerCommandTest {
 
     @Test
     void theStatsLineShowsRatesFromTwoSnapshots() {
-        ServerStats before = new ServerStats(10, 100, 1_000, 50, 0, 10_000, 20_000, 1, 2, 0, 0, 0, 0, 0);
-        ServerStats after = new ServerStats(12, 120, 3_000, 150, 0, 10_000 + 2 * 1024 * 1024, 20_000 + 4096, 3, 4, 0, 0, 0, 0, 0);
+        ServerStats before = new ServerStats(10, 100, 1_000, 50, 0, 10_000, 20_000, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        ServerStats after = new ServerStats(12, 120, 3_000, 150, 0, 10_000 + 2 * 1024 * 1024, 20_000 + 4096, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         String line = ServerCommand.StatsLine.format(LocalTime.of(12, 0, 1), before, after, 2.0);
         assertThat(line).isEqualTo("12:00:01 conns=12 handshakes/s=10 req/s=1000 push/s=50 in=1.0MiB/s out=2.0KiB/s"
                 + " evictions=3 protocol-errors=4");
@@ -241,8 +241,8 @@ class ServerCommandTest {
 
     @Test
     void theStatsLineIsPrintedWhenSomethingChangedAndOnceAMinuteWhileIdle() {
-        ServerStats idle = new ServerStats(2, 2, 10, 0, 0, 500, 500, 0, 0, 0, 0, 0, 0, 0);
-        ServerStats busy = new ServerStats(2, 2, 11, 0, 0, 530, 530, 0, 0, 0, 0, 0, 0, 0);
+        ServerStats idle = new ServerStats(2, 2, 10, 0, 0, 500, 500, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        ServerStats busy = new ServerStats(2, 2, 11, 0, 0, 530, 530, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         long s = 1_000_000_000L;
         ServerCommand.StatsLine line = new ServerCommand.StatsLine(idle, 0);
         LocalTime at = LocalTime.of(12, 0);
@@ -257,7 +257,7 @@ class ServerCommandTest {
 
     @Test
     void theShutdownLineIsFormattedLikeTheStatsLineAndCountsAreGrammatical() {
-        ServerStats s = new ServerStats(0, 3, 1, 0, 2, 2048, 100, 0, 1, 4, 0, 0, 0, 0);
+        ServerStats s = new ServerStats(0, 3, 1, 0, 2, 2048, 100, 0, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         assertThat(ServerCommand.StatsLine.totals(s)).isEqualTo("conns=0 handshakes=3 requests=1 pushes=0 sends=2 in=2.0KiB out=100B"
                 + " evictions=0 protocol-errors=1 auth-failures=4 rejected-full=0 handshake-timeouts=0 slow-consumers=0"
                 + " application-errors=0");
@@ -269,6 +269,29 @@ class ServerCommandTest {
     void aHostThatIsNoAddressGetsAClearMessage() {
         assertThat(commandLine().execute("server", "--host", "999.1.1.1", "--port", "0")).isEqualTo(ExitCodes.RUN_FAILED);
         assertThat(err.toString()).contains("cannot listen on 999.1.1.1:0: not an IP address").doesNotContain("null");
+    }
+
+    @Test
+    void theResumptionOptionsReachTheServerAndDefaultToItsConstants() {
+        CommandLine cl = commandLine();
+        cl.parseArgs("server");
+        ServerCommand defaults = serverCommand(cl);
+        assertThat(defaults.sessionTtl).isEqualTo(ReferenceServer.DEFAULT_SESSION_TTL);
+        assertThat(defaults.replayWindowMessages).isEqualTo(ReferenceServer.DEFAULT_REPLAY_WINDOW_MESSAGES);
+        assertThat(defaults.replayWindowBytes).isEqualTo(ReferenceServer.DEFAULT_REPLAY_WINDOW_BYTES);
+        assertThat(defaults.replayWindowAge).isEqualTo(ReferenceServer.DEFAULT_REPLAY_WINDOW_AGE);
+
+        CommandLine set = commandLine();
+        set.parseArgs("server", "--session-ttl", "0", "--replay-window-messages", "16", "--replay-window-bytes", "64KiB",
+                "--replay-window-age", "1m30s");
+        ReferenceServer.Builder recorded = org.mockito.Mockito.mock(ReferenceServer.Builder.class, org.mockito.Mockito.RETURNS_SELF);
+        serverCommand(set).configure(recorded);
+        org.mockito.Mockito.verify(recorded).sessionTtl(java.time.Duration.ZERO);
+        org.mockito.Mockito.verify(recorded).replayWindowMessages(16);
+        org.mockito.Mockito.verify(recorded).replayWindowBytes(64 * 1024);
+        org.mockito.Mockito.verify(recorded).replayWindowAge(java.time.Duration.ofSeconds(90));
+        assertThat(commandLine().execute("server", "--replay-window-messages", "0", "--port", "0")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("replayWindowMessages must be positive: 0");
     }
 
     @Test

@@ -54,6 +54,14 @@ final class Fields {
         return value;
     }
 
+    /** A u63 field: an unsigned 64-bit value below 2^63, so that it fits a non-negative {@code long}. */
+    static long u63(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be in [0, 2^63-1]: " + value);
+        }
+        return value;
+    }
+
     static long optionalNonNegative(String name, long value) {
         if (value < -1) {
             throw new IllegalArgumentException(name + " must be >= 0, or -1 for none: " + value);

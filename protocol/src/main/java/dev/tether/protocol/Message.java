@@ -1,12 +1,12 @@
 package dev.tether.protocol;
 
 /**
- * One Tether v1 message: the decoded form of one frame. Every message is an immutable value;
+ * One Tether message: the decoded form of one frame. Every message is an immutable value;
  * messages that carry bytes copy nothing on the way in or out, so do not modify an array after
  * handing it to a message.
  */
 public sealed interface Message
-        permits Hello, Welcome, Ping, Pong, Request, Response, ErrorMessage, Send, Push, GoAway {
+        permits Hello, Welcome, Ping, Pong, Request, Response, ErrorMessage, Send, Push, GoAway, Ack {
 
     /** The frame type this message is carried in. */
     MessageType type();

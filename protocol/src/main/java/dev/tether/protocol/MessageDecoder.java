@@ -18,6 +18,13 @@ import java.util.function.Consumer;
  * that actually arrive, so a peer announcing a large frame and then stalling costs little. After a {@link ProtocolException} the stream is out of step; the decoder stays failed
  * and throws the same exception for every later chunk.
  *
+ * <p>A decoder reads frames of one protocol version, version 1 unless told otherwise: a server's decoder reads
+ * the hello in version 1 and is set to the negotiated version with {@link #version(int)} once it has written its
+ * welcome. A client's decoder is told {@link #expectWelcome(int)} before it sends its hello; it then reads a
+ * {@code WELCOME} written in any version up to the client's maximum (and everything else in version 1), and
+ * fixes itself to the welcome's version the moment it decodes it, so that frames right behind the welcome in
+ * the same chunk are read in the negotiated version.
+ *
  * <pre>{@code
  * MessageDecoder decoder = new MessageDecoder(Protocol.DEFAULT_MAX_FRAME_LENGTH);
  * while (channel.read(buf) > 0) {
@@ -30,6 +37,10 @@ import java.util.function.Consumer;
 public final class MessageDecoder {
 
     private final int maxFrameLength;
+    /** The version frames are read in; before the welcome (see {@link #welcomeMaxVersion}), version 1. */
+    private int version;
+    /** While a client waits for its welcome: the highest version it offered; 0 otherwise. */
+    private int welcomeMaxVersion;
     /** Bytes of the length prefix seen so far (0..3) and their value. */
     private int prefixBytes;
     private int prefixValue;
@@ -43,19 +54,68 @@ public final class MessageDecoder {
     static final int INITIAL_REASSEMBLY_CAPACITY = 4096;
     private ProtocolException failure;
 
-    /** A decoder that accepts frames up to {@link Protocol#DEFAULT_MAX_FRAME_LENGTH}. */
+    /** A version-1 decoder that accepts frames up to {@link Protocol#DEFAULT_MAX_FRAME_LENGTH}. */
     public MessageDecoder() {
         this(Protocol.DEFAULT_MAX_FRAME_LENGTH);
     }
 
     /**
+     * A version-1 decoder.
+     *
      * @param maxFrameLength the largest length prefix accepted, at least {@link Protocol#HEADER_SIZE}
      */
     public MessageDecoder(int maxFrameLength) {
+        this(maxFrameLength, Protocol.VERSION_1);
+    }
+
+    /**
+     * @param maxFrameLength the largest length prefix accepted, at least {@link Protocol#HEADER_SIZE}
+     * @param version the protocol version of the frames, in [1, {@link Protocol#VERSION}]
+     */
+    public MessageDecoder(int maxFrameLength, int version) {
         if (maxFrameLength < Protocol.HEADER_SIZE) {
             throw new IllegalArgumentException("maxFrameLength must be >= " + Protocol.HEADER_SIZE + ": " + maxFrameLength);
         }
         this.maxFrameLength = maxFrameLength;
+        this.version = FrameParser.checkVersion(version);
+    }
+
+    /**
+     * The protocol version of the frames this decoder reads: the one set, or the one of the welcome it
+     * decoded; version 1 while it {@linkplain #isExpectingWelcome() expects a welcome}.
+     */
+    public int version() {
+        return version;
+    }
+
+    /**
+     * Reads every later frame in {@code version} (and stops {@linkplain #expectWelcome expecting a welcome}).
+     * Takes effect from the next frame that starts.
+     *
+     * @param version the negotiated version, in [1, {@link Protocol#VERSION}]
+     * @throws IllegalArgumentException if this library does not speak {@code version}
+     */
+    public void version(int version) {
+        this.version = FrameParser.checkVersion(version);
+        this.welcomeMaxVersion = 0;
+    }
+
+    /**
+     * The client side of the handshake: until a {@code WELCOME} arrives, accept it in any version from 1 to
+     * {@code maxVersion} and read every other frame in version 1 ({@link FrameParser#parseBeforeWelcome}); the
+     * welcome then fixes this decoder to the version it was written in.
+     *
+     * @param maxVersion the {@code maxVersion} of the client's hello, in [1, {@link Protocol#VERSION}]
+     * @throws IllegalArgumentException if this library does not speak {@code maxVersion}
+     */
+    public void expectWelcome(int maxVersion) {
+        this.welcomeMaxVersion = FrameParser.checkVersion(maxVersion);
+        this.version = Protocol.VERSION_1;
+    }
+
+    /** Whether this decoder waits for a welcome (see {@link #expectWelcome(int)}). */
+    public boolean isExpectingWelcome() {
+        return welcomeMaxVersion != 0;
     }
 
     /** The largest length prefix this decoder accepts. */
@@ -123,7 +183,7 @@ public final class MessageDecoder {
         }
         chunk.limit(start + length).position(start);
         try {
-            return FrameParser.parse(chunk); // leaves the position at the frame's end
+            return parse(chunk); // leaves the position at the frame's end
         } finally {
             chunk.limit(limit);
         }
@@ -157,7 +217,21 @@ public final class MessageDecoder {
         }
         ByteBuffer frame = partial.flip();
         partial = null;
-        return FrameParser.parse(frame);
+        return parse(frame);
+    }
+
+    /** Parses one whole frame (header and body) in the current version, or by the rule before the welcome. */
+    private Message parse(ByteBuffer frame) throws ProtocolException {
+        if (welcomeMaxVersion == 0) {
+            return FrameParser.parse(frame, version);
+        }
+        int headerVersion = frame.remaining() >= 2 ? frame.get(frame.position() + 1) & 0xFF : 0;
+        Message m = FrameParser.parseBeforeWelcome(frame, welcomeMaxVersion);
+        if (m instanceof Welcome) {
+            version = headerVersion; // parsed, so the header version is one the welcome may be written in
+            welcomeMaxVersion = 0;
+        }
+        return m;
     }
 
     private void startReassembly(int length) {

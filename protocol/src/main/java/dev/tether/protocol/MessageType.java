@@ -24,7 +24,9 @@ public enum MessageType {
     /** {@link Push}: a message the server sends on its own. */
     PUSH(0x09),
     /** {@link GoAway}: the server is draining. */
-    GO_AWAY(0x0A);
+    GO_AWAY(0x0A),
+    /** {@link Ack}: either side acknowledges the sequenced messages it received (version 2 and later). */
+    ACK(0x0B, Protocol.VERSION_2);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 
@@ -35,9 +37,15 @@ public enum MessageType {
     }
 
     private final int code;
+    private final int sinceVersion;
 
     MessageType(int code) {
+        this(code, Protocol.VERSION_1);
+    }
+
+    MessageType(int code, int sinceVersion) {
         this.code = code;
+        this.sinceVersion = sinceVersion;
     }
 
     /** The type byte on the wire. */
@@ -45,7 +53,20 @@ public enum MessageType {
         return code;
     }
 
-    /** The type for a wire code, or {@code null} if v1 defines none. */
+    /** The first protocol version that defines this type: 1, or 2 for {@link #ACK}. */
+    public int sinceVersion() {
+        return sinceVersion;
+    }
+
+    /** Whether a frame of protocol version {@code version} may carry this type. */
+    public boolean isDefinedIn(int version) {
+        return version >= sinceVersion;
+    }
+
+    /**
+     * The type for a wire code, or {@code null} if no version this library speaks defines one. Whether the
+     * type exists in a given version is {@link #isDefinedIn(int)}.
+     */
     public static MessageType fromCode(int code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }

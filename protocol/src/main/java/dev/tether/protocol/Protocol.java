@@ -1,19 +1,26 @@
 package dev.tether.protocol;
 
 /**
- * Constants of the Tether v1 wire format. See {@code protocol/PROTOCOL.md} for the contract.
+ * Constants of the Tether wire format (versions 1 and 2). See {@code protocol/PROTOCOL.md} for the contract.
  *
  * <pre>
  * +-----------+-------+---------+------+-------+----------------+---------------+
  * | length u32| magic | version | type | flags | correlation u64| body ...      |
  * +-----------+-------+---------+------+-------+----------------+---------------+
- *   4 bytes     0x54     0x01                     big-endian
+ *   4 bytes     0x54    0x01/0x02                 big-endian
  *   length counts every byte after itself: the 12-byte header and the body.
  * </pre>
  */
 public final class Protocol {
-    /** The protocol version this library speaks. */
-    public static final int VERSION = 1;
+    /**
+     * The highest protocol version this library speaks: {@value}. A peer negotiates the version of each
+     * connection in the handshake ({@code PROTOCOL.md} §12) and may settle on a lower one.
+     */
+    public static final int VERSION = 2;
+    /** Version 1: the base protocol. Every {@code HELLO} is written in version-1 framing. */
+    public static final int VERSION_1 = 1;
+    /** Version 2: version 1 plus session resumption ({@link MessageType#ACK}, resumed {@link Welcome}). */
+    public static final int VERSION_2 = 2;
     /** The first header byte of every frame: ASCII 'T'. */
     public static final int MAGIC = 0x54;
     /** Size of the big-endian unsigned length prefix. */

@@ -9,8 +9,9 @@ import java.util.Objects;
  * @param topic the topic it was published on, or {@code null} for none
  * @param timestampMicros the server's wall-clock send time in microseconds since the Unix epoch, or
  *     {@link #NO_TIMESTAMP}; lets a receiver on a synchronised clock measure push latency
- * @param sequence the server's sequence number for this push, or {@link #NO_SEQUENCE}; reserved for
- *     de-duplication when sessions are resumed
+ * @param sequence the server's sequence number for this push in its session, in [0, 2^63-1], or
+ *     {@link #NO_SEQUENCE}: set on every push of a connection with session resumption on, on none otherwise; a
+ *     replayed push keeps its sequence, so the client drops the ones it has ({@code PROTOCOL.md} §13)
  * @param payload the application's bytes (not copied)
  */
 public record Push(String topic, long timestampMicros, long sequence, byte[] payload) implements Message {

@@ -6,8 +6,10 @@ import java.util.Objects;
 /**
  * A one-way message from client to server: no answer is sent.
  *
- * @param sequence the sender's sequence number for this message, or {@link #NO_SEQUENCE}; reserved for
- *     de-duplication when sessions are resumed after a reconnect
+ * @param sequence the client's sequence number for this message in its session, in [0, 2^63-1], or
+ *     {@link #NO_SEQUENCE}: set on every send of a connection with session resumption on, on none otherwise; the
+ *     server delivers each sequence once and in order, and acknowledges it with an {@link Ack}
+ *     ({@code PROTOCOL.md} §13)
  * @param payload the application's bytes (not copied)
  */
 public record Send(long sequence, byte[] payload) implements Message {

@@ -19,11 +19,13 @@ class MessageEncoderTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(MessageType.class)
-    void randomMessagesOfEveryTypeRoundTrip(MessageType type) throws Exception {
-        RandomMessages messages = new RandomMessages(new Random(type.ordinal()), 300);
-        for (int i = 0; i < 500; i++) {
-            Message m = messages.next(type);
-            assertThat(roundTrip(m)).isEqualTo(m);
+    void randomMessagesOfEveryTypeRoundTripInEveryVersionThatDefinesIt(MessageType type) throws Exception {
+        for (int version = type.sinceVersion(); version <= Protocol.VERSION; version++) {
+            RandomMessages messages = new RandomMessages(new Random(type.ordinal() * 10L + version), 300, version);
+            for (int i = 0; i < 500; i++) {
+                Message m = messages.next(type);
+                assertThat(roundTrip(m, version)).isEqualTo(m);
+            }
         }
     }
 
@@ -31,10 +33,11 @@ class MessageEncoderTest {
     void emptyFieldsRoundTrip() throws Exception {
         List<Message> empty = List.of(new Hello(1, 0, "", "", new byte[0]), new Welcome(1, 0, 12, "", new byte[0]),
                 new Ping(0), new Pong(0), new Request(1, new byte[0]), new Response(1, new byte[0]),
-                new ErrorMessage(0, 0, ""), new Send(0, new byte[0]), new Push("", 0, 0, new byte[0]), new GoAway(0, ""));
+                new ErrorMessage(0, 0, ""), new Send(0, new byte[0]), new Push("", 0, 0, new byte[0]), new GoAway(0, ""),
+                new Ack(0));
         assertThat(empty).extracting(Message::type).containsExactly(MessageType.values());
         for (Message m : empty) {
-            assertThat(roundTrip(m)).isEqualTo(m);
+            assertThat(roundTrip(m, m.type().sinceVersion())).isEqualTo(m);
         }
     }
 
@@ -132,8 +135,14 @@ class MessageEncoderTest {
     }
 
     private static Message roundTrip(Message m) throws ProtocolException {
-        ByteBuffer frame = MessageEncoder.encode(m);
-        List<Message> out = new MessageDecoder(Integer.MAX_VALUE).decode(frame);
+        return roundTrip(m, Protocol.VERSION_1);
+    }
+
+    /** Encodes in {@code version} and decodes as a connection of that version does (a hello: as a server does). */
+    private static Message roundTrip(Message m, int version) throws ProtocolException {
+        ByteBuffer frame = MessageEncoder.encode(m, version);
+        int readAs = m instanceof Hello ? Protocol.VERSION_1 : version;
+        List<Message> out = new MessageDecoder(Integer.MAX_VALUE, readAs).decode(frame);
         assertThat(frame.hasRemaining()).isFalse();
         assertThat(out).hasSize(1);
         return out.get(0);

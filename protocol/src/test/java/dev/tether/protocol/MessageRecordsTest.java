@@ -22,7 +22,7 @@ class MessageRecordsTest {
         assertThatThrownBy(() -> new Hello(1, 1, "c", LONE_SURROGATE, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("authToken").hasMessageContaining("index 1");
         assertThatThrownBy(() -> new Hello(1, 1, "c", null, new byte[0x10000])).hasMessageContaining("resumeToken");
-        assertThat(new Hello(30_000, "c", "t")).isEqualTo(new Hello(Protocol.VERSION, 30_000, "c", "t", null));
+        assertThat(new Hello(30_000, "c", "t")).isEqualTo(new Hello(Protocol.VERSION_1, 30_000, "c", "t", null));
     }
 
     @Test

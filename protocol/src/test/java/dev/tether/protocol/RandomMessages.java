@@ -2,28 +2,53 @@ package dev.tether.protocol;
 
 import java.util.Random;
 
-/** Random valid messages of every type, with every optional field present or absent, from a seeded {@link Random}. */
+/**
+ * Random valid messages of every type a protocol version defines, with every optional field present or absent,
+ * from a seeded {@link Random}: each one encodable in that version.
+ */
 final class RandomMessages {
     private final Random random;
     private final int maxPayload;
+    private final int version;
+    private final MessageType[] types;
 
+    /** Messages of version 1. */
     RandomMessages(Random random, int maxPayload) {
+        this(random, maxPayload, Protocol.VERSION_1);
+    }
+
+    RandomMessages(Random random, int maxPayload, int version) {
         this.random = random;
         this.maxPayload = maxPayload;
+        this.version = version;
+        this.types = java.util.Arrays.stream(MessageType.values()).filter(t -> t.isDefinedIn(version))
+                .toArray(MessageType[]::new);
     }
 
     Message next() {
-        MessageType type = MessageType.values()[random.nextInt(MessageType.values().length)];
-        return next(type);
+        return next(types[random.nextInt(types.length)]);
     }
 
     Message next(MessageType type) {
         switch (type) {
-            case HELLO:
-                return new Hello(1 + random.nextInt(255), u32(), string(), maybe() ? string() : null, maybe() ? bytes(40) : null);
-            case WELCOME:
-                return new Welcome(1 + random.nextInt(255), u32(), Protocol.HEADER_SIZE + (u32() % (0xFFFF_FFFFL - 11)), string(),
-                        maybe() ? bytes(40) : null);
+            case HELLO: {
+                // Written in version-1 framing whatever the connection's version; pushesReceived only with a token.
+                byte[] token = maybe() ? bytes(40) : null;
+                return new Hello(1 + random.nextInt(255), u32(), string(), maybe() ? string() : null, token,
+                        token != null && maybe() ? u63() : Hello.NO_SEQUENCE);
+            }
+            case WELCOME: {
+                // A version-1 frame may announce any version; from version 2 on a welcome announces its own.
+                int announced = version == Protocol.VERSION_1 ? 1 + random.nextInt(255) : version;
+                long maxFrame = Protocol.HEADER_SIZE + (u32() % (0xFFFF_FFFFL - 11));
+                byte[] token = maybe() ? bytes(40) : null;
+                if (version >= Protocol.VERSION_2 && token != null && maybe()) {
+                    return new Welcome(announced, u32(), maxFrame, string(), token, u63(), u63(), u63());
+                }
+                return new Welcome(announced, u32(), maxFrame, string(), token);
+            }
+            case ACK:
+                return new Ack(u63());
             case PING:
                 return new Ping(random.nextLong());
             case PONG:
@@ -64,6 +89,18 @@ final class RandomMessages {
 
     private long nonNegative() {
         return random.nextLong() & Long.MAX_VALUE;
+    }
+
+    /** A u63 value, often at or near an edge (0, 1, 2^63-1), where sequence arithmetic breaks first. */
+    private long u63() {
+        switch (random.nextInt(4)) {
+            case 0:
+                return random.nextInt(3);
+            case 1:
+                return Long.MAX_VALUE - random.nextInt(3);
+            default:
+                return nonNegative();
+        }
     }
 
     private byte[] bytes(int max) {

@@ -23,12 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The byte-level contract: every case in {@code vectors.json} (also shown in PROTOCOL.md) decodes to
  * exactly its fields or fails with exactly its error code, through every decoding path, and every valid
- * one re-encodes to the same bytes.
+ * one re-encodes to the same bytes. A vector's {@code "version"} is the protocol version the connection
+ * speaks when the frame arrives (absent: 1); a {@code HELLO} is always read in version 1.
  */
 class VectorsTest {
     private static final HexFormat HEX = HexFormat.of();
 
-    record Vector(String name, byte[] bytes, String type, JsonNode fields, byte[] canonical, String error) {
+    record Vector(String name, int version, byte[] bytes, String type, JsonNode fields, byte[] canonical, String error) {
         @Override
         public String toString() {
             return name;
@@ -42,7 +43,9 @@ class VectorsTest {
             for (JsonNode v : root) {
                 String hex = v.get("hex").asText();
                 assertThat(hex).as("hex of %s is lowercase", v.get("name")).isEqualTo(hex.toLowerCase());
-                all.add(new Vector(v.get("name").asText(), HEX.parseHex(hex), text(v, "type"), v.get("fields"),
+                int version = v.has("version") ? v.get("version").asInt() : Protocol.VERSION_1;
+                assertThat(version).as("version of %s", v.get("name")).isBetween(Protocol.VERSION_1, Protocol.VERSION);
+                all.add(new Vector(v.get("name").asText(), version, HEX.parseHex(hex), text(v, "type"), v.get("fields"),
                         v.has("canonicalHex") ? HEX.parseHex(v.get("canonicalHex").asText()) : null, text(v, "error")));
             }
             return all;
@@ -62,21 +65,22 @@ class VectorsTest {
     void validVectorDecodesToItsFields(Vector v) throws Exception {
         Message expected = fromFields(v.type, v.fields);
 
-        assertThat(new MessageDecoder().decode(ByteBuffer.wrap(v.bytes))).containsExactly(expected);
-        assertThat(decodeByteByByte(v.bytes)).containsExactly(expected);
-        assertThat(FrameParser.parse(withoutPrefix(v.bytes))).isEqualTo(expected);
+        assertThat(new MessageDecoder(Protocol.DEFAULT_MAX_FRAME_LENGTH, v.version).decode(ByteBuffer.wrap(v.bytes)))
+                .containsExactly(expected);
+        assertThat(decodeByteByByte(v.bytes, v.version)).containsExactly(expected);
+        assertThat(FrameParser.parse(withoutPrefix(v.bytes), v.version)).isEqualTo(expected);
         assertThat(expected.type().name()).isEqualTo(v.type);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("valid")
     void validVectorReencodesToTheSameBytes(Vector v) throws Exception {
-        Message decoded = FrameParser.parse(withoutPrefix(v.bytes));
+        Message decoded = FrameParser.parse(withoutPrefix(v.bytes), v.version);
         byte[] expected = v.canonical != null ? v.canonical : v.bytes;
 
-        assertThat(HEX.formatHex(MessageEncoder.toBytes(decoded))).isEqualTo(HEX.formatHex(expected));
-        assertThat(MessageEncoder.toBytes(fromFields(v.type, v.fields))).isEqualTo(expected);
-        assertThat(MessageEncoder.encodedSize(decoded)).isEqualTo(expected.length);
+        assertThat(HEX.formatHex(MessageEncoder.toBytes(decoded, v.version))).isEqualTo(HEX.formatHex(expected));
+        assertThat(MessageEncoder.toBytes(fromFields(v.type, v.fields), v.version)).isEqualTo(expected);
+        assertThat(MessageEncoder.encodedSize(decoded, v.version)).isEqualTo(expected.length);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -84,9 +88,9 @@ class VectorsTest {
     void invalidVectorFailsWithItsCode(Vector v) {
         ProtocolException.Code code = ProtocolException.Code.valueOf(v.error);
 
-        assertThatThrownBy(() -> new MessageDecoder().decode(ByteBuffer.wrap(v.bytes)))
+        assertThatThrownBy(() -> new MessageDecoder(Protocol.DEFAULT_MAX_FRAME_LENGTH, v.version).decode(ByteBuffer.wrap(v.bytes)))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(code));
-        assertThatThrownBy(() -> decodeByteByByte(v.bytes))
+        assertThatThrownBy(() -> decodeByteByByte(v.bytes, v.version))
                 .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(code));
         // The path a framing adapter such as Netty's takes: checkLength on the prefix, then decodeFrame.
         assertThatThrownBy(() -> {
@@ -94,7 +98,7 @@ class VectorsTest {
             int length = buf.getInt();
             FrameParser.checkLength(length, Protocol.DEFAULT_MAX_FRAME_LENGTH);
             assertThat(buf.remaining()).as("vector %s holds its whole frame", v.name).isEqualTo(length);
-            FrameParser.parse(buf);
+            FrameParser.parse(buf, v.version);
         }).isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 
@@ -116,14 +120,16 @@ class VectorsTest {
     @Test
     void everyOptionalFieldIsCoveredPresentAndAbsent() throws IOException {
         // For each flagged field: some vector of its type has it, some vector does not.
-        String[][] optional = {{"HELLO", "authToken"}, {"HELLO", "resumeToken"}, {"WELCOME", "resumeToken"},
-            {"SEND", "sequence"}, {"PUSH", "topic"}, {"PUSH", "timestampMicros"}, {"PUSH", "sequence"}};
+        String[][] optional = {{"HELLO", "authToken"}, {"HELLO", "resumeToken"}, {"HELLO", "pushesReceived"},
+            {"WELCOME", "resumeToken"}, {"WELCOME", "sendsReceived"}, {"WELCOME", "pushesLost"},
+            {"WELCOME", "pushesReplayed"}, {"SEND", "sequence"}, {"PUSH", "topic"}, {"PUSH", "timestampMicros"},
+            {"PUSH", "sequence"}};
         List<Vector> valid = valid().toList();
         for (String[] o : optional) {
             assertThat(valid).as("%s.%s present", o[0], o[1])
-                    .anyMatch(v -> v.type.equals(o[0]) && !v.fields.get(o[1]).isNull());
+                    .anyMatch(v -> v.type.equals(o[0]) && !absent(v.fields, o[1]));
             assertThat(valid).as("%s.%s absent", o[0], o[1])
-                    .anyMatch(v -> v.type.equals(o[0]) && v.fields.get(o[1]).isNull());
+                    .anyMatch(v -> v.type.equals(o[0]) && absent(v.fields, o[1]));
         }
     }
 
@@ -146,10 +152,12 @@ class VectorsTest {
         switch (MessageType.valueOf(type)) {
             case HELLO:
                 return new Hello(f.get("maxVersion").asInt(), f.get("heartbeatIntervalMillis").asLong(),
-                        f.get("clientId").asText(), optText(f, "authToken"), optBytes(f, "resumeToken"));
+                        f.get("clientId").asText(), optText(f, "authToken"), optBytes(f, "resumeToken"),
+                        optLong(f, "pushesReceived"));
             case WELCOME:
                 return new Welcome(f.get("version").asInt(), f.get("heartbeatIntervalMillis").asLong(),
-                        f.get("maxFrameLength").asLong(), f.get("sessionId").asText(), optBytes(f, "resumeToken"));
+                        f.get("maxFrameLength").asLong(), f.get("sessionId").asText(), optBytes(f, "resumeToken"),
+                        optLong(f, "sendsReceived"), optLong(f, "pushesLost"), optLong(f, "pushesReplayed"));
             case PING:
                 return new Ping(f.get("timestamp").asLong());
             case PONG:
@@ -167,6 +175,8 @@ class VectorsTest {
                         HEX.parseHex(f.get("payload").asText()));
             case GO_AWAY:
                 return new GoAway(f.get("reconnectAfterMillis").asLong(), f.get("reason").asText());
+            case ACK:
+                return new Ack(f.get("sequence").asLong());
             default:
                 throw new AssertionError(type);
         }
@@ -177,15 +187,24 @@ class VectorsTest {
     }
 
     private static String optText(JsonNode f, String field) {
-        return f.get(field).isNull() ? null : f.get(field).asText();
+        return absent(f, field) ? null : f.get(field).asText();
     }
 
     private static byte[] optBytes(JsonNode f, String field) {
-        return f.get(field).isNull() ? null : HEX.parseHex(f.get(field).asText());
+        return absent(f, field) ? null : HEX.parseHex(f.get(field).asText());
+    }
+
+    /** A field written as null, or (for fields a later version added) left out. */
+    private static boolean absent(JsonNode f, String field) {
+        return !f.has(field) || f.get(field).isNull();
     }
 
     private static long optLong(JsonNode f, String field) {
-        return f.get(field).isNull() ? -1L : f.get(field).asLong();
+        if (absent(f, field)) {
+            return -1L;
+        }
+        assertThat(f.get(field).canConvertToLong()).as("%s is a JSON integer of at most 2^63-1", field).isTrue();
+        return f.get(field).asLong();
     }
 
     /** Ids are unsigned 64-bit: the JSON holds the unsigned decimal value. */
@@ -197,8 +216,8 @@ class VectorsTest {
         return ByteBuffer.wrap(frame, Protocol.LENGTH_FIELD_SIZE, frame.length - Protocol.LENGTH_FIELD_SIZE).slice();
     }
 
-    private static List<Message> decodeByteByByte(byte[] bytes) throws ProtocolException {
-        MessageDecoder decoder = new MessageDecoder();
+    private static List<Message> decodeByteByByte(byte[] bytes, int version) throws ProtocolException {
+        MessageDecoder decoder = new MessageDecoder(Protocol.DEFAULT_MAX_FRAME_LENGTH, version);
         List<Message> out = new ArrayList<>();
         for (byte b : bytes) {
             decoder.decode(ByteBuffer.wrap(new byte[] {b}), out::add);

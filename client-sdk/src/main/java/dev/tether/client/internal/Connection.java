@@ -261,9 +261,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
             handshakeTimer.cancel(false);
             handshakeTimer = null;
         }
-        if (w.version() > Protocol.VERSION || w.version() < 1) {
+        if (w.version() > Protocol.VERSION_1 || w.version() < 1) {
             UnsupportedVersionException e = new UnsupportedVersionException("server " + describe(endpoint)
-                    + " answered with protocol version " + w.version() + "; this client speaks " + Protocol.VERSION);
+                    + " answered with protocol version " + w.version() + "; this client speaks " + Protocol.VERSION_1);
             closeCause = e;
             // Tell the server (PROTOCOL.md §6), then stop: a version mismatch is fatal.
             closeWithError(ctx, ErrorCode.UNSUPPORTED_VERSION, e.getMessage());
@@ -284,7 +284,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
             listener.onFatal(this, new AuthenticationException(server + " refused the auth token: " + e.text()));
         } else if (code == ErrorCode.UNSUPPORTED_VERSION) {
             listener.onFatal(this, new UnsupportedVersionException(server + " does not speak protocol version "
-                    + Protocol.VERSION + ": " + e.text()));
+                    + Protocol.VERSION_1 + ": " + e.text()));
         } else {
             ServerErrorException cause = new ServerErrorException(e.code(), e.text());
             if (state == State.HANDSHAKING && busyRetryAfterMillis >= 0) {

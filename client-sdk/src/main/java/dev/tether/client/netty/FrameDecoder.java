@@ -17,30 +17,88 @@ import java.util.List;
  * {@link io.netty.handler.codec.DecoderException}; the handler after this one decides what to tell
  * the peer, and this decoder discards whatever else arrives on the connection.
  *
+ * <p>It reads one protocol version, version 1 until {@link #version(int)} says otherwise; a client's decoder
+ * {@linkplain #expectWelcome(int) expects a welcome} in any version it offered and then reads the welcome's
+ * version, as {@link FrameCodec} describes. Call those methods on the channel's event loop.
+ *
  * <p>{@link FrameCodec} decodes the same way and encodes too, in one handler.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     private final int maxFrameLength;
     private final FrameCounters counters;
+    private final FrameVersion version;
     private boolean failed;
 
     /**
+     * A version-1 decoder.
+     *
      * @param maxFrameLength the largest length prefix accepted
      * @param counters told of every decoded frame and its size on the wire (length prefix included)
      */
     public FrameDecoder(int maxFrameLength, FrameCounters counters) {
-        this.maxFrameLength = maxFrameLength;
-        this.counters = java.util.Objects.requireNonNull(counters, "counters");
+        this(maxFrameLength, counters, Protocol.VERSION_1);
     }
 
-    /** A decoder that counts nothing. */
+    /**
+     * @param maxFrameLength the largest length prefix accepted
+     * @param counters told of every decoded frame and its size on the wire (length prefix included)
+     * @param version the protocol version of the frames, in [1, {@link Protocol#VERSION}]
+     * @throws IllegalArgumentException if this library does not speak {@code version}
+     */
+    public FrameDecoder(int maxFrameLength, FrameCounters counters, int version) {
+        this.maxFrameLength = maxFrameLength;
+        this.counters = java.util.Objects.requireNonNull(counters, "counters");
+        this.version = new FrameVersion(version);
+    }
+
+    /** A version-1 decoder that counts nothing. */
     public FrameDecoder(int maxFrameLength) {
         this(maxFrameLength, FrameCounters.NONE);
     }
 
-    /** A decoder for frames up to {@link Protocol#DEFAULT_MAX_FRAME_LENGTH} that counts nothing. */
+    /** A version-1 decoder for frames up to {@link Protocol#DEFAULT_MAX_FRAME_LENGTH} that counts nothing. */
     public FrameDecoder() {
         this(Protocol.DEFAULT_MAX_FRAME_LENGTH);
+    }
+
+    /**
+     * The protocol version of the frames read now: the one set, or the one of the welcome decoded; version 1
+     * while a welcome is {@linkplain #isExpectingWelcome() expected}.
+     *
+     * @return the version, in [1, {@link Protocol#VERSION}]
+     */
+    public int version() {
+        return version.get();
+    }
+
+    /**
+     * Reads {@code version} from the next frame on, and stops expecting a welcome.
+     *
+     * @param version the negotiated version, in [1, {@link Protocol#VERSION}]
+     * @throws IllegalArgumentException if this library does not speak {@code version}
+     */
+    public void version(int version) {
+        this.version.set(version);
+    }
+
+    /**
+     * The client side of the handshake: read a {@code WELCOME} in any version from 1 to {@code maxVersion} (and
+     * every other frame in version 1) until one arrives, then read the welcome's version.
+     *
+     * @param maxVersion the {@code maxVersion} of the client's hello, in [1, {@link Protocol#VERSION}]
+     * @throws IllegalArgumentException if this library does not speak {@code maxVersion}
+     */
+    public void expectWelcome(int maxVersion) {
+        version.expectWelcome(maxVersion);
+    }
+
+    /**
+     * Whether the decoder still waits for a welcome (see {@link #expectWelcome(int)}).
+     *
+     * @return true between {@link #expectWelcome(int)} and the welcome (or {@link #version(int)})
+     */
+    public boolean isExpectingWelcome() {
+        return version.isExpectingWelcome();
     }
 
     @Override
@@ -51,7 +109,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             return;
         }
         try {
-            Frames.decode(in, out, maxFrameLength, counters);
+            Frames.decode(in, out, maxFrameLength, counters, version);
         } catch (Exception e) {
             fail(in);
             throw e;

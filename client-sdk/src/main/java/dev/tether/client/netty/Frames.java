@@ -4,6 +4,7 @@ import dev.tether.protocol.FrameParser;
 import dev.tether.protocol.Message;
 import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Protocol;
+import dev.tether.protocol.Welcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -19,11 +20,12 @@ final class Frames {
     }
 
     /**
-     * Decodes every whole frame in {@code in} into {@code out} and counts it. A length over {@code maxFrameLength}
-     * or a malformed frame throws ({@link dev.tether.protocol.ProtocolException}); the caller then discards the
-     * rest of the stream.
+     * Decodes every whole frame in {@code in} into {@code out} in the channel's {@code version} and counts it. A
+     * length over {@code maxFrameLength} or a malformed frame throws ({@link dev.tether.protocol.ProtocolException});
+     * the caller then discards the rest of the stream.
      */
-    static void decode(ByteBuf in, List<Object> out, int maxFrameLength, FrameCounters counters) throws Exception {
+    static void decode(ByteBuf in, List<Object> out, int maxFrameLength, FrameCounters counters, FrameVersion version)
+            throws Exception {
         while (in.readableBytes() >= Protocol.LENGTH_FIELD_SIZE) {
             int start = in.readerIndex();
             int length = in.getInt(start);
@@ -31,22 +33,33 @@ final class Frames {
             if (in.readableBytes() < Protocol.LENGTH_FIELD_SIZE + length) {
                 return;
             }
-            out.add(FrameParser.parse(in.nioBuffer(start + Protocol.LENGTH_FIELD_SIZE, length)));
+            out.add(version.parse(in, start, length));
             in.readerIndex(start + Protocol.LENGTH_FIELD_SIZE + length);
             counters.frameIn(Protocol.LENGTH_FIELD_SIZE + length);
         }
     }
 
     /**
-     * Writes {@code msg} on: a {@link Message} as one frame in a buffer of exactly its size, a {@link ByteBuf} as a
-     * frame already encoded (counted with its readable bytes unless empty), anything else unchanged and uncounted.
+     * Writes {@code msg} on: a {@link Message} as one frame of {@code version} in a buffer of exactly its size, a
+     * {@link ByteBuf} as a frame already encoded (counted with its readable bytes unless empty), anything else
+     * unchanged and uncounted. A {@link Welcome} is written in the version it announces, whatever {@code version}
+     * (so a server may switch its channel to the negotiated version before or after writing it), and a hello in
+     * version 1 ({@link MessageEncoder}). A message that its version cannot carry fails the write with an
+     * {@link EncoderException}.
      */
-    static void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise, FrameCounters counters) {
+    static void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise, FrameCounters counters,
+                      int version) {
         if (msg instanceof Message m) {
-            int size = MessageEncoder.encodedSize(m);
+            int v = m instanceof Welcome w ? w.version() : version;
+            int size;
+            try {
+                size = MessageEncoder.encodedSize(m, v);
+            } catch (RuntimeException e) {
+                throw new EncoderException(e);
+            }
             ByteBuf frame = ctx.alloc().ioBuffer(size, size);
             try {
-                MessageEncoder.encode(m, frame.nioBuffer(0, size));
+                MessageEncoder.encode(m, v, frame.nioBuffer(0, size));
             } catch (RuntimeException e) {
                 frame.release();
                 throw new EncoderException(e);

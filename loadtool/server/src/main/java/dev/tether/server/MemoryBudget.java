@@ -9,7 +9,9 @@ import java.util.function.LongSupplier;
 /**
  * The server-wide bound on what the server holds for its connections: bytes received and not yet decoded
  * (partial frames), bytes queued for peers that the socket has not taken, payloads of requests waiting for
- * their simulated service time, and a fixed {@link #SESSION_STATE_BYTES} per connection. Each session adds
+ * their simulated service time, a fixed {@link #SESSION_STATE_BYTES} per connection, and the resumable sessions
+ * (see {@link SessionStore}): their replay windows and {@link ResumableSession#STATE_BYTES} each, attached or
+ * detached. Each session adds
  * what it holds when that changes (after a read batch, a flush, a writability change, a sweep) and takes it
  * all back when it closes.
  *

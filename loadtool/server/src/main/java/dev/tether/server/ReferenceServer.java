@@ -4,13 +4,10 @@ import dev.tether.client.netty.FrameDecoder;
 import dev.tether.client.netty.FrameEncoder;
 import dev.tether.client.netty.Transport;
 import dev.tether.protocol.ErrorCode;
-import dev.tether.protocol.MessageEncoder;
-import dev.tether.protocol.Push;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
 import java.net.StandardSocketOptions;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -64,8 +61,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code FRAME_TOO_LARGE}, silence {@code HANDSHAKE_TIMEOUT}, a wrong token {@code AUTH_FAILED} (later
  *       and later for repeated failures from one address); each closes the connection and nothing the peer
  *       sent is served.</li>
- *   <li>WELCOME: the protocol version (the lower of the client's maximum and 1), the session id, the
- *       heartbeat interval and the maximum frame length.</li>
+ *   <li>WELCOME: the protocol version (the lower of the client's maximum and 2), the session id, the
+ *       heartbeat interval and the maximum frame length; to a version-2 client, unless {@link Builder#sessionTtl}
+ *       is zero, a resume token too (see below).</li>
  *   <li>Requests are echoed (or answered with a simulated error, see {@link Builder#errorRate}), pings are
  *       ponged, sends are counted, pushes are fanned out at {@link Builder#pushRate}.</li>
  *   <li>On {@link #drain()}: GO_AWAY; requests already in flight are answered, requests that arrive after
@@ -79,6 +77,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *       is affected. An error close sends the ERROR, then FIN, and drops what still arrives until the peer
  *       closes (at most two seconds), so that a reset cannot destroy the error.</li>
  * </ol>
+ *
+ * <h2>Session resumption (protocol version 2)</h2>
+ * Sends and pushes carry per-session sequences. Sends are delivered once, in order: a duplicate (sent again
+ * after a reconnect) is dropped and counted, and one cumulative ACK per read batch tells the client what
+ * arrived. Pushes stay in the session's replay window until the client's ACK covers them (bounded by
+ * {@link Builder#replayWindowMessages}, {@link Builder#replayWindowBytes} and {@link Builder#replayWindowAge}).
+ * When the socket goes, the session is kept for {@link Builder#sessionTtl} and still collects pushes; a hello
+ * with its token resumes it (same session id; a still-open old socket is taken over and closed), learns what the
+ * server has and lacks, and gets the pushes it missed before anything new. Detached sessions count against the
+ * memory budget and are the first to go under pressure, the longest detached first. Each session is cleaned
+ * up exactly once: resumed sessions are not new sessions, and expired or evicted ones are gone for good.
  *
  * <p>While a connection cannot take more bytes (its outbound buffer passed the high-water mark) the server
  * stops reading from it, so a client that writes requests and never reads the answers cannot make the
@@ -127,6 +136,15 @@ public final class ReferenceServer implements AutoCloseable {
      */
     public static final int MAX_HANDSHAKE_FRAME_LENGTH = 4096;
 
+    /** Default time a resumable session is kept after its socket goes: 2 min. */
+    public static final Duration DEFAULT_SESSION_TTL = Duration.ofMinutes(2);
+    /** Default bound on the pushes a session's replay window holds: 1024. */
+    public static final int DEFAULT_REPLAY_WINDOW_MESSAGES = 1024;
+    /** Default bound on the payload bytes a session's replay window holds: 256 KiB. */
+    public static final long DEFAULT_REPLAY_WINDOW_BYTES = 256L << 10;
+    /** Default bound on the age of the pushes in a replay window: 2 min. */
+    public static final Duration DEFAULT_REPLAY_WINDOW_AGE = Duration.ofMinutes(2);
+
     /** The idle timeout used when none is set: {@value #IDLE_TIMEOUT_HEARTBEATS} times {@code heartbeatInterval}. */
     public static Duration defaultIdleTimeout(Duration heartbeatInterval) {
         return heartbeatInterval.multipliedBy(IDLE_TIMEOUT_HEARTBEATS);
@@ -172,6 +190,8 @@ public final class ReferenceServer implements AutoCloseable {
     final HandshakeAdmission admission;
     final AuthThrottle authThrottle;
     final MemoryBudget budget;
+    /** Resumable sessions, attached and detached (session resumption, PROTOCOL.md §13). */
+    final SessionStore store;
     private final AtomicBoolean shedScheduled = new AtomicBoolean();
     /** Whether the last shedding pass found nobody to shed: then a full budget refuses new connections. */
     private volatile boolean nothingToShed;
@@ -213,6 +233,7 @@ public final class ReferenceServer implements AutoCloseable {
         this.pushPayload = new byte[settings.pushSize()];
         this.transport = Transport.choose(settings.nativeTransport());
         this.budget = new MemoryBudget(settings.memoryBudget());
+        this.store = new SessionStore(settings, counters, budget, this::shedSoon);
         this.authThrottle = new AuthThrottle(settings.ticker()::nanoTime, settings.authFailureDelayStep(),
                 settings.maxAuthFailureDelay(), AuthThrottle.FORGET_AFTER, AuthThrottle.DEFAULT_MAX_SOURCES);
         InetSocketAddress bindAddress = new InetSocketAddress(settings.host(), settings.port());
@@ -275,7 +296,7 @@ public final class ReferenceServer implements AutoCloseable {
         Session session = new Session(this, sessionIdPrefix + Long.toString(nextSessionId.incrementAndGet(), 36));
         ch.pipeline().addLast(Session.METER, session.inboundMeter())
                 .addLast(Session.DECODER, new FrameDecoder(Math.min(MAX_HANDSHAKE_FRAME_LENGTH, settings.maxFrameLength()), session.counters))
-                .addLast(new FrameEncoder(session.counters))
+                .addLast(Session.ENCODER, new FrameEncoder(session.counters))
                 .addLast(session);
     }
 
@@ -311,7 +332,7 @@ public final class ReferenceServer implements AutoCloseable {
 
     /** A snapshot of the server's counters; cheap enough to take every second. */
     public ServerStats stats() {
-        return counters.snapshot(open.get(), registry.values());
+        return counters.snapshot(open.get(), store.detachedCount(), registry.values());
     }
 
     /** A snapshot of the connection registry: every open connection, handshake pending or not. */
@@ -326,24 +347,22 @@ public final class ReferenceServer implements AutoCloseable {
     /**
      * Pushes {@code payload} to every session past its handshake, now, stamped with the server's wall clock.
      * Protocol v1 has no subscriptions: {@code topic} is carried in the PUSH frame and every session gets it.
+     * A resumable session gets it with its next sequence and keeps it in its replay window until its client
+     * acknowledges it; a detached one (its socket gone, the session kept for its time-to-live) gets it in the
+     * window only, and is written it when it resumes. The payload is encoded once for all sessions.
      *
      * @param topic the topic written in the frame, or {@code null} for none
-     * @param payload the bytes to push (not copied; do not change them afterwards)
-     * @return the number of sessions the push was handed to
+     * @param payload the bytes to push (copied once into a buffer every session shares)
+     * @return the number of sessions the push was handed to (detached sessions included)
      */
     public int broadcast(String topic, byte[] payload) {
         Objects.requireNonNull(payload, "payload");
-        new Push(topic, 0, Push.NO_SEQUENCE, payload); // validates the topic now, in the caller's thread
-        int count = 0;
-        for (Session s : registry.values()) {
-            if (s.state == SessionInfo.State.OPEN) {
-                count++;
-            }
+        OutboundPush push = OutboundPush.encode(ByteBufAllocator.DEFAULT, topic, nowMicros(), payload); // checks the topic
+        try {
+            return publish(new OutboundPush[] {push});
+        } finally {
+            push.release();
         }
-        if (count > 0) {
-            pushToAll(topic, payload, 1);
-        }
-        return count;
     }
 
     /**
@@ -471,9 +490,10 @@ public final class ReferenceServer implements AutoCloseable {
     }
 
     /**
-     * Closes the worst offenders until the budget is back at its shed target: connections still in their
-     * handshake after {@link #SHED_UNAUTHENTICATED_AFTER}, oldest first, then the sessions holding more than a
-     * fair share, biggest first. Well-behaved sessions hold less than a fair share and are never picked.
+     * Gives memory back until the budget is back at its shed target: first detached sessions (kept for a
+     * resume that may never come), the longest detached first; then it closes the worst offenders: connections
+     * still in their handshake after {@link #SHED_UNAUTHENTICATED_AFTER}, oldest first, then the sessions holding
+     * more than a fair share, biggest first. Well-behaved sessions hold less than a fair share and are never picked.
      */
     private void shed() {
         shedScheduled.set(false);
@@ -493,7 +513,14 @@ public final class ReferenceServer implements AutoCloseable {
                 heavy.add(s);
             }
         }
-        nothingToShed = unauthenticated.isEmpty() && heavy.isEmpty();
+        List<ResumableSession> detached = store.detachedOldestFirst();
+        nothingToShed = detached.isEmpty() && unauthenticated.isEmpty() && heavy.isEmpty();
+        for (ResumableSession d : detached) {
+            if (excess <= 0) {
+                return;
+            }
+            excess -= store.evict(d);
+        }
         unauthenticated.sort(java.util.Comparator.comparingLong(Session::connectedNanos));
         heavy.sort(java.util.Comparator.comparingLong(Session::heldBytes).reversed());
         for (List<Session> group : List.of(unauthenticated, heavy)) {
@@ -550,6 +577,7 @@ public final class ReferenceServer implements AutoCloseable {
         for (Session s : registry.values()) {
             s.sweep(now);
         }
+        store.sweep(now);
     }
 
     private void startPushing(double perSecond) {
@@ -566,45 +594,73 @@ public final class ReferenceServer implements AutoCloseable {
         }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Hands {@code times} pushes of {@code payload} to every open session, one task per event loop. */
+    /** Hands {@code times} pushes of {@code payload} to every session, encoded once each. */
     private void pushToAll(String topic, byte[] payload, int times) {
-        for (EventExecutor loop : workers) {
-            loop.execute(() -> pushLocal(loop, topic, payload, times));
+        OutboundPush[] pushes = new OutboundPush[times];
+        try {
+            for (int i = 0; i < times; i++) {
+                pushes[i] = OutboundPush.encode(ByteBufAllocator.DEFAULT, topic, nowMicros(), payload);
+            }
+            publish(pushes);
+        } finally {
+            for (OutboundPush p : pushes) {
+                if (p != null) {
+                    p.release();
+                }
+            }
         }
     }
 
     /**
-     * On {@code loop}: encodes each of the {@code times} pushes once, when the first session of this loop
-     * needs it, and writes a shared view of it to every open session of this loop.
+     * Adds {@code pushes} to every resumable session's window (here, so that a session moving to another
+     * connection meanwhile cannot miss them), then has each event loop write to its open sessions what they
+     * have not been written yet: one task per event loop, not one per session.
+     *
+     * @return the sessions reached: resumable ones (detached included) and open ones without resumption
      */
-    private void pushLocal(EventExecutor loop, String topic, byte[] payload, int times) {
-        ByteBuf[] frames = new ByteBuf[times];
-        try {
-            for (Session s : registry.values()) {
-                if (s.executor() != loop || s.state != SessionInfo.State.OPEN) {
-                    continue;
-                }
-                for (int i = 0; i < times; i++) {
-                    if (frames[i] == null) {
-                        frames[i] = encode(new Push(topic, nowMicros(), Push.NO_SEQUENCE, payload));
-                    }
-                    s.push(frames[i].retainedDuplicate());
-                }
-            }
-        } finally {
-            for (ByteBuf frame : frames) {
-                if (frame != null) {
-                    frame.release();
+    private int publish(OutboundPush[] pushes) {
+        int reached = store.offer(pushes, settings.ticker().nanoTime());
+        boolean anyOpen = false;
+        for (Session s : registry.values()) {
+            if (s.state == SessionInfo.State.OPEN) {
+                anyOpen = true;
+                if (!s.isResumable()) {
+                    reached++;
                 }
             }
         }
+        if (anyOpen) {
+            for (EventExecutor loop : workers) {
+                for (OutboundPush p : pushes) {
+                    p.retain();
+                }
+                try {
+                    loop.execute(() -> writeLocal(loop, pushes));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    release(pushes); // shutting down
+                }
+            }
+        }
+        return reached;
     }
 
-    private static ByteBuf encode(Push push) {
-        int size = MessageEncoder.encodedSize(push);
-        ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(size, size);
-        MessageEncoder.encode(push, buf.nioBuffer(0, size));
-        return buf.writerIndex(size);
+    /** On {@code loop}: writes {@code pushes} (or what their windows hold for them) to this loop's open sessions. */
+    private void writeLocal(EventExecutor loop, OutboundPush[] pushes) {
+        try {
+            for (Session s : registry.values()) {
+                if (s.executor() == loop && s.state == SessionInfo.State.OPEN) {
+                    s.writePushes(pushes);
+                }
+            }
+        } finally {
+            release(pushes);
+        }
+    }
+
+    private static void release(OutboundPush[] pushes) {
+        for (OutboundPush p : pushes) {
+            p.release();
+        }
     }
 
     private void forceCloseAll() {
@@ -633,6 +689,7 @@ public final class ReferenceServer implements AutoCloseable {
         cancel(sweeper);
         cancel(pusher);
         cancel(drainDeadline);
+        store.closeAll();
         io.netty.util.concurrent.Future<?> w = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         io.netty.util.concurrent.Future<?> b = boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         w.addListener(x -> b.addListener(y -> terminated.complete(null)));
@@ -731,14 +788,42 @@ public final class ReferenceServer implements AutoCloseable {
         /**
          * The most bytes the server holds for all its connections together: bytes received and not yet decoded,
          * bytes queued for peers, payloads of requests waiting for their service time, and
-         * {@value MemoryBudget#SESSION_STATE_BYTES} bytes of state per connection. Default
+         * {@value MemoryBudget#SESSION_STATE_BYTES} bytes of state per connection, and the resumable sessions' replay
+         * windows and state (see {@link #sessionTtl}). Default
          * {@link ReferenceServer#defaultMemoryBudget()}; at least {@link #maxPendingBytesPerConnection}.
          * With half of it in use the server stops reading from the connections that hold more than a fair share;
-         * at 90 % it closes the worst offenders with {@code SLOW_CONSUMER} (connections stuck in their handshake
+         * at 90 % it first evicts detached sessions (the longest detached first), then closes the worst offenders with
+         * {@code SLOW_CONSUMER} (connections stuck in their handshake
          * first, oldest first, then the biggest holders); when it is full and there is nobody left to
          * shed, it refuses new connections with {@code SERVER_FULL}. Well-behaved clients keep being served throughout.
          */
         Builder memoryBudget(long bytes);
+
+        /**
+         * How long a session is kept after its socket goes, for its client to resume it (PROTOCOL.md §13); default
+         * {@link ReferenceServer#DEFAULT_SESSION_TTL} (2 min). {@link Duration#ZERO} turns resumption off: the server
+         * then answers version 2 without a resume token, and sends are not acknowledged nor pushes kept.
+         * Detached sessions and their replay windows count against the {@link #memoryBudget}; under memory pressure
+         * the oldest detached sessions are evicted before their time.
+         */
+        Builder sessionTtl(Duration ttl);
+
+        /**
+         * The most pushes a session's replay window holds until its client acknowledges them; default
+         * {@value ReferenceServer#DEFAULT_REPLAY_WINDOW_MESSAGES}. Over it the oldest are dropped (counted in
+         * {@link ServerStats#pushesDroppedFromWindow()}); a client that resumes without them is told how many it lost.
+         */
+        Builder replayWindowMessages(int messages);
+
+        /**
+         * The most payload bytes a session's replay window holds; default 256 KiB
+         * ({@link ReferenceServer#DEFAULT_REPLAY_WINDOW_BYTES}); at most {@link #maxPendingBytesPerConnection}. The
+         * newest push is kept even if it alone is larger.
+         */
+        Builder replayWindowBytes(long bytes);
+
+        /** How long a push stays in a replay window at most; default 2 min ({@link ReferenceServer#DEFAULT_REPLAY_WINDOW_AGE}). Must be positive. */
+        Builder replayWindowAge(Duration age);
 
         /** I/O threads serving the connections; default the number of processors. */
         Builder eventLoopThreads(int threads);

@@ -33,6 +33,10 @@ final class ServerBuilder implements ReferenceServer.Builder {
     private Ticker ticker = Ticker.systemTicker();
     private Clock clock = Clock.systemUTC();
     private double maxHandshakeRate = ReferenceServer.DEFAULT_MAX_HANDSHAKE_RATE;
+    private Duration sessionTtl = ReferenceServer.DEFAULT_SESSION_TTL;
+    private int replayWindowMessages = ReferenceServer.DEFAULT_REPLAY_WINDOW_MESSAGES;
+    private long replayWindowBytes = ReferenceServer.DEFAULT_REPLAY_WINDOW_BYTES;
+    private Duration replayWindowAge = ReferenceServer.DEFAULT_REPLAY_WINDOW_AGE;
 
     @Override
     public ServerBuilder host(String host) {
@@ -209,6 +213,40 @@ final class ServerBuilder implements ReferenceServer.Builder {
         return this;
     }
 
+    @Override
+    public ServerBuilder sessionTtl(Duration ttl) {
+        Objects.requireNonNull(ttl, "sessionTtl");
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("sessionTtl must not be negative (0 turns resumption off): " + ttl);
+        }
+        this.sessionTtl = ttl;
+        return this;
+    }
+
+    @Override
+    public ServerBuilder replayWindowMessages(int messages) {
+        if (messages < 1) {
+            throw new IllegalArgumentException("replayWindowMessages must be positive: " + messages);
+        }
+        this.replayWindowMessages = messages;
+        return this;
+    }
+
+    @Override
+    public ServerBuilder replayWindowBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("replayWindowBytes must be positive: " + bytes);
+        }
+        this.replayWindowBytes = bytes;
+        return this;
+    }
+
+    @Override
+    public ServerBuilder replayWindowAge(Duration age) {
+        this.replayWindowAge = positive("replayWindowAge", age);
+        return this;
+    }
+
     /** Test seam: the waits before repeated AUTH_FAILED answers (see {@link AuthThrottle}). */
     ServerBuilder authFailureDelays(Duration step, Duration max) {
         this.authFailureDelayStep = Objects.requireNonNull(step, "step");
@@ -244,10 +282,14 @@ final class ServerBuilder implements ReferenceServer.Builder {
             throw new IllegalArgumentException("memoryBudget (" + budget + (memoryBudget == 0 ? ", the default for this JVM's memory" : "")
                     + ") must be at least maxPendingBytesPerConnection (" + maxPendingBytes + ")");
         }
+        if (replayWindowBytes > maxPendingBytes) {
+            throw new IllegalArgumentException("replayWindowBytes (" + replayWindowBytes + ") must be at most maxPendingBytesPerConnection ("
+                    + maxPendingBytes + "): a resume writes the whole window to the new connection at once");
+        }
         return new ServerSettings(host, port, reusePort, authToken, handshakeTimeout, idle, heartbeatInterval, maxConnections,
                 maxFrameLength, serviceTime, errorRate, pushRate, pushTopic, pushSize, drainTimeout, reconnectAfter,
                 maxPendingBytes, budget, eventLoopThreads, nativeTransport, authFailureDelayStep, maxAuthFailureDelay, ticker, clock,
-                maxHandshakeRate);
+                maxHandshakeRate, sessionTtl, replayWindowMessages, replayWindowBytes, replayWindowAge);
     }
 
     @Override

@@ -27,6 +27,13 @@ final class ServerCounters {
     final LongAdder memoryPauses = new LongAdder();
     /** Connections closed to give memory back (also counted in {@link #slowConsumers}). */
     final LongAdder memoryShed = new LongAdder();
+    // Session resumption (see SessionStore); the names are those of ServerStats.
+    final LongAdder sessionsResumed = new LongAdder();
+    final LongAdder resumesRefused = new LongAdder();
+    final LongAdder sessionsExpired = new LongAdder();
+    final LongAdder sendDuplicatesDropped = new LongAdder();
+    final LongAdder pushesReplayed = new LongAdder();
+    final LongAdder pushesDroppedFromWindow = new LongAdder();
 
     private final LongAdder retiredRequests = new LongAdder();
     private final LongAdder retiredSends = new LongAdder();
@@ -49,7 +56,7 @@ final class ServerCounters {
         retiredBytesOut.add(c.bytesOut());
     }
 
-    synchronized ServerStats snapshot(int connections, Iterable<Session> live) {
+    synchronized ServerStats snapshot(int connections, int sessionsDetached, Iterable<Session> live) {
         long requests = retiredRequests.sum();
         long sends = retiredSends.sum();
         long pushes = retiredPushes.sum();
@@ -69,7 +76,8 @@ final class ServerCounters {
         }
         return new ServerStats(connections, handshakes.sum(), requests, pushes, sends, bytesIn, bytesOut, evictions.sum(),
                 protocolErrors.sum(), authFailures.sum(), rejectedFull.sum(), handshakeTimeouts.sum(), slowConsumers.sum(),
-                applicationErrors.sum());
+                applicationErrors.sum(), sessionsResumed.sum(), resumesRefused.sum(), sessionsDetached, sessionsExpired.sum(),
+                sendDuplicatesDropped.sum(), pushesReplayed.sum(), pushesDroppedFromWindow.sum());
     }
 
     /**

@@ -10,13 +10,20 @@ record ServerSettings(String host, int port, boolean reusePort, String authToken
                       double errorRate, double pushRate, String pushTopic, int pushSize, Duration drainTimeout,
                       Duration reconnectAfter, long maxPendingBytesPerConnection, long memoryBudget, int eventLoopThreads,
                       boolean nativeTransport, Duration authFailureDelayStep, Duration maxAuthFailureDelay,
-                      Ticker ticker, Clock clock, double maxHandshakeRate) {
+                      Ticker ticker, Clock clock, double maxHandshakeRate,
+                      Duration sessionTtl, int replayWindowMessages, long replayWindowBytes, Duration replayWindowAge) {
 
-    /** How often timeouts are checked: a tenth of the shortest timeout, between 10 ms and 1 s. */
+    /**
+     * How often timeouts are checked: a tenth of the shortest timeout (the session time-to-live and the replay
+     * window's age bound included), between 10 ms and 1 s.
+     */
     long sweepIntervalNanos() {
-        long shortest = handshakeTimeout.toNanos();
+        long shortest = Math.min(handshakeTimeout.toNanos(), replayWindowAge.toNanos());
         if (!idleTimeout.isZero()) {
             shortest = Math.min(shortest, idleTimeout.toNanos());
+        }
+        if (!sessionTtl.isZero()) {
+            shortest = Math.min(shortest, sessionTtl.toNanos());
         }
         return Math.max(10_000_000L, Math.min(1_000_000_000L, shortest / 10));
     }

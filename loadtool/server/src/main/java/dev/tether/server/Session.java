@@ -1,6 +1,8 @@
 package dev.tether.server;
 
 import dev.tether.client.netty.FrameDecoder;
+import dev.tether.client.netty.FrameEncoder;
+import dev.tether.protocol.Ack;
 import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
@@ -9,9 +11,11 @@ import dev.tether.protocol.Message;
 import dev.tether.protocol.MessageEncoder;
 import dev.tether.protocol.Ping;
 import dev.tether.protocol.Pong;
+import dev.tether.protocol.Push;
 import dev.tether.protocol.Protocol;
 import dev.tether.protocol.ProtocolException;
 import dev.tether.protocol.Request;
+import dev.tether.protocol.Send;
 import dev.tether.protocol.Welcome;
 import dev.tether.server.SessionInfo.State;
 import io.netty.buffer.ByteBuf;
@@ -44,6 +48,7 @@ final class Session extends ChannelInboundHandlerAdapter {
     /** Pipeline names of the byte meter and the frame decoder (replaced after the handshake). */
     static final String METER = "meter";
     static final String DECODER = "decoder";
+    static final String ENCODER = "encoder";
 
     /** The most bytes read and dropped after an error close began, before the connection is closed regardless. */
     static final long MAX_DISCARD_WHILE_CLOSING = 256 * 1024;
@@ -100,6 +105,10 @@ final class Session extends ChannelInboundHandlerAdapter {
     private boolean flushPending;
     private boolean readSomething;
     private boolean drainGraceOver;
+    /** The protocol version of this connection: 1 until the WELCOME, then the negotiated one. */
+    private int version = Protocol.VERSION_1;
+    /** The session's resumable part when resumption is on for this connection (see SessionStore), else null. */
+    private volatile ResumableSession resumable;
 
     Session(ReferenceServer server, String id) {
         this.server = server;
@@ -171,6 +180,10 @@ final class Session extends ChannelInboundHandlerAdapter {
         if (admitted) {
             server.remove(this);
         }
+        ResumableSession r = resumable;
+        if (r != null) {
+            r.detach(this, server.settings.ticker().nanoTime()); // kept for its time-to-live
+        }
     }
 
     // ---- inbound ----
@@ -191,7 +204,7 @@ final class Session extends ChannelInboundHandlerAdapter {
             return; // an error was sent; nothing more from this peer is served (nor counted: see closeWithError)
         }
         Message m = (Message) msg;
-        int size = MessageEncoder.encodedSize(m);
+        int size = MessageEncoder.encodedSize(m, version);
         inboundDecoded += size; // for the memory budget, like inboundArrived
         readSomething = true;
         if (st == State.HANDSHAKING) {
@@ -212,13 +225,25 @@ final class Session extends ChannelInboundHandlerAdapter {
                 flushPending = true;
                 break;
             case SEND:
-                counters.send();
+                if (resumable == null || resumable.acceptSend(this, (Send) m)) {
+                    counters.send();
+                }
+                break;
+            case ACK:
+                if (resumable == null) {
+                    protocolError("ACK on a connection without session resumption");
+                } else {
+                    resumable.acknowledge(this, ((Ack) m).sequence());
+                }
                 break;
             case PONG:
                 break; // answers nothing we asked (we send no pings): not an error, nothing to do
             case ERROR:
                 if (((ErrorMessage) m).id() == 0) {
                     // Connection-level: the client is closing this connection (PROTOCOL.md §8), so stop serving it.
+                    if (resumable != null) {
+                        resumable.endFrom(this); // and its session: it will not be resumed
+                    }
                     closeNow();
                 }
                 // With a request id, a client's ERROR answers nothing a v1 server asks: legal, and ignored.
@@ -236,6 +261,14 @@ final class Session extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        ResumableSession r = resumable;
+        if (r != null && state != State.CLOSING) {
+            Ack ack = r.takeAckDue(this); // one cumulative ACK per read batch, never one per send
+            if (ack != null) {
+                write(ack);
+                flushPending = true;
+            }
+        }
         if (readSomething) {
             // Once per read batch rather than per frame: the clock is read a few times less under load.
             readSomething = false;
@@ -387,11 +420,42 @@ final class Session extends ChannelInboundHandlerAdapter {
             ctx.pipeline().replace(DECODER, DECODER, new FrameDecoder(server.settings.maxFrameLength(), counters));
         }
         clientId = h.clientId();
+        int negotiated = Math.min(h.maxVersion(), Protocol.VERSION);
+        SessionStore.Opened opened;
+        try {
+            opened = server.store.open(this, h, negotiated, server.settings.ticker().nanoTime());
+        } catch (IllegalArgumentException e) {
+            protocolError(e.getMessage());
+            return;
+        }
         state = State.OPEN;
-        int version = Math.min(h.maxVersion(), Protocol.VERSION);
-        write(new Welcome(version, server.settings.heartbeatInterval().toMillis(), server.settings.maxFrameLength(), id, null));
+        useVersion(negotiated);
+        write(welcome(negotiated, opened));
+        if (opened != null) {
+            resumable = opened.session();
+            resumable.writePending(this); // a resume's replay, before anything new
+        }
         flushPending = true;
         server.counters.handshakes.increment();
+    }
+
+    private Welcome welcome(int negotiated, SessionStore.Opened opened) {
+        long heartbeat = server.settings.heartbeatInterval().toMillis();
+        long maxFrame = server.settings.maxFrameLength();
+        if (opened == null) {
+            return new Welcome(negotiated, heartbeat, maxFrame, id, null);
+        }
+        ResumableSession s = opened.session();
+        ResumableSession.Resumed r = opened.resumed();
+        return r == null ? new Welcome(negotiated, heartbeat, maxFrame, s.sessionId, s.token)
+                : new Welcome(negotiated, heartbeat, maxFrame, s.sessionId, s.token, r.sendsReceived(), r.pushesLost(), r.pushesReplayed());
+    }
+
+    /** From the WELCOME on, both directions speak the negotiated version. */
+    private void useVersion(int negotiated) {
+        version = negotiated;
+        ((FrameDecoder) ctx.pipeline().get(DECODER)).version(negotiated);
+        ((FrameEncoder) ctx.pipeline().get(ENCODER)).version(negotiated);
     }
 
     /** Over the handshake-rate limit: when to come back (GO_AWAY), then why (ERROR), then close (PROTOCOL.md §6). */
@@ -451,15 +515,63 @@ final class Session extends ChannelInboundHandlerAdapter {
 
     // ---- outbound ----
 
-    /** Writes one pre-encoded push frame (ownership of {@code frame} passes to this method). */
-    void push(ByteBuf frame) {
+    /**
+     * Writes {@code pushes} to this open session (on its event loop): without a sequence, or, when the session
+     * is resumable, whatever its window holds that this connection has not been written yet.
+     */
+    void writePushes(OutboundPush[] pushes) {
         if (state != State.OPEN) {
-            frame.release();
             return;
         }
-        counters.push();
-        ctx.writeAndFlush(frame, ctx.voidPromise());
+        ResumableSession r = resumable;
+        if (r != null) {
+            r.writePending(this);
+        } else {
+            for (OutboundPush p : pushes) {
+                writePush(p, Push.NO_SEQUENCE);
+            }
+        }
+        ctx.flush();
         checkPendingBytes();
+    }
+
+    /** Writes one push with {@code sequence} (or none), without flushing. */
+    void writePush(OutboundPush push, long sequence) {
+        counters.push();
+        ctx.write(push.frame(ctx.alloc(), version, sequence), ctx.voidPromise());
+    }
+
+    boolean isResumable() {
+        return resumable != null;
+    }
+
+    /** The session id the client knows: a resumed session keeps the one it was first given. */
+    String sessionId() {
+        ResumableSession r = resumable;
+        return r != null ? r.sessionId : id;
+    }
+
+    /** The client broke the protocol: tell it why and close (on the event loop). */
+    void protocolError(String text) {
+        if (state == State.CLOSING) {
+            return;
+        }
+        server.counters.protocolErrors.increment();
+        closeWithError(ErrorCode.PROTOCOL_ERROR, text);
+    }
+
+    /** Its session was resumed on another connection: this one is closed (from any thread). */
+    void takenOver() {
+        try {
+            ctx.executor().execute(() -> {
+                if (state != State.CLOSING) {
+                    state = State.CLOSING;
+                    ctx.close();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The server is shutting down: the connection is being closed anyway.
+        }
     }
 
     private void write(Message m) {
@@ -605,7 +717,7 @@ final class Session extends ChannelInboundHandlerAdapter {
 
     SessionInfo info() {
         ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
-        return new SessionInfo(id, clientId, ctx.channel().remoteAddress(), state, server.toInstant(connectedNanos),
+        return new SessionInfo(sessionId(), clientId, ctx.channel().remoteAddress(), state, server.toInstant(connectedNanos),
                 server.toInstant((long) LAST_ACTIVITY_NANOS.getAcquire(this)), counters.framesIn(), counters.framesOut(),
                 counters.bytesIn(), counters.bytesOut(), (int) IN_FLIGHT.getAcquire(this),
                 out == null ? 0 : out.totalPendingWriteBytes());

@@ -5,6 +5,7 @@ import dev.tether.protocol.Hello;
 import dev.tether.protocol.Message;
 import dev.tether.protocol.MessageDecoder;
 import dev.tether.protocol.MessageEncoder;
+import dev.tether.protocol.Protocol;
 import dev.tether.protocol.ProtocolException;
 import dev.tether.protocol.Welcome;
 import java.io.IOException;
@@ -21,7 +22,8 @@ import java.util.List;
 
 /**
  * A blocking test client on a plain {@link Socket}: writes any bytes, reads whole messages with the
- * protocol's own decoder. Every read gives up after 5 s, so a test can never hang on it.
+ * protocol's own decoder. Every read gives up after 5 s, so a test can never hang on it. It speaks the version
+ * the server's WELCOME announces (a hello offering more than version 1 makes it expect any version up to that).
  */
 final class RawClient implements AutoCloseable {
     static final int READ_TIMEOUT_MILLIS = 5_000;
@@ -32,6 +34,8 @@ final class RawClient implements AutoCloseable {
     private final MessageDecoder decoder = new MessageDecoder(64 << 20);
     private final ArrayDeque<Message> received = new ArrayDeque<>();
     private final byte[] buf = new byte[64 * 1024];
+    /** The version messages are written in: 1 until a WELCOME says otherwise. */
+    private int version = Protocol.VERSION_1;
 
     RawClient(int port) throws IOException {
         socket = new Socket();
@@ -58,7 +62,10 @@ final class RawClient implements AutoCloseable {
 
     RawClient send(Message... messages) throws IOException {
         for (Message m : messages) {
-            out.write(MessageEncoder.toBytes(m));
+            if (m instanceof Hello h && h.maxVersion() > Protocol.VERSION_1) {
+                decoder.expectWelcome(Math.min(h.maxVersion(), Protocol.VERSION));
+            }
+            out.write(m instanceof Hello ? MessageEncoder.toBytes(m) : MessageEncoder.toBytes(m, version));
         }
         out.flush();
         return this;
@@ -79,7 +86,11 @@ final class RawClient implements AutoCloseable {
             }
             decode(n);
         }
-        return received.poll();
+        Message m = received.poll();
+        if (m instanceof Welcome w) {
+            version = w.version();
+        }
+        return m;
     }
 
     <T extends Message> T read(Class<T> type) throws IOException {

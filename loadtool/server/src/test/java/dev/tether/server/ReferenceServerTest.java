@@ -28,9 +28,10 @@ class ReferenceServerTest {
     void welcomesAHelloAndRegistersTheSession() throws IOException {
         try (ServerFixture f = new ServerFixture(ServerFixture.builder().heartbeatInterval(Duration.ofSeconds(7)).maxFrameLength(4096))) {
             RawClient c = f.raw();
-            c.send(new Hello(5, 30_000, "client-a", null, null)); // speaks up to v5: the server answers with v1
+            c.send(new Hello(5, 30_000, "client-a", null, null)); // speaks up to v5: the server answers with v2
             Welcome w = c.read(Welcome.class);
-            assertThat(w.version()).isEqualTo(1);
+            assertThat(w.version()).isEqualTo(2);
+            assertThat(w.resumeToken()).isNotNull(); // resumption is on by default
             assertThat(w.heartbeatIntervalMillis()).isEqualTo(7_000);
             assertThat(w.maxFrameLength()).isEqualTo(4096);
             assertThat(w.sessionId()).isNotEmpty();

@@ -26,6 +26,24 @@ class ServerBuilderTest {
         assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.reconnectAfter()).isEqualTo(ReferenceServer.DEFAULT_RECONNECT_AFTER);
         assertThat(s.maxPendingBytesPerConnection()).isEqualTo(ReferenceServer.DEFAULT_MAX_PENDING_BYTES);
+        assertThat(s.sessionTtl()).isEqualTo(Duration.ofMinutes(2)).isEqualTo(ReferenceServer.DEFAULT_SESSION_TTL);
+        assertThat(s.replayWindowMessages()).isEqualTo(1024).isEqualTo(ReferenceServer.DEFAULT_REPLAY_WINDOW_MESSAGES);
+        assertThat(s.replayWindowBytes()).isEqualTo(256 * 1024).isEqualTo(ReferenceServer.DEFAULT_REPLAY_WINDOW_BYTES);
+        assertThat(s.replayWindowAge()).isEqualTo(Duration.ofMinutes(2)).isEqualTo(ReferenceServer.DEFAULT_REPLAY_WINDOW_AGE);
+    }
+
+    @Test
+    void resumptionSettingsAreCheckedAndZeroTurnsItOff() {
+        ServerBuilder b = new ServerBuilder();
+        assertThat(b.sessionTtl(Duration.ZERO).settings().sessionTtl()).isZero();
+        assertThatThrownBy(() -> b.sessionTtl(Duration.ofSeconds(-1))).hasMessageContaining("sessionTtl must not be negative")
+                .hasMessageContaining("PT-1S");
+        assertThatThrownBy(() -> b.replayWindowMessages(0)).hasMessageContaining("replayWindowMessages must be positive: 0");
+        assertThatThrownBy(() -> b.replayWindowBytes(0)).hasMessageContaining("replayWindowBytes must be positive: 0");
+        assertThatThrownBy(() -> b.replayWindowAge(Duration.ZERO)).hasMessageContaining("replayWindowAge must be positive");
+        assertThatThrownBy(() -> new ServerBuilder().maxFrameLength(4096).maxPendingBytesPerConnection(64 * 1024)
+                .memoryBudget(1 << 20).settings())
+                .hasMessageContaining("replayWindowBytes (262144) must be at most maxPendingBytesPerConnection (65536)");
     }
 
     @Test
