@@ -11,7 +11,8 @@ record ServerSettings(String host, int port, boolean reusePort, String authToken
                       Duration reconnectAfter, long maxPendingBytesPerConnection, long memoryBudget, int eventLoopThreads,
                       boolean nativeTransport, Duration authFailureDelayStep, Duration maxAuthFailureDelay,
                       Ticker ticker, Clock clock, double maxHandshakeRate,
-                      Duration sessionTtl, int replayWindowMessages, long replayWindowBytes, Duration replayWindowAge) {
+                      Duration sessionTtl, int replayWindowMessages, long replayWindowBytes, Duration replayWindowAge,
+                      ReferenceServer.SendListener sendListener) {
 
     /**
      * How often timeouts are checked: a tenth of the shortest timeout (the session time-to-live and the replay

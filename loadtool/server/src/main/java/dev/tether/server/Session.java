@@ -227,6 +227,10 @@ final class Session extends ChannelInboundHandlerAdapter {
             case SEND:
                 if (resumable == null || resumable.acceptSend(this, (Send) m)) {
                     counters.send();
+                    ReferenceServer.SendListener listener = server.settings.sendListener();
+                    if (listener != null) {
+                        listener.onSend(clientId, ((Send) m).payload());
+                    }
                 }
                 break;
             case ACK:

@@ -19,7 +19,8 @@ record ServerSessionCounters(long sendsReceived, long sendDuplicatesDropped, lon
     static final ServerSessionCounters NONE = new ServerSessionCounters(0, 0, 0, 0, 0, 0);
 
     static ServerSessionCounters of(ServerStats s) {
-        return new ServerSessionCounters(s.sendsTotal(), 0, 0, 0, 0, 0);
+        return new ServerSessionCounters(s.sendsTotal(), s.sendDuplicatesDropped(), s.pushesReplayed(), s.pushesDroppedFromWindow(),
+                s.sessionsResumed(), s.resumesRefused());
     }
 
     ServerSessionCounters plus(ServerSessionCounters o) {
