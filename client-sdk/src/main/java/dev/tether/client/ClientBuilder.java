@@ -10,6 +10,7 @@ final class ClientBuilder implements TetherClient.Builder {
     private ClientResources resources;
     private PushListener pushListener;
     private StateListener stateListener;
+    private SessionLossListener sessionLossListener;
     private Executor listenerExecutor;
 
     @Override
@@ -43,6 +44,12 @@ final class ClientBuilder implements TetherClient.Builder {
     }
 
     @Override
+    public TetherClient.Builder onSessionLoss(SessionLossListener listener) {
+        this.sessionLossListener = listener;
+        return this;
+    }
+
+    @Override
     public TetherClient.Builder listenerExecutor(Executor executor) {
         this.listenerExecutor = executor;
         return this;
@@ -54,11 +61,11 @@ final class ClientBuilder implements TetherClient.Builder {
             throw new IllegalStateException("no configuration: call config(...) or endpoint(host, port)");
         }
         if (resources != null) {
-            return new RealClient(config, resources.loops(), false, pushListener, stateListener, listenerExecutor);
+            return new RealClient(config, resources.loops(), false, pushListener, stateListener, sessionLossListener, listenerExecutor);
         }
         ClientResources own = ClientResources.create(1);
         try {
-            return new RealClient(config, own.loops(), true, pushListener, stateListener, listenerExecutor);
+            return new RealClient(config, own.loops(), true, pushListener, stateListener, sessionLossListener, listenerExecutor);
         } catch (RuntimeException e) {
             own.close();
             throw e;

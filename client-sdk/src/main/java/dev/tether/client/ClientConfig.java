@@ -46,6 +46,10 @@ public final class ClientConfig {
     public static final int DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK = 64 * 1024;
     /** Default time {@code close()} waits for in-flight requests and buffered writes: 5 s. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** Default of {@link Builder#resumption(boolean)}: true, session resumption is used when the server offers it. */
+    public static final boolean DEFAULT_RESUMPTION = true;
+    /** Default of {@link Builder#unacknowledgedSends(UnacknowledgedSends)}: {@link UnacknowledgedSends#RESEND}. */
+    public static final UnacknowledgedSends DEFAULT_UNACKNOWLEDGED_SENDS = UnacknowledgedSends.RESEND;
 
     private final List<InetSocketAddress> endpoints;
     private final Duration connectTimeout;
@@ -64,6 +68,8 @@ public final class ClientConfig {
     private final int maxFrameLength;
     private final int writeBufferLowWaterMark;
     private final int writeBufferHighWaterMark;
+    private final boolean resumption;
+    private final UnacknowledgedSends unacknowledgedSends;
 
     private ClientConfig(Builder b) {
         this.endpoints = List.copyOf(b.endpoints);
@@ -83,6 +89,8 @@ public final class ClientConfig {
         this.maxFrameLength = b.maxFrameLength;
         this.writeBufferLowWaterMark = b.writeBufferLowWaterMark;
         this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
+        this.resumption = b.resumption;
+        this.unacknowledgedSends = b.unacknowledgedSends;
     }
 
     /** A builder with every default and no endpoint. */
@@ -197,6 +205,16 @@ public final class ClientConfig {
         return writeBufferHighWaterMark;
     }
 
+    /** Whether the client asks for session resumption (protocol version 2) and uses it when the server offers it. */
+    public boolean resumption() {
+        return resumption;
+    }
+
+    /** What happens to unacknowledged sends when a session cannot be resumed. */
+    public UnacknowledgedSends unacknowledgedSends() {
+        return unacknowledgedSends;
+    }
+
     @Override
     public String toString() {
         return "ClientConfig[endpoints=" + endpoints + ", connectTimeout=" + connectTimeout
@@ -206,7 +224,7 @@ public final class ClientConfig {
                 + ", clientId=" + clientId + ", authToken=" + (authToken == null ? "none" : "***") + ", tls=" + tls
                 + ", retryFirstConnect=" + retryFirstConnect + ", localAddress=" + localAddress
                 + ", maxFrameLength=" + maxFrameLength + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/"
-                + writeBufferHighWaterMark + "]";
+                + writeBufferHighWaterMark + ", resumption=" + resumption + ", unacknowledgedSends=" + unacknowledgedSends + "]";
     }
 
     /** Builds a {@link ClientConfig}. Not thread-safe. */
@@ -228,6 +246,8 @@ public final class ClientConfig {
         private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
         private int writeBufferLowWaterMark = DEFAULT_WRITE_BUFFER_LOW_WATER_MARK;
         private int writeBufferHighWaterMark = DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
+        private boolean resumption = DEFAULT_RESUMPTION;
+        private UnacknowledgedSends unacknowledgedSends = DEFAULT_UNACKNOWLEDGED_SENDS;
 
         private Builder() {
         }
@@ -250,6 +270,8 @@ public final class ClientConfig {
             maxFrameLength = c.maxFrameLength;
             writeBufferLowWaterMark = c.writeBufferLowWaterMark;
             writeBufferHighWaterMark = c.writeBufferHighWaterMark;
+            resumption = c.resumption;
+            unacknowledgedSends = c.unacknowledgedSends;
         }
 
         /**
@@ -405,7 +427,8 @@ public final class ClientConfig {
 
         /**
          * Largest frame the client sends or accepts, in bytes (value of the length prefix). A larger
-         * request or send fails at once with {@link IllegalArgumentException}; a larger inbound frame closes
+         * request or send fails at once with {@link IllegalArgumentException} (with {@link #resumption(boolean)
+         * resumption} on, a send's frame counts the 8 bytes of its sequence number); a larger inbound frame closes
          * the connection as a protocol error. At least {@code Protocol.HEADER_SIZE}.
          * Default {@link #DEFAULT_MAX_FRAME_LENGTH} (1 MiB).
          */
@@ -429,6 +452,32 @@ public final class ClientConfig {
             }
             this.writeBufferLowWaterMark = low;
             this.writeBufferHighWaterMark = high;
+            return this;
+        }
+
+        /**
+         * Session resumption (PROTOCOL.md §13). {@code true} (the default, {@link #DEFAULT_RESUMPTION}): the
+         * client offers protocol version 2, and when the server answers with a resumable session, every send is
+         * numbered and kept (counted in the send buffer's bounds) until the server acknowledges it, its future
+         * completes on that acknowledgement, and after a reconnect the session is resumed: sends the server did
+         * not receive are written again, each reaching it exactly once and in order, and pushes sent while the
+         * client was away are replayed and delivered once. A server that does not offer it (a version 1 server,
+         * or one with resumption off) is used as without it ({@link Resumption#NOT_OFFERED}). {@code false}:
+         * the client speaks protocol version 1, and a send completes when it is written to the socket.
+         */
+        public Builder resumption(boolean resumption) {
+            this.resumption = resumption;
+            return this;
+        }
+
+        /**
+         * What happens to sends the server had not acknowledged when a reconnect cannot resume the session:
+         * {@link UnacknowledgedSends#RESEND} (the default, {@link #DEFAULT_UNACKNOWLEDGED_SENDS}: sent again
+         * on the new session, at least once) or {@link UnacknowledgedSends#FAIL} (their futures fail with
+         * {@link SessionLostException}). Either way the application is told by a {@link SessionLoss}.
+         */
+        public Builder unacknowledgedSends(UnacknowledgedSends policy) {
+            this.unacknowledgedSends = Objects.requireNonNull(policy, "unacknowledgedSends");
             return this;
         }
 

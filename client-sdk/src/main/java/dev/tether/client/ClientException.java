@@ -30,6 +30,12 @@ public abstract class ClientException extends RuntimeException {
         SERVER_ERROR(false),
         /** The server is draining and refused the request unprocessed. Safe to retry (the client moves on). */
         DRAINING(true),
+        /**
+         * A reconnect could not resume the session (the server restarted, the session expired, or the server no
+         * longer offers resumption) and the send had not been acknowledged. Not safe to retry blindly: the old
+         * session's server may have received it. See {@link UnacknowledgedSends#FAIL}.
+         */
+        SESSION_LOST(false),
         /** The client is closed; the operation was never sent. Retrying on this client cannot succeed. */
         CLOSED(false);
 

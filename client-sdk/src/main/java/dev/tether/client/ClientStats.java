@@ -24,9 +24,30 @@ import java.time.Instant;
  * @param bufferedBytes the payload bytes waiting in the send buffer
  * @param answersDropped answers ({@code RESPONSE} or {@code ERROR}) that matched no request in flight, because
  *     the request had timed out or its future was cancelled, and were dropped
+ * @param resumption whether the connection uses session resumption; with {@link Resumption#ON} a send completes
+ *     when the server acknowledges it, otherwise when it is written
+ * @param sendsAwaitingAck sends written and kept until the server acknowledges them (resumption on); they count
+ *     against the send buffer's bounds together with {@code bufferedSends}
+ * @param sendsAcknowledged sends the server acknowledged (their futures completed)
+ * @param sendsRetransmitted sends written again after a resumed reconnect because the server had not received
+ *     them (each still reaches the server exactly once)
+ * @param sendsResentAfterSessionLoss unacknowledged sends written again on a new session after a session could
+ *     not be resumed ({@link UnacknowledgedSends#RESEND}): each may have reached the server twice
+ * @param sendsFailedOnSessionLoss unacknowledged sends failed with {@link SessionLostException} after a session
+ *     could not be resumed ({@link UnacknowledgedSends#FAIL})
+ * @param resumesSucceeded reconnects that resumed the session
+ * @param resumesFailed reconnects that presented a resume token and got a new session instead
+ * @param pushesReplayed pushes the server announced it replayed after resumed reconnects
+ * @param pushDuplicatesDropped pushes received again (replayed after the client had them) and not delivered twice
+ * @param pushesMissing pushes known to be lost: dropped from the server's replay window before a resume, or
+ *     skipped in the sequence; pushes lost with a session the server forgot are not counted (unknown, see
+ *     {@link SessionLoss})
  */
 public record ClientStats(ConnectionState state, String sessionId, InetSocketAddress endpoint, Instant connectedSince,
                           long reconnects, Duration lastHeartbeatRtt, long framesIn, long framesOut, long bytesIn,
                           long bytesOut, int requestsInFlight, int bufferedSends, long bufferedBytes,
-                          long answersDropped) {
+                          long answersDropped, Resumption resumption, int sendsAwaitingAck, long sendsAcknowledged,
+                          long sendsRetransmitted, long sendsResentAfterSessionLoss, long sendsFailedOnSessionLoss,
+                          long resumesSucceeded, long resumesFailed, long pushesReplayed, long pushDuplicatesDropped,
+                          long pushesMissing) {
 }

@@ -63,8 +63,8 @@ public final class ServerPush {
     }
 
     /**
-     * The server's sequence number of this push, or {@link #NO_SEQUENCE}: reserved for de-duplication when
-     * sessions are resumed (the reference server does not number its pushes yet).
+     * The push's number in its session (from 0, one more per push) when session resumption is on, by which the
+     * client drops pushes it received twice across a reconnect; {@link #NO_SEQUENCE} without resumption.
      */
     public long sequence() {
         return sequence;

@@ -75,12 +75,22 @@ public interface TetherClient extends AutoCloseable {
     CompletableFuture<byte[]> request(byte[] payload, Duration timeout);
 
     /**
-     * Sends a one-way message. The future completes when the frame was written to the socket (which does
-     * not prove the server read it: bytes written to a socket that then dies can be lost). While there is no
-     * usable connection the send waits in the bounded send buffer and is written, in order, when the
-     * connection is back. Fails with {@link SendBufferFullException} at once if the buffer is full,
-     * {@link ConnectionLostException} if the connection dropped before the frame was written, or
-     * {@link ClientClosedException}. Nothing accepted is dropped silently.
+     * Sends a one-way message. While there is no usable connection the send waits in the bounded send buffer
+     * and is written, in order, when the connection is back.
+     *
+     * <p>With session resumption on ({@link ClientStats#resumption()} {@link Resumption#ON}, the default when
+     * the server offers it) the future completes when the server has <em>acknowledged</em> the message; until
+     * then it is kept (within the send buffer's bounds) and, after a reconnect that resumes the session,
+     * written again if the server lacks it: it reaches the server exactly once. If a reconnect cannot resume
+     * the session, {@link ClientConfig#unacknowledgedSends()} decides: sent again on the new session, or failed
+     * with {@link SessionLostException} (see {@link SessionLoss}).
+     *
+     * <p>Without resumption the future completes when the frame was written to the socket (which does not
+     * prove the server read it: bytes written to a socket that then dies can be lost), and fails with
+     * {@link ConnectionLostException} if the connection dropped before the frame was written.
+     *
+     * <p>Fails with {@link SendBufferFullException} at once if the buffer (sends waiting plus sends awaiting
+     * acknowledgement) is full, or with {@link ClientClosedException}. Nothing accepted is dropped silently.
      */
     CompletableFuture<Void> send(byte[] payload);
 
@@ -135,6 +145,14 @@ public interface TetherClient extends AutoCloseable {
 
         /** Receives state changes. Default: none. */
         Builder onStateChange(StateListener listener);
+
+        /**
+         * Told once each time a reconnect could not carry the whole session across: the server did not resume
+         * it, no longer offers resumption, or lost pushes from its replay window (see {@link SessionLoss}).
+         * Default: none (the loss still shows as the cause of the {@link StateChange} to CONNECTED and in
+         * {@link #stats()}).
+         */
+        Builder onSessionLoss(SessionLossListener listener);
 
         /**
          * Where listeners run. Default: the client's event-loop thread, where they must not block (every

@@ -89,9 +89,16 @@ class ClientConfigTest {
     void oversizedPayloadsFailAtOnce() {
         try (TetherClient c = TetherClient.builder().config(ClientConfig.builder().endpoint("127.0.0.1", 9)
                 .maxFrameLength(100).build()).build()) {
-            assertThat(c.send(new byte[88])).isNotCompletedExceptionally(); // 12 + 88 = 100: fits (buffered)
-            assertThat(c.send(new byte[89])).isCompletedExceptionally();
+            // With resumption (the default) a send may carry its 8-byte sequence: 12 + 8 + 80 = 100 fits.
+            assertThat(c.send(new byte[80])).isNotCompletedExceptionally();
+            assertThat(c.send(new byte[81])).isCompletedExceptionally();
+            assertThat(c.request(new byte[88])).isNotCompletedExceptionally(); // 12 + 88 = 100: fits (buffered)
             assertThat(c.request(new byte[89])).isCompletedExceptionally();
+        }
+        try (TetherClient c = TetherClient.builder().config(ClientConfig.builder().endpoint("127.0.0.1", 9)
+                .maxFrameLength(100).resumption(false).build()).build()) {
+            assertThat(c.send(new byte[88])).isNotCompletedExceptionally();
+            assertThat(c.send(new byte[89])).isCompletedExceptionally();
         }
     }
 }

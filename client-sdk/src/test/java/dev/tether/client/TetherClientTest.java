@@ -232,4 +232,35 @@ class TetherClientTest {
                 .isInstanceOf(ConnectFailedException.class).hasMessageContaining("127.0.0.1:" + port);
         assertThat(client.state()).isEqualTo(ConnectionState.IDLE);
     }
+
+    @Test
+    void aSessionTheServerCouldNotResumeIsToldToTheSessionLossListenerOnce() throws Exception {
+        server.resumption(true).autoAck(false);
+        BlockingQueue<SessionLoss> losses = new LinkedBlockingQueue<>();
+        client = TetherClient.builder()
+                .config(config().backoff(Backoff.constant(Duration.ofMillis(10))).build())
+                .onStateChange(states).onSessionLoss(losses::add).build();
+        client.connect().get(5, SECONDS);
+        var sent = client.send(new byte[] {1});
+        server.takeFrame(Send.class);
+        assertThat(sent).isNotDone(); // not acknowledged yet
+        server.forgetSessions();
+        server.autoAck(true);
+        server.disconnectAll();
+
+        SessionLoss loss = losses.poll(5, SECONDS);
+        assertThat(loss).isEqualTo(new SessionLoss(SessionLoss.Kind.NOT_RESUMED, "session-0", "session-1",
+                SessionLoss.UNKNOWN, 1, 0));
+        sent.get(5, SECONDS); // re-sent on the new session and acknowledged there
+        StateChange connected = states.awaitState(ConnectionState.CONNECTED);
+        while (connected.cause() == null) { // the first CONNECTED is the first session's
+            connected = states.awaitState(ConnectionState.CONNECTED);
+        }
+        assertThat(connected.cause()).isInstanceOf(SessionLostException.class);
+        assertThat(losses).isEmpty();
+        ClientStats stats = client.stats();
+        assertThat(stats.resumption()).isEqualTo(Resumption.ON);
+        assertThat(stats.resumesFailed()).isEqualTo(1);
+        assertThat(stats.sendsResentAfterSessionLoss()).isEqualTo(1);
+    }
 }

@@ -1,7 +1,7 @@
 package dev.tether.testing;
 
-import dev.tether.client.netty.FrameDecoder;
-import dev.tether.client.netty.FrameEncoder;
+import dev.tether.client.netty.FrameCodec;
+import dev.tether.protocol.Ack;
 import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
@@ -13,6 +13,7 @@ import dev.tether.protocol.Protocol;
 import dev.tether.protocol.Push;
 import dev.tether.protocol.Request;
 import dev.tether.protocol.Response;
+import dev.tether.protocol.Send;
 import dev.tether.protocol.Welcome;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -28,10 +29,14 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,7 +60,15 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
- * Thread-safe. Uses one event-loop thread of its own; {@link #close()} ends it.
+ * <h2>Protocol versions and session resumption</h2>
+ * By default the server answers every hello with a version-1 welcome and no resume token, as a version-1
+ * server would. {@link #protocolVersion(int) protocolVersion(2)} answers in version 2 without a token (a server
+ * with resumption off); {@link #resumption(boolean) resumption(true)} answers in version 2 with a token and keeps
+ * sessions (PROTOCOL.md §13): it delivers numbered sends once each (duplicates are counted, not delivered),
+ * acknowledges them at the end of each read batch ({@link #autoAck}), numbers what {@link #publish} pushes, keeps
+ * it in a bounded replay window until the client acknowledges it, resumes a session whose token a hello
+ * presents (closing a socket the session still has) and replays what the client missed. {@link #forgetSessions()}
+ * is a restart that lost them. Thread-safe. Uses one event-loop thread of its own; {@link #close()} ends it.
  */
 public final class MockServer implements AutoCloseable {
 
@@ -103,6 +116,12 @@ public final class MockServer implements AutoCloseable {
     private volatile long busyRetryAfterMillis = 1500;
     private volatile long welcomeHeartbeatMillis = Protocol.DEFAULT_HEARTBEAT_INTERVAL_MILLIS;
     private volatile SslContext sslContext;
+    private volatile int protocolVersion = Protocol.VERSION_1;
+    private volatile boolean resumption;
+    private volatile boolean autoAck = true;
+    private volatile int replayWindow = 1024;
+    private final Map<String, MockSession> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger sessionCounter = new AtomicInteger();
     private volatile Channel serverChannel;
     private volatile int port;
 
@@ -140,7 +159,7 @@ public final class MockServer implements AutoCloseable {
                         if (sslContext != null) {
                             ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
                         }
-                        ch.pipeline().addLast(new FrameDecoder(), FrameEncoder.INSTANCE, c);
+                        ch.pipeline().addLast(new FrameCodec(), c);
                     }
                 });
         try {
@@ -201,9 +220,114 @@ public final class MockServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The version of the welcome when resumption is off: 1 (the default, a version-1 server) or 2 (a version-2
+     * server with resumption off: no token, no sequences).
+     */
+    public MockServer protocolVersion(int version) {
+        this.protocolVersion = version;
+        return this;
+    }
+
+    /** Offer session resumption: welcome in version 2 with a resume token, and keep sessions. Default off. */
+    public MockServer resumption(boolean on) {
+        this.resumption = on;
+        return this;
+    }
+
+    /**
+     * Acknowledge received sends at the end of each read batch (default), or only on {@link #ackSends()}. Applies
+     * to the sends read from now on.
+     */
+    public MockServer autoAck(boolean on) {
+        this.autoAck = on;
+        return this;
+    }
+
+    /** The replay window of each session, in pushes; the oldest are dropped beyond it. Default 1024. */
+    public MockServer replayWindow(int pushes) {
+        this.replayWindow = pushes;
+        return this;
+    }
+
+    /** A restart that lost every session: resume tokens presented from now on are unknown. */
+    public void forgetSessions() {
+        sessions.clear();
+    }
+
+    /** Acknowledges, on every open connection with a session, every send its session has delivered. */
+    public void ackSends() {
+        for (ServerConnection c : connections) {
+            MockSession s = c.session;
+            if (s != null && c.welcomed && !c.silent && c.channel != null && c.channel.isActive()) {
+                c.channel.eventLoop().execute(() -> c.ack(true));
+            }
+        }
+    }
+
+    /**
+     * Publishes a push to every session (resumption on): numbered per session, kept in its replay window until
+     * acknowledged, written at once to a session's open connection, replayed to a resuming one. Returns the
+     * number of sessions. Runs on the server's loop and returns when done.
+     */
+    public int publish(byte[] payload) {
+        return group.next().submit(() -> {
+            for (MockSession s : sessions.values()) {
+                s.publish(payload);
+            }
+            return sessions.size();
+        }).syncUninterruptibly().getNow();
+    }
+
+    /** The payloads the session delivered to the "application", in order, each once. */
+    public List<byte[]> delivered(String sessionId) {
+        MockSession s = sessionById(sessionId);
+        synchronized (s) {
+            return List.copyOf(s.delivered);
+        }
+    }
+
+    /** The numbered sends the session received again and dropped. */
+    public long sendDuplicates(String sessionId) {
+        MockSession s = sessionById(sessionId);
+        synchronized (s) {
+            return s.duplicates;
+        }
+    }
+
+    /** The pushes the session dropped from its replay window (the window was full). */
+    public long pushesDroppedFromWindow(String sessionId) {
+        MockSession s = sessionById(sessionId);
+        synchronized (s) {
+            return s.droppedFromWindow;
+        }
+    }
+
+    private MockSession sessionById(String id) {
+        for (MockSession s : sessions.values()) {
+            if (s.id.equals(id)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("no session " + id + " (known: " + sessions.values().stream().map(x -> x.id).toList() + ")");
+    }
+
     /** Pushes to every connection whose handshake is done; returns how many got it. */
     public int push(Push push) {
         return forEachOpen(c -> c.send(push));
+    }
+
+    /**
+     * Writes any message to every connection whose handshake is done, and returns (with how many got it) once it
+     * is written: what the client sends after this call reaches the server after the message reached the client.
+     */
+    public int sendToAll(Message m) {
+        return forEachOpen(c -> {
+            Channel ch = c.channel;
+            if (ch != null) {
+                ch.writeAndFlush(m).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+        });
     }
 
     /** Sends GO_AWAY to every connection whose handshake is done; returns how many got it. */
@@ -366,6 +490,9 @@ public final class MockServer implements AutoCloseable {
         volatile Channel channel;
         volatile boolean welcomed;
         volatile boolean silent;
+        /** The resumable session of this connection (resumption on), or null. */
+        volatile MockSession session;
+        private boolean ackDue;
 
         ServerConnection(int index, SocketPolicy policy) {
             this.index = index;
@@ -386,6 +513,12 @@ public final class MockServer implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, Message m) {
             if (silent) {
                 return;
+            }
+            // A session's sends and acks take effect before they are recorded: a test that saw the frame sees its effect.
+            if (m instanceof Send s && session != null) {
+                onSend(ctx, s);
+            } else if (m instanceof Ack a && session != null) {
+                session.acknowledged(a.sequence());
             }
             RecordedFrame f = new RecordedFrame(index, m);
             allFrames.add(f);
@@ -423,15 +556,122 @@ public final class MockServer implements AutoCloseable {
                         refuse(ctx, ErrorCode.AUTH_FAILED, "token refused");
                         return;
                     }
-                    // Marked before the welcome is written: once the client sees it, push() must reach it.
-                    welcomed = true;
-                    handshakes.add(index);
-                    ctx.writeAndFlush(new Welcome(welcomeHeartbeatMillis, Protocol.DEFAULT_MAX_FRAME_LENGTH,
-                            "session-" + index));
+                    if (resumption && h.maxVersion() >= Protocol.VERSION_2) {
+                        welcomeSession(ctx, h);
+                    } else {
+                        int version = Math.min(protocolVersion, h.maxVersion());
+                        codec(ctx).version(version);
+                        // Marked before the welcome is written: once the client sees it, push() must reach it.
+                        welcomed = true;
+                        handshakes.add(index);
+                        ctx.writeAndFlush(new Welcome(version, welcomeHeartbeatMillis, Protocol.DEFAULT_MAX_FRAME_LENGTH,
+                                "session-" + index, null));
+                    }
                     if (policy == SocketPolicy.STALL_SOCKET_AFTER_HANDSHAKE) {
                         goSilent();
                     }
                 }
+            }
+        }
+
+        private FrameCodec codec(ChannelHandlerContext ctx) {
+            return ctx.pipeline().get(FrameCodec.class);
+        }
+
+        /** Version 2 with resumption: resume the hello's session if known, else start one. */
+        private void welcomeSession(ChannelHandlerContext ctx, Hello h) {
+            MockSession s = h.resumeToken() == null ? null : sessions.get(key(h.resumeToken()));
+            codec(ctx).version(Protocol.VERSION_2);
+            if (s == null) {
+                String id = "session-" + sessionCounter.getAndIncrement();
+                s = new MockSession(id, ("token-" + id).getBytes(StandardCharsets.UTF_8));
+                sessions.put(key(s.token), s);
+                attach(s);
+                welcomed = true;
+                handshakes.add(index);
+                ctx.writeAndFlush(new Welcome(Protocol.VERSION_2, welcomeHeartbeatMillis, Protocol.DEFAULT_MAX_FRAME_LENGTH,
+                        s.id, s.token));
+                return;
+            }
+            synchronized (s) {
+                long r = h.pushesReceived() < 0 ? 0 : h.pushesReceived();
+                if (r > s.nextPush) {
+                    refuse(ctx, ErrorCode.PROTOCOL_ERROR, "pushesReceived " + r + " > " + s.nextPush);
+                    return;
+                }
+                long lo = s.window.isEmpty() ? s.nextPush : s.window.peekFirst().sequence();
+                long lost = Math.max(0, lo - r);
+                while (!s.window.isEmpty() && s.window.peekFirst().sequence() < r) {
+                    s.window.pollFirst(); // the client has them
+                }
+                List<Push> replay = List.copyOf(s.window);
+                ServerConnection old = s.attached;
+                attach(s);
+                if (old != null && old != this) {
+                    old.session = null;
+                    old.closeLater(); // take-over
+                }
+                welcomed = true;
+                handshakes.add(index);
+                ctx.write(new Welcome(Protocol.VERSION_2, welcomeHeartbeatMillis, Protocol.DEFAULT_MAX_FRAME_LENGTH,
+                        s.id, s.token, s.sendsExpected, lost, replay.size()));
+                for (Push p : replay) {
+                    ctx.write(p);
+                }
+                ctx.flush();
+            }
+        }
+
+        private void attach(MockSession s) {
+            session = s;
+            s.attached = this;
+        }
+
+        private void onSend(ChannelHandlerContext ctx, Send m) {
+            MockSession s = session;
+            synchronized (s) {
+                if (m.sequence() == Send.NO_SEQUENCE) {
+                    refuse(ctx, ErrorCode.PROTOCOL_ERROR, "SEND without a sequence in a resumable session");
+                } else if (m.sequence() == s.sendsExpected) {
+                    s.delivered.add(m.payload());
+                    s.sendsExpected++;
+                    ackDue |= autoAck; // decided when read: turning autoAck on later does not acknowledge this
+                } else if (m.sequence() < s.sendsExpected) {
+                    s.duplicates++;
+                    ackDue |= autoAck;
+                } else {
+                    refuse(ctx, ErrorCode.PROTOCOL_ERROR, "SEND " + m.sequence() + " after a gap: expected " + s.sendsExpected);
+                }
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (!silent) {
+                ack(false);
+            }
+            ctx.fireChannelReadComplete();
+        }
+
+        /** Writes an ACK for what the session delivered, if a send arrived since the last one (or {@code always}). */
+        void ack(boolean always) {
+            MockSession s = session;
+            Channel ch = channel;
+            if (s == null || ch == null || !(always || ackDue)) {
+                return;
+            }
+            ackDue = false;
+            long expected;
+            synchronized (s) {
+                expected = s.sendsExpected;
+            }
+            ch.writeAndFlush(new Ack(expected));
+        }
+
+        void closeLater() {
+            Channel ch = channel;
+            if (ch != null) {
+                ch.close();
             }
         }
 
@@ -464,6 +704,51 @@ public final class MockServer implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
+        }
+    }
+
+    private static String key(byte[] token) {
+        return new String(token, StandardCharsets.ISO_8859_1);
+    }
+
+    /** A resumable session: what it delivered, its replay window, the connection it is attached to. */
+    private final class MockSession {
+        final String id;
+        final byte[] token;
+        final List<byte[]> delivered = new ArrayList<>();
+        final ArrayDeque<Push> window = new ArrayDeque<>();
+        long sendsExpected;
+        long duplicates;
+        long nextPush;
+        long droppedFromWindow;
+        volatile ServerConnection attached;
+
+        MockSession(String id, byte[] token) {
+            this.id = id;
+            this.token = token;
+        }
+
+        /** On the server's loop. */
+        void publish(byte[] payload) {
+            Push p;
+            synchronized (this) {
+                p = new Push(null, Push.NO_TIMESTAMP, nextPush++, payload);
+                window.addLast(p);
+                while (window.size() > replayWindow) {
+                    window.pollFirst();
+                    droppedFromWindow++;
+                }
+            }
+            ServerConnection c = attached;
+            if (c != null && c.session == this && c.welcomed) {
+                c.send(p);
+            }
+        }
+
+        synchronized void acknowledged(long next) {
+            while (!window.isEmpty() && window.peekFirst().sequence() < next) {
+                window.pollFirst();
+            }
         }
     }
 }

@@ -90,7 +90,8 @@ public final class MessageDecoder {
 
     /**
      * Reads every later frame in {@code version} (and stops {@linkplain #expectWelcome expecting a welcome}).
-     * Takes effect from the next frame that starts.
+     * Applies to every frame not decoded yet, including one that has partly arrived (a peer sends nothing
+     * between its handshake frame and the answer, so none is in flight when the version changes).
      *
      * @param version the negotiated version, in [1, {@link Protocol#VERSION}]
      * @throws IllegalArgumentException if this library does not speak {@code version}

@@ -1,7 +1,7 @@
 package dev.tether.protocol;
 
 /**
- * Bytes that are not a valid Tether v1 frame. Carries a stable {@link Code} that tests, logs and
+ * Bytes that are not a valid Tether frame of the version the connection speaks. Carries a stable {@link Code} that tests, logs and
  * peers can rely on; the message names the offending value.
  *
  * <p>After a {@code ProtocolException} the byte stream is out of step and cannot be trusted: close
@@ -22,18 +22,19 @@ public final class ProtocolException extends Exception {
         NOT_TETHER_TLS,
         /** The magic byte is not {@code 0x54}. */
         BAD_MAGIC,
-        /** The header's version byte names a version this decoder does not speak. */
+        /** The header's version byte is not the version the connection speaks. */
         UNSUPPORTED_VERSION,
-        /** The header's type byte names no v1 message type. */
+        /** The header's type byte names no message type of the frame's version ({@code ACK} in version 1). */
         UNKNOWN_TYPE,
-        /** A flag bit is set that this message type does not define in v1. */
+        /** A flag bit is set that this message type does not define in the frame's version. */
         UNKNOWN_FLAGS,
         /** A field runs past the end of its frame. */
         TRUNCATED_FIELD,
         /**
          * A field's value is out of its allowed range: a zero request/response id, a non-zero
-         * correlation id on a type that has none, a version of 0, a sequence or timestamp of 2^63 or
-         * more, a string that is not well-formed UTF-8.
+         * correlation id on a type that has none, a version of 0, a sequence, count or timestamp of 2^63
+         * or more, a string that is not well-formed UTF-8; in version 2, a welcome that announces another
+         * version than its frame's, or is resumed without a resume token.
          */
         INVALID_FIELD,
         /** Bytes are left over after the last field of a message that has no payload. */

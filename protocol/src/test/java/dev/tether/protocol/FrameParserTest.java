@@ -63,6 +63,51 @@ class FrameParserTest {
     }
 
     @Test
+    void parsesInTheVersionAskedForAndTheOneArgumentFormIsVersionOne() throws Exception {
+        ByteBuffer v2 = MessageEncoder.encode(new Ack(9), 2);
+        v2.position(Protocol.LENGTH_FIELD_SIZE);
+        assertThat(FrameParser.parse(v2.slice(), 2)).isEqualTo(new Ack(9));
+
+        ByteBuffer ping = MessageEncoder.encode(new Ping(1), 1);
+        ping.position(Protocol.LENGTH_FIELD_SIZE);
+        assertThat(FrameParser.parse(ping.slice())).isEqualTo(new Ping(1));
+        assertThat(MessageDecoderTest.catchProtocolException(() -> FrameParser.parse(ping.slice(), 2)).code())
+                .isEqualTo(ProtocolException.Code.UNSUPPORTED_VERSION);
+    }
+
+    @Test
+    void aVersionThisLibraryDoesNotSpeakIsAProgrammingError() {
+        ByteBuffer frame = ByteBuffer.wrap(HEX.parseHex("54010300000000000000000000000000075bcd15"));
+        assertThatThrownBy(() -> FrameParser.parse(frame, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FrameParser.parse(frame, Protocol.VERSION + 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FrameParser.parseBeforeWelcome(frame, 3)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(frame.position()).as("nothing consumed").isZero();
+    }
+
+    @Test
+    void beforeTheWelcomeOnlyAWelcomeIsReadInAHigherVersion() throws Exception {
+        Welcome v2 = new Welcome(2, 0, 1 << 20, "s", null);
+        assertThat(FrameParser.parseBeforeWelcome(frameOf(v2, 2), 2)).isEqualTo(v2);
+        assertThat(FrameParser.parseBeforeWelcome(frameOf(new Welcome(0, 1 << 20, "s"), 1), 2))
+                .isEqualTo(new Welcome(0, 1 << 20, "s"));
+        assertThat(FrameParser.parseBeforeWelcome(frameOf(new GoAway(5, "busy"), 1), 2)).isEqualTo(new GoAway(5, "busy"));
+        assertThat(MessageDecoderTest.catchProtocolException(() -> FrameParser.parseBeforeWelcome(frameOf(v2, 2), 1)).code())
+                .isEqualTo(ProtocolException.Code.UNSUPPORTED_VERSION);
+        assertThat(MessageDecoderTest.catchProtocolException(
+                () -> FrameParser.parseBeforeWelcome(frameOf(new GoAway(5, "busy"), 2), 2)).code())
+                .isEqualTo(ProtocolException.Code.UNSUPPORTED_VERSION);
+        // Too short to hold a header: the ordinary rules answer.
+        assertThat(MessageDecoderTest.catchProtocolException(
+                () -> FrameParser.parseBeforeWelcome(ByteBuffer.wrap(HEX.parseHex("540202")), 2)).code())
+                .isEqualTo(ProtocolException.Code.FRAME_TOO_SHORT);
+    }
+
+    private static ByteBuffer frameOf(Message m, int version) {
+        ByteBuffer b = MessageEncoder.encode(m, version);
+        return b.position(Protocol.LENGTH_FIELD_SIZE).slice();
+    }
+
+    @Test
     void httpAndTlsAreRecognisedOnlyWhereALengthIsOutOfRange() throws Exception {
         // "GET " as a length (1195725856) is legal if someone configured a 2 GiB limit: then it is a length.
         FrameParser.checkLength(0x47455420, Integer.MAX_VALUE);

@@ -352,6 +352,148 @@ class MessageDecoderTest {
         return ok;
     }
 
+    // ---- versions ----
+
+    private static final byte[] TOKEN = {10, 11, 12, 13};
+    private static final Welcome WELCOME_V2 = new Welcome(2, 30_000, 1 << 20, "s-1", TOKEN, 12, 3, 5);
+
+    @Test
+    void aDecoderReadsVersionOneUnlessToldOtherwise() throws Exception {
+        assertThat(new MessageDecoder().version()).isEqualTo(1);
+        assertThat(new MessageDecoder(4096).version()).isEqualTo(1);
+        assertThat(new MessageDecoder(4096, 2).version()).isEqualTo(2);
+        assertThat(new MessageDecoder().isExpectingWelcome()).isFalse();
+        assertThatThrownBy(() -> new MessageDecoder(4096, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MessageDecoder(4096, 3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("3");
+        assertThatThrownBy(() -> new MessageDecoder().version(3)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MessageDecoder().expectWelcome(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aFrameOfAnotherVersionIsUnsupportedAndNamesBothVersions() {
+        ProtocolException e = catchProtocolException(
+                () -> new MessageDecoder(4096, 2).decode(MessageEncoder.encode(new Ping(1), 1)));
+        assertThat(e.code()).isEqualTo(ProtocolException.Code.UNSUPPORTED_VERSION);
+        assertThat(e).hasMessageContaining("1").hasMessageContaining("version 2");
+
+        assertThat(catchProtocolException(() -> new MessageDecoder(4096, 1).decode(MessageEncoder.encode(new Ping(1), 2)))
+                .code()).isEqualTo(ProtocolException.Code.UNSUPPORTED_VERSION);
+    }
+
+    @Test
+    void aServerSwitchesBetweenTheHelloAndWhatFollowsItsWelcome() throws Exception {
+        MessageDecoder server = new MessageDecoder();
+        Hello hello = new Hello(2, 30_000, "c", null, TOKEN, 17);
+        assertThat(server.decode(MessageEncoder.encode(hello, 2))).containsExactly(hello);
+
+        server.version(2); // the server has written WELCOME version 2
+        List<Message> v2 = List.of(new Send(12, new byte[] {1}), new Ack(20), new Send(13, new byte[0]));
+        assertThat(server.decode(stream(2, v2))).containsExactlyElementsOf(v2);
+    }
+
+    @ParameterizedTest(name = "chunks of {0} bytes")
+    @ValueSource(ints = {1, 3, 1000})
+    void aWelcomeSwitchesTheClientBeforeTheFramesBehindItAreRead(int chunk) throws Exception {
+        MessageDecoder client = new MessageDecoder();
+        client.expectWelcome(2);
+        assertThat(client.isExpectingWelcome()).isTrue();
+        Push replayed = new Push(null, Push.NO_TIMESTAMP, 20, new byte[] {7});
+        List<Message> sent = List.of(WELCOME_V2, replayed, new Ack(12));
+
+        List<Message> got = decodeInChunks(client, stream(2, sent), chunk);
+
+        assertThat(got).containsExactlyElementsOf(sent);
+        assertThat(client.version()).isEqualTo(2);
+        assertThat(client.isExpectingWelcome()).isFalse();
+    }
+
+    @Test
+    void aVersionOneWelcomeLeavesTheClientInVersionOne() throws Exception {
+        MessageDecoder client = new MessageDecoder();
+        client.expectWelcome(2);
+        Welcome v1 = new Welcome(30_000, 1 << 20, "s");
+
+        assertThat(client.decode(stream(1, List.of(v1, new Ping(3))))).containsExactly(v1, new Ping(3));
+        assertThat(client.version()).isEqualTo(1);
+        assertThat(client.isExpectingWelcome()).isFalse();
+        assertThat(catchProtocolException(() -> client.decode(MessageEncoder.encode(new Ack(0), 2))).code())
+                .isEqualTo(ProtocolException.Code.UNSUPPORTED_VERSION);
+    }
+
+    @Test
+    void beforeTheWelcomeARefusalIsReadInVersionOneAndAnythingElseInVersionTwoIsNot() throws Exception {
+        MessageDecoder client = new MessageDecoder();
+        client.expectWelcome(2);
+        List<Message> refusal = List.of(new GoAway(1500, "busy"), new ErrorMessage(0, 12, "server busy"));
+        assertThat(client.decode(stream(1, refusal))).containsExactlyElementsOf(refusal);
+        assertThat(client.isExpectingWelcome()).isTrue();
+
+        MessageDecoder other = new MessageDecoder();
+        other.expectWelcome(2);
+        assertThat(catchProtocolException(() -> other.decode(MessageEncoder.encode(new ErrorMessage(0, 1, "x"), 2))).code())
+                .isEqualTo(ProtocolException.Code.UNSUPPORTED_VERSION);
+    }
+
+    @Test
+    void aVersionOneClientNeverReadsAVersionTwoWelcome() {
+        MessageDecoder client = new MessageDecoder();
+        client.expectWelcome(1);
+
+        assertThat(catchProtocolException(() -> client.decode(MessageEncoder.encode(WELCOME_V2, 2))).code())
+                .isEqualTo(ProtocolException.Code.UNSUPPORTED_VERSION);
+    }
+
+    @Test
+    void aMalformedWelcomeBeforeTheHandshakeFailsInItsOwnVersion() {
+        MessageDecoder client = new MessageDecoder();
+        client.expectWelcome(2);
+        byte[] resumedInV1 = MessageEncoder.toBytes(WELCOME_V2, 2);
+        resumedInV1[5] = 1; // header version 1: flag 0x02 is not defined there
+
+        assertThat(catchProtocolException(() -> client.decode(ByteBuffer.wrap(resumedInV1))).code())
+                .isEqualTo(ProtocolException.Code.UNKNOWN_FLAGS);
+        assertThat(client.isExpectingWelcome()).as("a failed frame fixes nothing").isTrue();
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void randomVersionTwoStreamsAfterAWelcomeRoundTripInRandomChunks(long seed) throws Exception {
+        Random random = new Random(seed);
+        RandomMessages messages = new RandomMessages(random, 300, Protocol.VERSION_2);
+        List<Message> sent = new ArrayList<>();
+        sent.add(WELCOME_V2);
+        while (sent.size() < 300) {
+            Message m = messages.next();
+            if (!(m instanceof Hello) && !(m instanceof Welcome)) {
+                sent.add(m);
+            }
+        }
+        MessageDecoder client = new MessageDecoder();
+        client.expectWelcome(2);
+
+        assertThat(decodeInChunks(client, stream(2, sent), 1 + random.nextInt(64))).containsExactlyElementsOf(sent);
+    }
+
+    private static ByteBuffer stream(int version, List<Message> messages) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Message m : messages) {
+            out.writeBytes(MessageEncoder.toBytes(m, version));
+        }
+        return ByteBuffer.wrap(out.toByteArray());
+    }
+
+    private static List<Message> decodeInChunks(MessageDecoder decoder, ByteBuffer bytes, int chunk) throws ProtocolException {
+        List<Message> got = new ArrayList<>();
+        while (bytes.hasRemaining()) {
+            int n = Math.min(chunk, bytes.remaining());
+            ByteBuffer slice = bytes.slice(bytes.position(), n);
+            decoder.decode(slice, got::add);
+            bytes.position(bytes.position() + n);
+        }
+        return got;
+    }
+
     // ---- helpers ----
 
     static Message withPayloadSize(MessageType type, int size) {

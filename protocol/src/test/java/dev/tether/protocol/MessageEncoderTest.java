@@ -57,6 +57,106 @@ class MessageEncoderTest {
         }
     }
 
+    @Test
+    void maximumVersionTwoFieldsRoundTrip() throws Exception {
+        long u32 = 0xFFFF_FFFFL;
+        List<Message> max = List.of(
+                new Hello(255, u32, MAX_STRING, MAX_STRING, MAX_TOKEN, Long.MAX_VALUE),
+                new Welcome(2, u32, u32, MAX_STRING, MAX_TOKEN, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE),
+                new Ack(Long.MAX_VALUE),
+                new Send(Long.MAX_VALUE, new byte[1000]),
+                new Push(MAX_STRING, Long.MAX_VALUE, Long.MAX_VALUE, new byte[1000]));
+        for (Message m : max) {
+            assertThat(roundTrip(m, Protocol.VERSION_2)).isEqualTo(m);
+        }
+    }
+
+    // ---- versions ----
+
+    @Test
+    void theHeaderCarriesTheVersionAskedForAndVersionOneWithoutOne() {
+        Message push = new Push(null, Push.NO_TIMESTAMP, 3, new byte[] {1});
+
+        assertThat(MessageEncoder.encode(push, Protocol.VERSION_2).get(5)).isEqualTo((byte) 2);
+        assertThat(MessageEncoder.encode(push, Protocol.VERSION_1).get(5)).isEqualTo((byte) 1);
+        assertThat(MessageEncoder.encode(push).get(5)).isEqualTo((byte) 1);
+        // Only the version byte differs: the body of a type both versions define is the same.
+        byte[] v1 = MessageEncoder.toBytes(push, 1);
+        byte[] v2 = MessageEncoder.toBytes(push, 2);
+        v2[5] = 1;
+        assertThat(v2).isEqualTo(v1);
+    }
+
+    @Test
+    void aHelloIsAlwaysWrittenInVersionOneFraming() {
+        Hello hello = new Hello(2, 30_000, "c", null, new byte[] {1}, 7);
+
+        byte[] inTwo = MessageEncoder.toBytes(hello, Protocol.VERSION_2);
+
+        assertThat(inTwo[5]).isEqualTo((byte) 1);
+        assertThat(inTwo).isEqualTo(MessageEncoder.toBytes(hello));
+        assertThat(MessageEncoder.encodedSize(hello, 2)).isEqualTo(inTwo.length);
+    }
+
+    @Test
+    void fromVersionTwoOnAWelcomeIsWrittenInTheVersionItAnnounces() {
+        Welcome announcesOne = new Welcome(1, 30_000, 1 << 20, "s", null);
+        Welcome announcesTwo = new Welcome(2, 30_000, 1 << 20, "s", null);
+
+        assertThatThrownBy(() -> MessageEncoder.encode(announcesOne, Protocol.VERSION_2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 1").hasMessageContaining("2");
+        assertThat(MessageEncoder.encode(announcesTwo, Protocol.VERSION_2).get(5)).isEqualTo((byte) 2);
+        // Version 1 never checked it, and still does not: a v1 client refuses a welcome that announces 2.
+        assertThat(MessageEncoder.encode(announcesTwo, Protocol.VERSION_1).get(5)).isEqualTo((byte) 1);
+    }
+
+    @Test
+    void whatVersionOneCannotCarryIsRefusedBeforeAnythingIsWritten() {
+        List<Message> v2Only = List.of(new Ack(1), new Welcome(2, 0, 12, "s", new byte[] {1}, 0, 0, 0));
+        for (Message m : v2Only) {
+            ByteBuffer dst = ByteBuffer.allocate(256);
+            assertThatThrownBy(() -> MessageEncoder.encode(m, Protocol.VERSION_1, dst))
+                    .as("%s", m).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version");
+            assertThat(dst.position()).isZero();
+            assertThat(dst.array()).containsOnly(0);
+            assertThatThrownBy(() -> MessageEncoder.encode(m, dst)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> MessageEncoder.encodedSize(m)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> MessageEncoder.toBytes(m)).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> MessageEncoder.toBytes(new Ack(1))).hasMessageContaining("ACK").hasMessageContaining("2");
+    }
+
+    @Test
+    void versionsThisLibraryDoesNotSpeakAreRefused() {
+        for (int version : new int[] {0, Protocol.VERSION + 1, -1, 255}) {
+            assertThatThrownBy(() -> MessageEncoder.toBytes(new Ping(1), version))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(String.valueOf(version));
+            assertThatThrownBy(() -> MessageEncoder.encodedSize(new Ping(1), version))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void versionTwoFieldsAreWrittenAfterTheVersionOneFieldsBehindTheirFlags() {
+        byte[] token = {9, 9};
+        ByteBuffer hello = MessageEncoder.encode(new Hello(2, 0, "", null, token, 0x0102030405060708L), 2);
+        assertThat(hello.get(7)).isEqualTo((byte) 0x06);
+        assertThat(hello.getLong(hello.limit() - 8)).isEqualTo(0x0102030405060708L);
+
+        ByteBuffer welcome = MessageEncoder.encode(new Welcome(2, 0, 12, "", token, 11, 22, 33), 2);
+        assertThat(welcome.get(7)).isEqualTo((byte) 0x03);
+        int end = welcome.limit();
+        assertThat(new long[] {welcome.getLong(end - 24), welcome.getLong(end - 16), welcome.getLong(end - 8)})
+                .containsExactly(11, 22, 33);
+
+        ByteBuffer ack = MessageEncoder.encode(new Ack(42), 2);
+        assertThat(ack.remaining()).isEqualTo(MessageEncoder.encodedSize(new Ack(42), 2)).isEqualTo(24);
+        assertThat(ack.get(6)).isEqualTo((byte) 0x0B);
+        assertThat(ack.get(7)).isZero();
+        assertThat(ack.getLong(8)).isZero();
+        assertThat(ack.getLong(16)).isEqualTo(42);
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = MessageType.class, names = {"REQUEST", "RESPONSE", "SEND", "PUSH"})
     void payloadFillingTheDefaultMaximumFrameRoundTrips(MessageType type) throws Exception {
@@ -68,15 +168,18 @@ class MessageEncoderTest {
 
     @Test
     void encodedSizeEqualsTheBytesWrittenAndTheLengthPrefix() {
-        RandomMessages messages = new RandomMessages(new Random(99), 200);
-        for (int i = 0; i < 2000; i++) {
-            Message m = messages.next();
-            ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-            buf.position(3);
-            MessageEncoder.encode(m, buf);
+        for (int version = Protocol.VERSION_1; version <= Protocol.VERSION; version++) {
+            RandomMessages messages = new RandomMessages(new Random(99), 200, version);
+            for (int i = 0; i < 2000; i++) {
+                Message m = messages.next();
+                ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+                buf.position(3);
+                MessageEncoder.encode(m, version, buf);
 
-            assertThat(buf.position() - 3).as("%s", m).isEqualTo(MessageEncoder.encodedSize(m));
-            assertThat(buf.getInt(3)).isEqualTo(MessageEncoder.encodedSize(m) - Protocol.LENGTH_FIELD_SIZE);
+                int size = MessageEncoder.encodedSize(m, version);
+                assertThat(buf.position() - 3).as("%s", m).isEqualTo(size);
+                assertThat(buf.getInt(3)).isEqualTo(size - Protocol.LENGTH_FIELD_SIZE);
+            }
         }
     }
 

@@ -35,6 +35,94 @@ class MessageRecordsTest {
         assertThat(new Welcome(30_000, 1 << 20, "s")).isEqualTo(new Welcome(1, 30_000, 1 << 20, "s", null));
     }
 
+    // ---- version 2: resumption ----
+
+    private static final byte[] TOKEN = {1, 2, 3};
+    private static final long U63_MAX = Long.MAX_VALUE; // 2^63-1
+
+    @Test
+    void ackTakesAnyU63Sequence() {
+        assertThat(new Ack(0).sequence()).isZero();
+        assertThat(new Ack(U63_MAX).sequence()).isEqualTo(U63_MAX);
+        assertThatThrownBy(() -> new Ack(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sequence").hasMessageContaining("-1");
+        assertThatThrownBy(() -> new Ack(Long.MIN_VALUE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sequence");
+        assertThat(new Ack(5).type()).isEqualTo(MessageType.ACK);
+        assertThat(new Ack(5).correlationId()).isZero();
+    }
+
+    @Test
+    void ackIsAValue() {
+        assertThat(new Ack(7)).isEqualTo(new Ack(7)).hasSameHashCodeAs(new Ack(7)).isNotEqualTo(new Ack(8));
+        assertThat(new Ack(U63_MAX)).hasToString("Ack[sequence=9223372036854775807]");
+    }
+
+    @Test
+    void helloPushesReceivedIsAU63GivenOnlyWithAResumeToken() {
+        assertThat(new Hello(2, 1, "c", null, TOKEN, 0).pushesReceived()).isZero();
+        assertThat(new Hello(2, 1, "c", null, TOKEN, U63_MAX).pushesReceived()).isEqualTo(U63_MAX);
+        assertThat(new Hello(2, 1, "c", null, TOKEN)).isEqualTo(new Hello(2, 1, "c", null, TOKEN, Hello.NO_SEQUENCE));
+        assertThat(new Hello(30_000, "c", null).pushesReceived()).isEqualTo(Hello.NO_SEQUENCE).isEqualTo(-1);
+        assertThatThrownBy(() -> new Hello(2, 1, "c", null, TOKEN, -2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pushesReceived").hasMessageContaining("-2");
+        assertThatThrownBy(() -> new Hello(2, 1, "c", null, null, 5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pushesReceived").hasMessageContaining("resumeToken");
+    }
+
+    @Test
+    void helloComparesAndPrintsPushesReceived() {
+        Hello h = new Hello(2, 1, "c", "secret", TOKEN, 17);
+        assertThat(h).isEqualTo(new Hello(2, 1, "c", "secret", TOKEN.clone(), 17))
+                .hasSameHashCodeAs(new Hello(2, 1, "c", "secret", TOKEN.clone(), 17))
+                .isNotEqualTo(new Hello(2, 1, "c", "secret", TOKEN, 18))
+                .isNotEqualTo(new Hello(2, 1, "c", "secret", TOKEN));
+        assertThat(h.toString()).contains("pushesReceived=17").contains("resumeToken=3 bytes").doesNotContain("secret");
+    }
+
+    @Test
+    void aResumedWelcomeHasAllThreeCountsInRangeVersionTwoAndAToken() {
+        Welcome w = new Welcome(2, 1, 100, "s", TOKEN, 12, 3, 5);
+        assertThat(w.resumed()).isTrue();
+        assertThat(new Welcome(2, 1, 100, "s", TOKEN, 0, 0, 0).resumed()).isTrue();
+        assertThat(new Welcome(2, 1, 100, "s", TOKEN, U63_MAX, U63_MAX, U63_MAX).sendsReceived()).isEqualTo(U63_MAX);
+
+        assertThatThrownBy(() -> new Welcome(2, 1, 100, "s", TOKEN, -1, 0, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sendsReceived");
+        assertThatThrownBy(() -> new Welcome(2, 1, 100, "s", TOKEN, 0, -1, 0)).hasMessageContaining("pushesLost");
+        assertThatThrownBy(() -> new Welcome(2, 1, 100, "s", TOKEN, 0, 0, -1)).hasMessageContaining("pushesReplayed");
+        assertThatThrownBy(() -> new Welcome(2, 1, 100, "s", TOKEN, 0, 0, -5)).hasMessageContaining("-5");
+        assertThatThrownBy(() -> new Welcome(1, 1, 100, "s", TOKEN, 1, 0, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("version");
+        assertThatThrownBy(() -> new Welcome(2, 1, 100, "s", null, 1, 0, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("resumeToken");
+    }
+
+    @Test
+    void aWelcomeThatDidNotResumeHasMinusOneInEveryCount() {
+        Welcome fresh = new Welcome(2, 1, 100, "s", TOKEN);
+        assertThat(fresh.resumed()).isFalse();
+        assertThat(fresh.sendsReceived()).isEqualTo(Welcome.NOT_RESUMED).isEqualTo(-1);
+        assertThat(fresh.pushesLost()).isEqualTo(Welcome.NOT_RESUMED);
+        assertThat(fresh.pushesReplayed()).isEqualTo(Welcome.NOT_RESUMED);
+        assertThat(fresh).isEqualTo(new Welcome(2, 1, 100, "s", TOKEN, -1, -1, -1));
+        assertThat(new Welcome(30_000, 1 << 20, "s").resumed()).isFalse();
+    }
+
+    @Test
+    void welcomeComparesAndPrintsTheResumedCounts() {
+        Welcome w = new Welcome(2, 1, 100, "s", TOKEN, 12, 3, 5);
+        assertThat(w).isEqualTo(new Welcome(2, 1, 100, "s", TOKEN.clone(), 12, 3, 5))
+                .hasSameHashCodeAs(new Welcome(2, 1, 100, "s", TOKEN.clone(), 12, 3, 5))
+                .isNotEqualTo(new Welcome(2, 1, 100, "s", TOKEN, 12, 3, 6))
+                .isNotEqualTo(new Welcome(2, 1, 100, "s", TOKEN, 12, 4, 5))
+                .isNotEqualTo(new Welcome(2, 1, 100, "s", TOKEN, 11, 3, 5))
+                .isNotEqualTo(new Welcome(2, 1, 100, "s", TOKEN));
+        assertThat(w.toString()).contains("resumed").contains("sendsReceived=12").contains("pushesLost=3")
+                .contains("pushesReplayed=5");
+        assertThat(new Welcome(2, 1, 100, "s", TOKEN).toString()).contains("not resumed").doesNotContain("sendsReceived");
+    }
+
     @Test
     void requestsAndResponsesNeedANonZeroIdAndAPayload() {
         assertThatThrownBy(() -> new Request(0, new byte[0])).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
@@ -106,5 +194,6 @@ class MessageRecordsTest {
         assertThat(new Send(new byte[0]).correlationId()).isZero();
         assertThat(new GoAway(1, "").correlationId()).isZero();
         assertThat(new Hello(1, "c", null).correlationId()).isZero();
+        assertThat(new Ack(1).correlationId()).isZero();
     }
 }

@@ -93,7 +93,7 @@ final class ClientClose {
             current.close(closedException()); // still handshaking: nothing of ours is on it yet
         }
         queue.writeAllBuffered();
-        if (queue.inFlight() == 0) {
+        if (queue.nothingInFlight()) {
             lastRequestDone();
         }
     }

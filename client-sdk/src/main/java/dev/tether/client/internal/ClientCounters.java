@@ -2,6 +2,7 @@ package dev.tether.client.internal;
 
 import dev.tether.client.ClientStats;
 import dev.tether.client.ConnectionState;
+import dev.tether.client.Resumption;
 import dev.tether.client.netty.SingleWriterFrameCounters;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -36,6 +37,17 @@ final class ClientCounters extends SingleWriterFrameCounters {
     private volatile long reconnects;
     private volatile long lastRttNanos = -1;
     private volatile long answersDropped;
+    // Session resumption: rare events (per reconnect) or per acknowledgement batch, written on the loop only.
+    private volatile Resumption resumption = Resumption.NOT_CONNECTED;
+    private volatile long sendsAcknowledged;
+    private volatile long sendsRetransmitted;
+    private volatile long sendsResentAfterSessionLoss;
+    private volatile long sendsFailedOnSessionLoss;
+    private volatile long resumesSucceeded;
+    private volatile long resumesFailed;
+    private volatile long pushesReplayed;
+    private volatile long pushDuplicatesDropped;
+    private volatile long pushesMissing;
 
     /** A request was written and now waits for its answer (loop only). */
     void requestWritten() {
@@ -50,6 +62,45 @@ final class ClientCounters extends SingleWriterFrameCounters {
     /** An answer matched no request in flight (timed out, cancelled or unknown) and was dropped (loop only). */
     void answerDropped() {
         answersDropped = answersDropped + 1;
+    }
+
+    void resumption(Resumption r) {
+        resumption = r;
+    }
+
+    /** {@code n} sends were acknowledged by the server (loop only). */
+    void sendsAcknowledged(int n) {
+        sendsAcknowledged = sendsAcknowledged + n;
+    }
+
+    void sendsRetransmitted(int n) {
+        sendsRetransmitted = sendsRetransmitted + n;
+    }
+
+    void sendsResentAfterSessionLoss(int n) {
+        sendsResentAfterSessionLoss = sendsResentAfterSessionLoss + n;
+    }
+
+    void sendsFailedOnSessionLoss(int n) {
+        sendsFailedOnSessionLoss = sendsFailedOnSessionLoss + n;
+    }
+
+    /** A reconnect resumed the session; the server replays {@code replayed} pushes. */
+    void resumeSucceeded(long replayed) {
+        resumesSucceeded = resumesSucceeded + 1;
+        pushesReplayed = pushesReplayed + replayed;
+    }
+
+    void resumeFailed() {
+        resumesFailed = resumesFailed + 1;
+    }
+
+    void pushDuplicateDropped() {
+        pushDuplicatesDropped = pushDuplicatesDropped + 1;
+    }
+
+    void pushesMissing(long n) {
+        pushesMissing = pushesMissing + n;
     }
 
     /** Requests written and not yet answered; safe from any thread. */
@@ -89,12 +140,14 @@ final class ClientCounters extends SingleWriterFrameCounters {
         lastRttNanos = rttNanos;
     }
 
-    ClientStats snapshot(ConnectionState state, int bufferedSends, long bufferedBytes) {
+    ClientStats snapshot(ConnectionState state, int bufferedSends, long bufferedBytes, int sendsAwaitingAck) {
         long rtt = lastRttNanos;
         long since = connectedSinceEpochNanos;
         Instant connectedSince = since == NOT_CONNECTED ? null : Instant.ofEpochSecond(0, since);
         return new ClientStats(state, sessionId, connectedEndpoint, connectedSince, reconnects,
                 rtt < 0 ? null : Duration.ofNanos(rtt), framesIn(), framesOut(), bytesIn(), bytesOut(), requestsInFlight(),
-                bufferedSends, bufferedBytes, answersDropped);
+                bufferedSends, bufferedBytes, answersDropped, resumption, sendsAwaitingAck, sendsAcknowledged,
+                sendsRetransmitted, sendsResentAfterSessionLoss, sendsFailedOnSessionLoss, resumesSucceeded, resumesFailed,
+                pushesReplayed, pushDuplicatesDropped, pushesMissing);
     }
 }

@@ -2,6 +2,8 @@ package dev.tether.client.internal;
 
 import dev.tether.client.PushListener;
 import dev.tether.client.ServerPush;
+import dev.tether.client.SessionLoss;
+import dev.tether.client.SessionLossListener;
 import dev.tether.client.StateChange;
 import dev.tether.client.StateListener;
 import dev.tether.protocol.Push;
@@ -16,21 +18,25 @@ import java.util.concurrent.Executor;
 final class ClientEvents {
     private static final System.Logger log = Logs.CLIENT;
     /** For the many clients that listen to nothing: no per-client object. */
-    private static final ClientEvents NONE = new ClientEvents(null, null, null);
+    private static final ClientEvents NONE = new ClientEvents(null, null, null, null);
 
     private final PushListener pushListener;
     private final StateListener stateListener;
+    private final SessionLossListener sessionLossListener;
     private final Executor executor; // null: call listeners on the loop
 
-    /** The events of a client with these listeners (either may be null); one shared instance when both are. */
-    static ClientEvents of(PushListener pushListener, StateListener stateListener, Executor executor) {
-        return pushListener == null && stateListener == null ? NONE
-                : new ClientEvents(pushListener, stateListener, executor);
+    /** The events of a client with these listeners (any may be null); one shared instance when all are. */
+    static ClientEvents of(PushListener pushListener, StateListener stateListener, SessionLossListener sessionLossListener,
+                           Executor executor) {
+        return pushListener == null && stateListener == null && sessionLossListener == null ? NONE
+                : new ClientEvents(pushListener, stateListener, sessionLossListener, executor);
     }
 
-    private ClientEvents(PushListener pushListener, StateListener stateListener, Executor executor) {
+    private ClientEvents(PushListener pushListener, StateListener stateListener, SessionLossListener sessionLossListener,
+                         Executor executor) {
         this.pushListener = pushListener;
         this.stateListener = stateListener;
+        this.sessionLossListener = sessionLossListener;
         this.executor = executor;
     }
 
@@ -41,6 +47,13 @@ final class ClientEvents {
     void stateChanged(StateChange change) {
         if (stateListener != null) {
             dispatch(() -> stateListener.onStateChange(change));
+        }
+    }
+
+    void sessionLost(SessionLoss loss) {
+        log.log(Level.DEBUG, loss::describe);
+        if (sessionLossListener != null) {
+            dispatch(() -> sessionLossListener.onSessionLoss(loss));
         }
     }
 

@@ -7,6 +7,8 @@ import dev.tether.client.ConnectionLostException;
 import dev.tether.client.RequestTimeoutException;
 import dev.tether.client.ServerErrorException;
 import dev.tether.client.UnsupportedVersionException;
+import dev.tether.client.netty.FrameCodec;
+import dev.tether.protocol.Ack;
 import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
@@ -36,9 +38,10 @@ import java.util.concurrent.Future;
 
 /**
  * One physical connection of a client, from its dial to its close: the last handler of its channel's
- * pipeline (which the {@link Dialer} builds). It says hello, checks the welcome, runs the heartbeat, hands
- * answers to requests to the {@link OutboundQueue} and tells its {@link Listener} (the client) of everything
- * else. A client has at most one connection in use plus,
+ * pipeline (which the {@link Dialer} builds). It says hello, checks the welcome (and switches its codec to the
+ * negotiated version), runs the heartbeat, hands answers to requests and acknowledgements of sends to the
+ * {@link OutboundQueue}, lets the {@link ClientSession} sort out duplicate pushes and acknowledges pushes at
+ * the end of each read batch, and tells its {@link Listener} (the client) of everything else. A client has at most one connection in use plus,
  * after a go-away, connections finishing their in-flight requests. Confined to the client's event loop.
  */
 final class Connection extends ChannelInboundHandlerAdapter implements HeartbeatHandler.Listener, ChannelFutureListener {
@@ -80,6 +83,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     private final Listener listener;
     /** Where responses and writability go: the queue owns the requests in flight. */
     private final OutboundQueue queue;
+    /** The session this connection's hello presents and whose pushes it acknowledges. */
+    private final ClientSession session;
     /** Read twice per connection: for the hello, and for the heartbeat once welcomed. */
     private final ClientConfig config;
     private State state = State.HANDSHAKING;
@@ -94,14 +99,21 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     private long busyRetryAfterMillis = -1;
     /** Pending explicit pings, oldest first. */
     private ArrayDeque<PendingPing> pings;
+    /** What the hello said: the highest version, whether it presented a resume token, the pushes received. */
+    private int helloMaxVersion = Protocol.VERSION;
+    private boolean presentedResumeToken;
+    private long helloPushesReceived = Hello.NO_SEQUENCE;
+    /** The session epoch this connection was opened in (see {@link ClientSession}); -1 before its welcome. */
+    private int epoch = -1;
 
     private record PendingPing(long timestamp, CompletableFuture<Duration> future) {
     }
 
-    Connection(InetSocketAddress endpoint, Listener listener, OutboundQueue queue, ClientConfig config) {
+    Connection(InetSocketAddress endpoint, Listener listener, OutboundQueue queue, ClientSession session, ClientConfig config) {
         this.endpoint = endpoint;
         this.listener = listener;
         this.queue = queue;
+        this.session = session;
         this.config = config;
     }
 
@@ -156,6 +168,16 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
         return serverMaxFrameLength;
     }
 
+    /** Whether this connection's hello presented a resume token. */
+    boolean presentedResumeToken() {
+        return presentedResumeToken;
+    }
+
+    /** The pushes received that this connection's hello announced ({@link Hello#NO_SEQUENCE} without a token). */
+    long helloPushesReceived() {
+        return helloPushesReceived;
+    }
+
     /** After a go-away: nothing new is written here; the client closes it once its requests are answered. */
     void startDraining() {
         state = State.DRAINING;
@@ -207,7 +229,15 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         // Built now rather than kept: an idle connection holds no hello it sent long ago.
-        Hello hello = new Hello(config.heartbeatInterval().toMillis(), config.clientId(), config.authToken());
+        Hello hello = session.hello(config);
+        helloMaxVersion = hello.maxVersion();
+        presentedResumeToken = hello.resumeToken() != null;
+        helloPushesReceived = hello.pushesReceived();
+        FrameCodec codec = ctx.pipeline().get(FrameCodec.class);
+        if (codec != null) {
+            // The welcome may come in any version up to ours; the codec then speaks its version, both ways.
+            codec.expectWelcome(hello.maxVersion());
+        }
         ctx.writeAndFlush(hello, ctx.voidPromise());
         ctx.fireChannelActive();
     }
@@ -238,10 +268,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
             case PUSH -> {
                 if (state == State.HANDSHAKING) {
                     protocolError(ctx, "PUSH before WELCOME");
-                } else {
+                } else if (session.acceptPush((Push) m, epoch)) {
                     listener.onPush((Push) m);
                 }
             }
+            case ACK -> onAck(ctx, (Ack) m);
             case GO_AWAY -> {
                 if (state == State.HANDSHAKING) {
                     // The server is busy (PROTOCOL.md §6, client rule 5): ERROR SERVER_BUSY and the close follow.
@@ -261,19 +292,53 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
             handshakeTimer.cancel(false);
             handshakeTimer = null;
         }
-        if (w.version() > Protocol.VERSION_1 || w.version() < 1) {
+        if (w.version() > helloMaxVersion || w.version() < 1) {
             UnsupportedVersionException e = new UnsupportedVersionException("server " + describe(endpoint)
-                    + " answered with protocol version " + w.version() + "; this client speaks " + Protocol.VERSION_1);
+                    + " answered with protocol version " + w.version() + "; this client asked for at most " + helloMaxVersion);
             closeCause = e;
             // Tell the server (PROTOCOL.md §6), then stop: a version mismatch is fatal.
             closeWithError(ctx, ErrorCode.UNSUPPORTED_VERSION, e.getMessage());
             listener.onFatal(this, e);
             return;
         }
+        if (w.resumed() && !presentedResumeToken) {
+            protocolError(ctx, "WELCOME resumed a session, but the HELLO presented no resume token");
+            return;
+        }
+        if (w.resumed() && w.sendsReceived() > queue.nextSequence()) {
+            protocolError(ctx, "WELCOME says " + w.sendsReceived() + " sends were received, but only "
+                    + queue.nextSequence() + " were sent");
+            return;
+        }
         state = State.OPEN;
         serverMaxFrameLength = w.maxFrameLength() > 0 ? w.maxFrameLength() : Long.MAX_VALUE;
         startHeartbeat(w.heartbeatIntervalMillis());
         listener.onOpen(this, w);
+        epoch = session.epoch(); // after onOpen, which may have started a new session
+    }
+
+    /** The server acknowledged our sends: they complete. Before the welcome, or above what was sent, it is an error. */
+    private void onAck(ChannelHandlerContext ctx, Ack ack) {
+        if (state == State.HANDSHAKING) {
+            protocolError(ctx, "ACK before WELCOME");
+        } else if (epoch != session.epoch()) {
+            return; // from a connection draining in a session that has since been replaced
+        } else if (!queue.acknowledge(ack.sequence())) {
+            protocolError(ctx, "ACK " + ack.sequence() + " acknowledges more than the " + queue.nextSequence()
+                    + " sends written, or comes in a session without resumption");
+        }
+    }
+
+    /** The end of a read batch: one ACK for the pushes it brought, if any (never one per push). */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (state == State.OPEN || state == State.DRAINING) {
+            Ack ack = session.ackToWrite(epoch);
+            if (ack != null) {
+                ctx.writeAndFlush(ack, ctx.voidPromise());
+            }
+        }
+        ctx.fireChannelReadComplete();
     }
 
     /** An ERROR with id 0: the server refuses or ends the connection; some reasons no retry can fix. */
@@ -283,8 +348,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
         if (code == ErrorCode.AUTH_FAILED) {
             listener.onFatal(this, new AuthenticationException(server + " refused the auth token: " + e.text()));
         } else if (code == ErrorCode.UNSUPPORTED_VERSION) {
-            listener.onFatal(this, new UnsupportedVersionException(server + " does not speak protocol version "
-                    + Protocol.VERSION_1 + ": " + e.text()));
+            listener.onFatal(this, new UnsupportedVersionException(server + " speaks none of the protocol versions 1 to "
+                    + helloMaxVersion + " this client offered: " + e.text()));
         } else {
             ServerErrorException cause = new ServerErrorException(e.code(), e.text());
             if (state == State.HANDSHAKING && busyRetryAfterMillis >= 0) {

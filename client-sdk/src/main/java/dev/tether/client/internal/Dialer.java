@@ -46,18 +46,20 @@ final class Dialer {
     private final Scheduler scheduler;
     private final ClientCounters counters;
     private final OutboundQueue queue;
+    private final ClientSession session;
     private final NameResolver resolver;
     private final SslContext sslContext;
     private int endpointIndex;
 
     Dialer(ClientConfig config, EventLoops loops, EventLoop loop, Scheduler scheduler, ClientCounters counters,
-           OutboundQueue queue, NameResolver resolver) {
+           OutboundQueue queue, ClientSession session, NameResolver resolver) {
         this.config = config;
         this.loops = loops;
         this.loop = loop;
         this.scheduler = scheduler;
         this.counters = counters;
         this.queue = queue;
+        this.session = session;
         this.resolver = resolver;
         this.sslContext = config.tls() == null ? null : sslContext(config.tls());
     }
@@ -67,7 +69,7 @@ final class Dialer {
         List<InetSocketAddress> endpoints = config.endpoints();
         InetSocketAddress endpoint = endpoints.get(endpointIndex);
         endpointIndex = (endpointIndex + 1) % endpoints.size();
-        return new Connection(endpoint, listener, queue, config);
+        return new Connection(endpoint, listener, queue, session, config);
     }
 
     /** Resolves, opens and connects {@code c}'s socket, within the connect timeout. */

@@ -19,11 +19,12 @@ abstract class Op {
     }
 
     /**
-     * The frame size in bytes (length prefix included) this operation will occupy: a request's body and a
-     * send's body (the SDK sets no sequence number) are both just the payload.
+     * The frame size in bytes (length prefix included) this operation will occupy: a request's body is just the
+     * payload, a send's too unless it carries a sequence number (8 bytes more, with session resumption).
      */
-    final int frameSize() {
-        return Protocol.LENGTH_FIELD_SIZE + Protocol.HEADER_SIZE + payload.length;
+    final int frameSize(boolean sequenced) {
+        return Protocol.LENGTH_FIELD_SIZE + Protocol.HEADER_SIZE + (sequenced && this instanceof SendOp ? Long.BYTES : 0)
+                + payload.length;
     }
 
     /** Whether the application no longer waits for it (timed out or cancelled): skip it at flush. */

@@ -7,6 +7,8 @@ import dev.tether.client.ConnectionState;
 import dev.tether.client.RequestTimeoutException;
 import dev.tether.client.SendBufferFullException;
 import dev.tether.client.ServerErrorException;
+import dev.tether.client.SessionLostException;
+import dev.tether.client.UnacknowledgedSends;
 import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.Protocol;
 import dev.tether.protocol.Request;
@@ -24,7 +26,13 @@ import java.util.concurrent.Executor;
  * to the open connection when it can, buffers it in the {@link SendBuffer} while it cannot (no open
  * connection, or a channel that is not writable), matches responses to requests, times requests out
  * ({@link RequestTimeouts}), and fails what a lost connection or a close leaves behind. Keeps the count of
- * requests in flight. Confined to the client's event loop.
+ * requests in flight.
+ *
+ * <p>With session resumption on (PROTOCOL.md §13) it numbers each send as it writes it and keeps it, inside the
+ * send buffer's bounds, until the server's cumulative ACK covers it, which completes its future; after a
+ * reconnect that resumed the session, the sends the server did not receive go back to the front of the buffer
+ * and are written again, with the same sequences, before anything newer; after one that did not, they follow
+ * the client's {@link UnacknowledgedSends} policy. Confined to the client's event loop.
  */
 final class OutboundQueue {
     private static final System.Logger log = Logs.CLIENT;
@@ -36,8 +44,14 @@ final class OutboundQueue {
         /** The exception that fails operations once the client is closed. */
         ClientClosedException closedException();
 
-        /** The client is closing and its last request in flight is done. */
+        /** The client is closing and its last request in flight is done (and its last send acknowledged). */
         void onLastRequestDone();
+
+        /**
+         * {@code c}'s session has numbered all the sends an acknowledgement can cover (2^63-1): the connection
+         * must end and the next one start a new session.
+         */
+        void onSequencesExhausted(Connection c);
     }
 
     private final Owner owner;
@@ -48,8 +62,16 @@ final class OutboundQueue {
     private final SendBuffer buffer;
     private final RequestTimeouts timeouts;
     private final int maxFrameLength;
+    /** Whether sends may carry a sequence number (resumption is configured on): the worst case for size checks. */
+    private final boolean mayNumber;
     /** The open connection operations are written to; null while there is none (they wait in the buffer). */
     private Connection target;
+    /** Whether the session numbers and keeps its sends (resumption is on); set at each handshake. */
+    private boolean numbered;
+    /** The sequence of the next send written in the session. */
+    private long nextSequence;
+    /** The first send sequence of a fresh session: 0, other values only in tests. */
+    private long firstSequence;
 
     OutboundQueue(Owner owner, ClientCounters counters, EventLoop loop, Executor onLoop, Scheduler scheduler,
                   ClientConfig config) {
@@ -60,6 +82,13 @@ final class OutboundQueue {
         this.buffer = new SendBuffer(config.sendBufferMessages(), config.sendBufferBytes());
         this.timeouts = new RequestTimeouts(scheduler, this::onRequestTimeout);
         this.maxFrameLength = config.maxFrameLength();
+        this.mayNumber = config.resumption();
+    }
+
+    /** Tests: fresh sessions number their sends from {@code sequence} (to reach the sequences' limit). */
+    void startSequencesAt(long sequence) {
+        firstSequence = sequence;
+        nextSequence = sequence;
     }
 
     // ---- operations in ----
@@ -88,7 +117,7 @@ final class OutboundQueue {
 
     /** Fails {@code op} if its frame exceeds the client's maximum frame length; returns whether it did. Any thread. */
     private boolean rejectIfTooLarge(Op op) {
-        long frameLength = op.frameSize() - Protocol.LENGTH_FIELD_SIZE;
+        long frameLength = op.frameSize(mayNumber) - Protocol.LENGTH_FIELD_SIZE;
         if (frameLength <= maxFrameLength) {
             return false;
         }
@@ -117,21 +146,108 @@ final class OutboundQueue {
             return;
         }
         Connection c = target;
-        if (c != null && buffer.isEmpty() && c.channel().isWritable()) {
+        if (c != null && buffer.isEmpty() && c.channel().isWritable() && (!keeps(op) || buffer.hasRoomFor(op))) {
             writeAndFlush(c, op);
         } else if (!buffer.offer(op)) {
-            op.fail(new SendBufferFullException("send buffer full (" + buffer.size() + "/" + buffer.maxMessages()
-                    + " messages, " + buffer.bytes() + "/" + buffer.maxBytes() + " bytes) while " + owner.state()
-                    + "; rejected a " + op.payload.length + "-byte payload"));
+            int awaiting = buffer.awaiting();
+            op.fail(new SendBufferFullException("send buffer full (" + (buffer.size() + awaiting) + "/" + buffer.maxMessages()
+                    + " messages, " + (buffer.bytes() + buffer.awaitingBytes()) + "/" + buffer.maxBytes() + " bytes"
+                    + (awaiting > 0 ? ", " + awaiting + " of them sent and awaiting acknowledgement" : "") + ") while "
+                    + owner.state() + "; rejected a " + op.payload.length + "-byte payload"));
         }
+    }
+
+    /** Whether writing {@code op} keeps it until acknowledged (so it must fit in the bounds once written). */
+    private boolean keeps(Op op) {
+        return numbered && op instanceof SendOp;
     }
 
     // ---- the connection written to ----
 
-    /** {@code c} completed its handshake: write what waited for it. */
+    /** {@code c} completed its handshake (after one of the session calls below): write what waited for it. */
     void connected(Connection c) {
         target = c;
         writeBufferedWhileWritable();
+    }
+
+    // ---- sessions (each handshake calls one of these before connected) ----
+
+    /**
+     * A new session with nothing to carry over (the first, or resumption off): sends are numbered from the start
+     * if {@code numbered}.
+     */
+    void sessionStarted(boolean numbered) {
+        this.numbered = numbered;
+        nextSequence = firstSequence;
+    }
+
+    /**
+     * The server resumed the session and has received every send below {@code sendsReceived}: those complete,
+     * the rest go back to the front of the buffer, to be written again with the same sequences. Returns false
+     * (and changes nothing) if {@code sendsReceived} is more than was ever sent: a protocol error.
+     */
+    boolean resumed(long sendsReceived) {
+        if (sendsReceived > nextSequence) {
+            return false;
+        }
+        acknowledgeBelow(sendsReceived);
+        numbered = true;
+        nextSequence = sendsReceived;
+        counters.sendsRetransmitted(buffer.requeueAwaiting());
+        return true;
+    }
+
+    /** Sends written and not acknowledged when a session could not be resumed. */
+    int unacknowledged() {
+        return buffer.awaiting();
+    }
+
+    /**
+     * A session could not be resumed: its unacknowledged sends are written again on the new one, first, or fail
+     * with {@code lost}, as {@code policy} says. The new session numbers its sends if {@code numbered}.
+     */
+    void sessionLost(UnacknowledgedSends policy, SessionLostException lost, boolean numbered) {
+        if (policy == UnacknowledgedSends.RESEND) {
+            counters.sendsResentAfterSessionLoss(buffer.requeueAwaiting());
+        } else {
+            counters.sendsFailedOnSessionLoss(buffer.awaiting()); // first: a failed future's callback sees the count
+            buffer.failAwaiting(lost);
+        }
+        sessionStarted(numbered);
+    }
+
+    /**
+     * The server's ACK: it has every send below {@code sequence}. Returns false if that is more than was sent, or
+     * the session does not number its sends: a protocol error. A lower ACK than an earlier one changes nothing.
+     */
+    boolean acknowledge(long sequence) {
+        if (!numbered || sequence > nextSequence) {
+            return false;
+        }
+        if (acknowledgeBelow(sequence) > 0 && owner.state() == ConnectionState.CLOSED && nothingInFlight()) {
+            owner.onLastRequestDone();
+        }
+        return true;
+    }
+
+    private int acknowledgeBelow(long sequence) {
+        int n = 0;
+        for (Op s = buffer.oldestAwaiting(); s != null && ((SendOp) s).sequence < sequence; s = s.next) {
+            n++;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        counters.sendsAcknowledged(n); // first: whoever a completed future wakes sees the count
+        for (int i = 0; i < n; i++) {
+            buffer.pollAwaiting().future.complete(null);
+        }
+        return n;
+    }
+
+    /** The next send sequence of the session (what an ACK may reach at most). */
+    long nextSequence() {
+        return nextSequence;
     }
 
     /** The open connection was lost or is going away: operations wait in the buffer from now on. */
@@ -149,7 +265,7 @@ final class OutboundQueue {
     void writeAllBuffered() {
         Connection c = target;
         if (c != null) {
-            for (Op op; (op = buffer.poll()) != null; ) {
+            for (Op op; target == c && (op = buffer.poll()) != null; ) {
                 if (!op.isDone()) {
                     writeWithoutFlush(c, op);
                 }
@@ -165,7 +281,7 @@ final class OutboundQueue {
             return;
         }
         boolean wrote = false;
-        while (c.channel().isWritable()) {
+        while (target == c && c.channel().isWritable()) {
             Op op = buffer.poll();
             if (op == null) {
                 break;
@@ -194,9 +310,12 @@ final class OutboundQueue {
         }
     }
 
-    /** The message for {@code op} on {@code c} (a request is registered there), or null if {@code op} was failed. */
+    /**
+     * The message for {@code op} on {@code c} (a request is registered there, a numbered send kept), or null if
+     * {@code op} was failed or must wait for the next session.
+     */
     private Object frame(Connection c, Op op) {
-        if (op.frameSize() - Protocol.LENGTH_FIELD_SIZE > c.serverMaxFrameLength()) {
+        if (op.frameSize(numbered) - Protocol.LENGTH_FIELD_SIZE > c.serverMaxFrameLength()) {
             op.fail(new IllegalArgumentException("payload of " + op.payload.length + " bytes exceeds the server's max frame length "
                     + c.serverMaxFrameLength()));
             return null;
@@ -207,12 +326,29 @@ final class OutboundQueue {
             counters.requestWritten();
             return new Request(id, r.payload);
         }
-        return new Send(op.payload);
+        SendOp s = (SendOp) op;
+        if (!numbered) {
+            s.sequence = SendOp.UNSEQUENCED;
+            return new Send(s.payload);
+        }
+        if (nextSequence == Long.MAX_VALUE) {
+            // An ACK (a count, at most 2^63-1) could never cover this one: it waits for a new session.
+            buffer.pushFront(s);
+            target = null;
+            owner.onSequencesExhausted(c);
+            return null;
+        }
+        s.sequence = nextSequence++;
+        buffer.retain(s);
+        return new Send(s.sequence, s.payload);
     }
 
-    /** A send learns when it is written; a request needs no promise (its answer is the response). */
+    /**
+     * A send written without a number learns when it is written; a numbered one completes on its ACK, and a
+     * request on its answer: they need no promise.
+     */
     private static ChannelPromise promise(Channel ch, Op op) {
-        return op instanceof SendOp s ? ch.newPromise().addListener(s) : ch.voidPromise();
+        return op instanceof SendOp s && s.sequence == SendOp.UNSEQUENCED ? ch.newPromise().addListener(s) : ch.voidPromise();
     }
 
     // ---- answers ----
@@ -296,7 +432,7 @@ final class OutboundQueue {
     private void requestDone(Connection c) {
         if (c.state() == Connection.State.DRAINING && c.registry.size() == 0) {
             c.close(new ConnectionLostException("drained after go-away"));
-        } else if (owner.state() == ConnectionState.CLOSED && counters.requestsInFlightOnLoop() == 0) {
+        } else if (owner.state() == ConnectionState.CLOSED && nothingInFlight()) {
             owner.onLastRequestDone();
         }
     }
@@ -325,14 +461,19 @@ final class OutboundQueue {
         buffer.failAll(cause);
     }
 
-    /** The client has closed: fails what is still buffered and stops the timer. */
+    /** The client has closed: fails what is still buffered or awaiting its acknowledgement, and stops the timer. */
     void close(Throwable cause) {
         buffer.failAll(cause);
+        buffer.failAwaiting(cause);
         timeouts.cancel();
     }
 
-    int inFlight() {
-        return counters.requestsInFlightOnLoop();
+    /**
+     * Whether a graceful close has nothing left to wait for: no request in flight, and no send awaiting an
+     * acknowledgement that an open connection could still bring.
+     */
+    boolean nothingInFlight() {
+        return counters.requestsInFlightOnLoop() == 0 && (target == null || buffer.awaiting() == 0);
     }
 
     /** Operations waiting in the buffer; any thread. */
@@ -343,5 +484,10 @@ final class OutboundQueue {
     /** Payload bytes waiting in the buffer; any thread. */
     long bufferedBytes() {
         return buffer.bytes();
+    }
+
+    /** Sends written and awaiting their acknowledgement; any thread. */
+    int awaitingAck() {
+        return buffer.awaiting();
     }
 }

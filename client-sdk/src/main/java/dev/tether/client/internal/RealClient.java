@@ -7,9 +7,14 @@ import dev.tether.client.ConnectFailedException;
 import dev.tether.client.ConnectionLostException;
 import dev.tether.client.ConnectionState;
 import dev.tether.client.PushListener;
+import dev.tether.client.Resumption;
+import dev.tether.client.SessionLoss;
+import dev.tether.client.SessionLossListener;
+import dev.tether.client.SessionLostException;
 import dev.tether.client.StateChange;
 import dev.tether.client.StateListener;
 import dev.tether.client.TetherClient;
+import dev.tether.client.UnacknowledgedSends;
 import dev.tether.protocol.GoAway;
 import dev.tether.protocol.Push;
 import dev.tether.protocol.Welcome;
@@ -33,8 +38,10 @@ import java.util.random.RandomGenerator;
  * ones ({@link Connection}s). This class is the lifecycle state machine (IDLE, CONNECTING, CONNECTED,
  * RECONNECTING, DRAINING, CLOSED, see {@link ConnectionState}); its collaborators do the rest: the
  * {@link Dialer} turns an endpoint into a connection, the {@link OutboundQueue} buffers, writes and answers
- * requests and sends, the {@link ReconnectLoop} waits between attempts, {@link ClientCounters} keeps the
- * totals, and a {@link ClientClose}, made by the first close, carries the close out.
+ * requests and sends (and keeps sends until acknowledged), the {@link ClientSession} carries the session
+ * across connections, the {@link ReconnectLoop} waits between attempts, {@link ClientCounters} keeps the
+ * totals, and a {@link ClientClose}, made by the first close, carries the close out. At each handshake this
+ * class decides what becomes of the session: resumed, started, or lost (told once, see {@link SessionLoss}).
  *
  * <p>Threading: a client is pinned to one event loop of its {@link EventLoops}. Every field below the
  * "loop-confined" line is read and written only on that thread, so there are no locks; public methods
@@ -59,9 +66,10 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     private final EventLoop loop;
     private final Scheduler scheduler;
     private final ClientEvents events;
-    private final ClientCounters counters = new ClientCounters();
+    private final ClientCounters counters;
     private final Dialer dialer;
     private final OutboundQueue queue;
+    private final ClientSession session;
     private final ReconnectLoop reconnect;
     private final long requestTimeoutNanos;
     /** The close under way or over; made by the first close (most clients live as long as the process). */
@@ -87,16 +95,16 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
      * @param listenerExecutor where listeners run; null = on the client's event loop
      */
     public RealClient(ClientConfig config, EventLoops loops, boolean ownsLoops, PushListener pushListener,
-                      StateListener stateListener, Executor listenerExecutor) {
+                      StateListener stateListener, SessionLossListener sessionLossListener, Executor listenerExecutor) {
         // ThreadLocalRandom is one shared instance seeded per thread: jitter without a generator per client.
-        this(config, loops, ownsLoops, pushListener, stateListener, listenerExecutor, loops::scheduler,
+        this(config, loops, ownsLoops, pushListener, stateListener, sessionLossListener, listenerExecutor, loops::scheduler,
                 ThreadLocalRandom.current(), NameResolver.JDK);
     }
 
     /** The seams for tests: the clock and timers, the source of jitter, the name lookups. */
     RealClient(ClientConfig config, EventLoops loops, boolean ownsLoops, PushListener pushListener,
-               StateListener stateListener, Executor listenerExecutor, Function<EventLoop, Scheduler> schedulerFactory,
-               RandomGenerator random, NameResolver resolver) {
+               StateListener stateListener, SessionLossListener sessionLossListener, Executor listenerExecutor,
+               Function<EventLoop, Scheduler> schedulerFactory, RandomGenerator random, NameResolver resolver) {
         this.config = Objects.requireNonNull(config, "config");
         if (loops.isShutdown()) {
             throw new IllegalStateException("the ClientResources are closed");
@@ -105,9 +113,11 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         this.ownsLoops = ownsLoops;
         this.loop = loops.next();
         this.scheduler = schedulerFactory.apply(loop);
-        this.events = ClientEvents.of(pushListener, stateListener, listenerExecutor);
+        this.events = ClientEvents.of(pushListener, stateListener, sessionLossListener, listenerExecutor);
+        this.counters = new ClientCounters();
+        this.session = new ClientSession(config, counters);
         this.queue = new OutboundQueue(this, counters, loop, this::runOnLoop, scheduler, config);
-        this.dialer = new Dialer(config, loops, loop, scheduler, counters, queue, resolver);
+        this.dialer = new Dialer(config, loops, loop, scheduler, counters, queue, session, resolver);
         this.reconnect = new ReconnectLoop(config.backoff(), random, scheduler, this::startAttempt);
         this.requestTimeoutNanos = config.requestTimeout().toNanos();
     }
@@ -180,7 +190,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
 
     @Override
     public ClientStats stats() {
-        return counters.snapshot(state, queue.bufferedCount(), queue.bufferedBytes());
+        return counters.snapshot(state, queue.bufferedCount(), queue.bufferedBytes(), queue.awaitingAck());
     }
 
     @Override
@@ -212,6 +222,15 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     /** The event loop this client lives on (tests). */
     EventLoop eventLoop() {
         return loop;
+    }
+
+    /**
+     * Tests: fresh sessions number sends from {@code sendSequence} and expect their first push at
+     * {@code pushSequence}, to reach the sequences' limit (2^63-1) without sending 2^63 messages. Before connect.
+     */
+    void startSequencesAt(long sendSequence, long pushSequence) {
+        queue.startSequencesAt(sendSequence);
+        session.startPushesAt(pushSequence);
     }
 
     // ---- Connecting (loop) ----
@@ -251,14 +270,58 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
             c.close(closedException());
             return;
         }
+        SessionLostException lost = openSession(c, w);
         counters.connected(w.sessionId(), c.endpoint, everConnected);
         everConnected = true;
         int attempt = attemptsInSeries;
         attemptsInSeries = 0;
         reconnect.reset();
-        setState(ConnectionState.CONNECTED, c.endpoint, attempt, null, null);
+        if (lost != null) {
+            events.sessionLost(lost.loss());
+        }
+        setState(ConnectionState.CONNECTED, c.endpoint, attempt, null, lost);
         completeConnectWaiters(null);
         queue.connected(c);
+    }
+
+    /**
+     * What the welcome makes of the session (PROTOCOL.md §13): resumed (sends the server has complete, the rest
+     * are written again first), a new one, or a new one that replaces a session the server did not resume
+     * (the unacknowledged sends follow the configured policy). Returns the loss to tell, or null.
+     */
+    private SessionLostException openSession(Connection c, Welcome w) {
+        Resumption r = session.resumptionOf(w);
+        String previous = session.sessionId();
+        if (w.resumed()) { // Connection checked that we asked for it and that the count is possible
+            session.resumed(w, c.helloPushesReceived());
+            queue.resumed(w.sendsReceived());
+            return w.pushesLost() > 0 ? new SessionLostException(
+                    new SessionLoss(SessionLoss.Kind.PUSHES_LOST, previous, w.sessionId(), w.pushesLost(), 0, 0)) : null;
+        }
+        int unacknowledged = queue.unacknowledged();
+        boolean presented = c.presentedResumeToken();
+        session.started(w, r);
+        if (!presented && unacknowledged == 0) {
+            queue.sessionStarted(r == Resumption.ON);
+            return null;
+        }
+        if (presented) {
+            counters.resumeFailed();
+        }
+        UnacknowledgedSends policy = config.unacknowledgedSends();
+        boolean resend = policy == UnacknowledgedSends.RESEND;
+        SessionLoss loss = new SessionLoss(r == Resumption.ON ? SessionLoss.Kind.NOT_RESUMED : SessionLoss.Kind.NOT_OFFERED,
+                previous, w.sessionId(), SessionLoss.UNKNOWN, resend ? unacknowledged : 0, resend ? 0 : unacknowledged);
+        SessionLostException lost = new SessionLostException(loss);
+        queue.sessionLost(policy, lost, r == Resumption.ON);
+        return lost;
+    }
+
+    @Override
+    public void onSequencesExhausted(Connection c) {
+        session.forgetToken();
+        c.close(new ConnectionLostException("session " + session.sessionId() + " has numbered " + Long.MAX_VALUE
+                + " sends, all an acknowledgement can cover; starting a new session"));
     }
 
     @Override

@@ -76,7 +76,7 @@ public final class FrameCodec extends ByteToMessageDecoder implements ChannelOut
     }
 
     /**
-     * Speaks {@code version} in both directions from the next frame on, and stops expecting a welcome.
+     * Speaks {@code version} in both directions for every frame not yet encoded or decoded, and stops expecting a welcome.
      *
      * @param version the negotiated version, in [1, {@link Protocol#VERSION}]
      * @throws IllegalArgumentException if this library does not speak {@code version}

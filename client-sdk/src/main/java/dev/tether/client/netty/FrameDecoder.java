@@ -72,7 +72,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Reads {@code version} from the next frame on, and stops expecting a welcome.
+     * Reads {@code version} for every frame not yet decoded, and stops expecting a welcome.
      *
      * @param version the negotiated version, in [1, {@link Protocol#VERSION}]
      * @throws IllegalArgumentException if this library does not speak {@code version}

@@ -19,6 +19,22 @@
  * pipelines that put something between decoding and encoding, or that share the stateless
  * {@link dev.tether.client.netty.FrameEncoder#INSTANCE}.
  *
+ * <h2>Versions</h2>
+ * Every frame carries the protocol version its connection speaks ({@code PROTOCOL.md} §12), so each codec handler
+ * speaks one version, version 1 until told otherwise. A server reads the {@code HELLO} in version 1, writes its
+ * {@code WELCOME} (always in the version the welcome announces) and sets the negotiated version:
+ * <pre>{@code
+ * ctx.writeAndFlush(new Welcome(v, heartbeatMillis, maxFrameLength, sessionId, token));
+ * codec.version(v);                          // both directions from now on
+ * }</pre>
+ * A client calls {@link dev.tether.client.netty.FrameCodec#expectWelcome(int) expectWelcome(maxVersion)} before
+ * it writes its {@code HELLO}: the codec then reads a {@code WELCOME} in any version up to {@code maxVersion} (and
+ * a refusal, {@code ERROR} or {@code GO_AWAY}, in version 1), and switches to the welcome's version itself, before it
+ * decodes the frames that arrived behind the welcome in the same read. A message that the channel's version
+ * cannot carry (an {@code ACK} in version 1) fails its write with an {@link io.netty.handler.codec.EncoderException}.
+ * Set versions on the channel's event loop. The shared {@link dev.tether.client.netty.FrameEncoder#INSTANCE} writes
+ * version 1 only.
+ *
  * <h2>Counting</h2>
  * The codec is the one place that sees every frame whole, so it is where frames and bytes are counted; no
  * handler behind it counts or re-measures messages. The codec (or the decoder and encoder) reports each

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * fails its requests in flight, forgets it, and asks the close whether it is over.
  */
 class ClientCloseTest {
+    private int sequencesExhausted;
     private static final ClientConfig CONFIG = ClientConfig.builder().endpoint("127.0.0.1", 7000)
             .heartbeatInterval(Duration.ZERO).requestTimeout(Duration.ofSeconds(60)).build();
     private static final long CLOSE_TIMEOUT_NANOS = Duration.ofSeconds(5).toNanos();
@@ -36,6 +37,11 @@ class ClientCloseTest {
     private final List<Throwable> endCauses = new ArrayList<>();
     private final EmbeddedChannel ch = new EmbeddedChannel();
     private final OutboundQueue queue = new OutboundQueue(new OutboundQueue.Owner() {
+            @Override
+            public void onSequencesExhausted(Connection c) {
+                sequencesExhausted++;
+            }
+
         @Override
         public ConnectionState state() {
             return state;
@@ -89,7 +95,7 @@ class ClientCloseTest {
             public void onLost(Connection c, Throwable cause) {
                 ended(c, cause);
             }
-        }, queue, CONFIG);
+        }, queue, new ClientSession(CONFIG, counters), CONFIG);
         connections.add(c);
         return c;
     }

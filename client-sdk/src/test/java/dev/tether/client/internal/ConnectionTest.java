@@ -6,6 +6,7 @@ import dev.tether.client.ClientClosedException;
 import dev.tether.client.ConnectFailedException;
 import dev.tether.client.ClientConfig;
 import dev.tether.client.ConnectionState;
+import dev.tether.protocol.Ack;
 import dev.tether.protocol.ErrorCode;
 import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
@@ -29,15 +30,19 @@ import org.junit.jupiter.api.Test;
  * §7), at any interval, without sockets or sleeping.
  */
 class ConnectionTest {
+    private int sequencesExhausted;
     private final List<Throwable> lost = new ArrayList<>();
     private final List<Welcome> opened = new ArrayList<>();
     private final List<Throwable> failed = new ArrayList<>();
     private Connection connection;
+    private ClientSession session;
+    private final List<Push> pushes = new ArrayList<>();
 
     private final Connection.Listener listener = new Connection.Listener() {
         @Override
         public void onOpen(Connection c, Welcome welcome) {
             opened.add(welcome);
+            session.started(welcome, session.resumptionOf(welcome)); // what the client does with a fresh session
         }
 
         @Override
@@ -47,6 +52,7 @@ class ConnectionTest {
 
         @Override
         public void onPush(Push push) {
+            pushes.add(push);
         }
 
         @Override
@@ -83,6 +89,11 @@ class ConnectionTest {
         ch.freezeTime();
         OutboundQueue queue = new OutboundQueue(new OutboundQueue.Owner() {
             @Override
+            public void onSequencesExhausted(Connection c) {
+                sequencesExhausted++;
+            }
+
+            @Override
             public ConnectionState state() {
                 return ConnectionState.CONNECTED;
             }
@@ -96,7 +107,7 @@ class ConnectionTest {
             public void onLastRequestDone() {
             }
         }, new ClientCounters(), ch.eventLoop(), Runnable::run, new FakeScheduler(), config);
-        Connection c = new Connection(new InetSocketAddress("127.0.0.1", 7000), listener, queue, config);
+        Connection c = new Connection(new InetSocketAddress("127.0.0.1", 7000), listener, queue, session = new ClientSession(config, new ClientCounters()), config);
         c.attach(ch);
         ch.pipeline().addLast(Dialer.CONNECTION_HANDLER, c);
         ch.pipeline().fireChannelActive();
@@ -202,5 +213,46 @@ class ConnectionTest {
         assertThat(failed).hasSize(1);
         assertThat(connection.busyRetryAfterMillis()).isEqualTo(700);
         ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void pushesAreAcknowledgedOncePerReadBatchNeverOncePerPush() {
+        EmbeddedChannel ch = handshaking(config().build());
+        ch.writeInbound(new Welcome(2, 30_000, 1 << 20, "s-1", new byte[] {7}));
+        assertThat((Object) ch.readOutbound()).as("no ACK before any push").isNull();
+        // One read batch of three pushes: EmbeddedChannel reads them all, then completes the read once.
+        ch.writeInbound(push(0), push(1), push(2));
+        assertThat((Object) ch.readOutbound()).isEqualTo(new Ack(3));
+        assertThat((Object) ch.readOutbound()).isNull();
+        ch.writeInbound(push(2)); // a duplicate: dropped, and nothing new to acknowledge
+        assertThat((Object) ch.readOutbound()).isNull();
+        ch.writeInbound(push(3));
+        assertThat((Object) ch.readOutbound()).isEqualTo(new Ack(4));
+        assertThat(pushes).extracting(Push::sequence).containsExactly(0L, 1L, 2L, 3L);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void anAckBeforeTheWelcomeIsAProtocolError() {
+        EmbeddedChannel ch = handshaking(config().build());
+        ch.writeInbound(new Ack(0));
+        assertThat((Object) ch.readOutbound()).isInstanceOfSatisfying(ErrorMessage.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.PROTOCOL_ERROR));
+        ch.runPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aResumedWelcomeToAHelloWithoutATokenIsAProtocolError() {
+        EmbeddedChannel ch = handshaking(config().build());
+        ch.writeInbound(new Welcome(2, 30_000, 1 << 20, "s-1", new byte[] {7}, 0, 0, 0));
+        assertThat(opened).isEmpty();
+        assertThat((Object) ch.readOutbound()).isInstanceOf(ErrorMessage.class);
+        ch.finishAndReleaseAll();
+    }
+
+    private static Push push(long sequence) {
+        return new Push(null, Push.NO_TIMESTAMP, sequence, new byte[] {(byte) sequence});
     }
 }

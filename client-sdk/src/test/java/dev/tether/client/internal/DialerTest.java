@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** How the dialer turns endpoints into connections: the rotation, and the pipeline it builds on a real socket. */
 class DialerTest {
+    private int sequencesExhausted;
     private final EventLoops loops = new EventLoops(1);
     private final MockServer server = MockServer.start();
     private final CompletableFuture<Connection> opened = new CompletableFuture<>();
@@ -40,6 +41,11 @@ class DialerTest {
         ClientCounters counters = new ClientCounters();
         OutboundQueue queue = new OutboundQueue(new OutboundQueue.Owner() {
             @Override
+            public void onSequencesExhausted(Connection c) {
+                sequencesExhausted++;
+            }
+
+            @Override
             public ConnectionState state() {
                 return ConnectionState.CONNECTING;
             }
@@ -53,7 +59,7 @@ class DialerTest {
             public void onLastRequestDone() {
             }
         }, counters, loop, loop, scheduler, config);
-        return new Dialer(config, loops, loop, scheduler, counters, queue, NameResolver.JDK);
+        return new Dialer(config, loops, loop, scheduler, counters, queue, new ClientSession(config, counters), NameResolver.JDK);
     }
 
     private final Connection.Listener listener = new Connection.Listener() {

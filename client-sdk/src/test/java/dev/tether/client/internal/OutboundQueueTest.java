@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * waits, what is written and in which order, how answers and timeouts end requests, and what is failed.
  */
 class OutboundQueueTest {
+    private int sequencesExhausted;
     private static final ClientConfig CONFIG = ClientConfig.builder().endpoint("127.0.0.1", 7000)
             .heartbeatInterval(Duration.ZERO).sendBufferMessages(3).maxFrameLength(1024)
             .requestTimeout(Duration.ofSeconds(10)).build();
@@ -40,6 +41,11 @@ class OutboundQueueTest {
     private final ClientCounters counters = new ClientCounters();
     private final EmbeddedChannel ch = new EmbeddedChannel();
     private final OutboundQueue queue = new OutboundQueue(new OutboundQueue.Owner() {
+            @Override
+            public void onSequencesExhausted(Connection c) {
+                sequencesExhausted++;
+            }
+
         @Override
         public ConnectionState state() {
             return state;
@@ -86,7 +92,7 @@ class OutboundQueueTest {
             @Override
             public void onLost(Connection c, Throwable cause) {
             }
-        }, queue, CONFIG);
+        }, queue, new ClientSession(CONFIG, counters), CONFIG);
         c.attach(ch);
         ch.pipeline().addLast(Dialer.CONNECTION_HANDLER, c);
         return c;
@@ -215,7 +221,7 @@ class OutboundQueueTest {
         queue.failRequest(connection, new ErrorMessage(written.id(), ErrorCode.APPLICATION_ERROR, "late"));
         assertThat(r.future).isCancelled();
         assertThat(counters.requestsInFlight()).isZero();
-        assertThat(counters.snapshot(state, 0, 0).answersDropped()).isEqualTo(2);
+        assertThat(counters.snapshot(state, 0, 0, 0).answersDropped()).isEqualTo(2);
     }
 
     @Test
@@ -263,5 +269,116 @@ class OutboundQueueTest {
         time.forward(Duration.ofSeconds(10));
         assertThat(r.future.cancel(false)).isFalse();
         assertThat(counters.requestsInFlight()).isZero();
+    }
+
+    // ---- session resumption: numbered sends kept until acknowledged ----
+
+    @Test
+    void numberedSendsAreKeptUntilACumulativeAckCoversThem() {
+        queue.sessionStarted(true);
+        queue.connected(connection);
+        SendOp a = send(1);
+        SendOp b = send(1);
+        assertThat(((Send) ch.readOutbound()).sequence()).isZero();
+        assertThat(((Send) ch.readOutbound()).sequence()).isEqualTo(1);
+        assertThat(a.future).isNotDone(); // written, not yet acknowledged
+        assertThat(queue.awaitingAck()).isEqualTo(2);
+
+        assertThat(queue.acknowledge(1)).isTrue();
+        assertThat(a.future).isCompleted();
+        assertThat(b.future).isNotDone();
+        assertThat(queue.acknowledge(0)).as("lower than before: ignored, not an error").isTrue();
+        assertThat(queue.acknowledge(3)).as("more than was sent").isFalse();
+        assertThat(queue.acknowledge(2)).isTrue();
+        assertThat(b.future).isCompleted();
+        assertThat(queue.awaitingAck()).isZero();
+        assertThat(counters.snapshot(state, 0, 0, 0).sendsAcknowledged()).isEqualTo(2);
+    }
+
+    @Test
+    void anAckWhereSendsAreNotNumberedIsRefused() {
+        queue.sessionStarted(false);
+        queue.connected(connection);
+        SendOp s = send(1);
+        assertThat(((Send) ch.readOutbound()).sequence()).isEqualTo(Send.NO_SEQUENCE);
+        assertThat(s.future).isCompleted(); // written is done, without resumption
+        assertThat(queue.acknowledge(0)).isFalse();
+    }
+
+    @Test
+    void afterAResumeTheSendsTheServerLacksGoFirstWithTheirSequencesThenTheBufferedOnes() {
+        queue.sessionStarted(true);
+        queue.connected(connection);
+        SendOp a = send(1);
+        SendOp b = send(1);
+        ch.readOutbound();
+        ch.readOutbound();
+        queue.disconnected();
+        SendOp c = send(1); // waits in the buffer
+        assertThat(queue.bufferedCount()).isEqualTo(1);
+
+        assertThat(queue.resumed(3)).as("the server cannot have more than was sent").isFalse();
+        assertThat(queue.resumed(1)).isTrue();
+        assertThat(a.future).isCompleted();
+        assertThat(queue.bufferedCount()).isEqualTo(2);
+        queue.connected(connection);
+        Send first = ch.readOutbound();
+        Send second = ch.readOutbound();
+        assertThat(first.sequence()).isEqualTo(1);
+        assertThat(first.payload()).isSameAs(b.payload);
+        assertThat(second.sequence()).isEqualTo(2);
+        assertThat(second.payload()).isSameAs(c.payload);
+        assertThat(counters.snapshot(state, 0, 0, 0).sendsRetransmitted()).isEqualTo(1);
+    }
+
+    @Test
+    void sequencesRunUpTo2To63Minus2ThenTheSessionMustEnd() {
+        queue.startSequencesAt(Long.MAX_VALUE - 2);
+        queue.sessionStarted(true);
+        queue.connected(connection);
+        SendOp a = send(1);
+        SendOp b = send(1);
+        SendOp c = send(1);
+        assertThat(((Send) ch.readOutbound()).sequence()).isEqualTo(Long.MAX_VALUE - 2);
+        assertThat(((Send) ch.readOutbound()).sequence()).isEqualTo(Long.MAX_VALUE - 1);
+        // An ACK can say at most 2^63-1 ("every send below"): a send numbered 2^63-1 could never be covered.
+        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(sequencesExhausted).isEqualTo(1);
+        assertThat(c.future).isNotDone();
+        assertThat(queue.bufferedCount()).isEqualTo(1); // waits for the next session, first in line
+
+        assertThat(queue.acknowledge(Long.MAX_VALUE)).isTrue();
+        assertThat(a.future).isCompleted();
+        assertThat(b.future).isCompleted();
+        queue.sessionStarted(true); // a new session numbers from the start again
+        queue.connected(connection);
+        assertThat(((Send) ch.readOutbound()).sequence()).isEqualTo(Long.MAX_VALUE - 2);
+    }
+
+    @Test
+    void aSessionLostWithTheFailPolicyFailsWhatAwaitedItsAck() {
+        queue.sessionStarted(true);
+        queue.connected(connection);
+        SendOp a = send(1);
+        queue.disconnected();
+        dev.tether.client.SessionLostException lost = new dev.tether.client.SessionLostException(
+                new dev.tether.client.SessionLoss(dev.tether.client.SessionLoss.Kind.NOT_RESUMED, "a", "b", -1, 0, 1));
+        queue.sessionLost(dev.tether.client.UnacknowledgedSends.FAIL, lost, true);
+        assertThatThrownBy(() -> a.future.get(1, SECONDS)).cause().isSameAs(lost);
+        assertThat(queue.awaitingAck()).isZero();
+        assertThat(counters.snapshot(state, 0, 0, 0).sendsFailedOnSessionLoss()).isEqualTo(1);
+    }
+
+    @Test
+    void aClosingClientWaitsForTheLastAckAndThenIsTold() {
+        queue.sessionStarted(true);
+        queue.connected(connection);
+        SendOp a = send(1);
+        state = ConnectionState.CLOSED;
+        assertThat(queue.nothingInFlight()).isFalse();
+        queue.acknowledge(1);
+        assertThat(a.future).isCompleted();
+        assertThat(lastRequestDoneCalls).isEqualTo(1);
+        assertThat(queue.nothingInFlight()).isTrue();
     }
 }

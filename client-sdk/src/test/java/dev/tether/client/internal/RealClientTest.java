@@ -70,7 +70,7 @@ class RealClientTest {
 
     private RealClient newClient(ClientConfig.Builder config, NameResolver resolver) {
         loops = new EventLoops(1);
-        client = new RealClient(config.build(), loops, true, null, states, null,
+        client = new RealClient(config.build(), loops, true, null, states, null, null,
                 loop -> time = new FakeScheduler(loop), new SplittableRandom(42), resolver);
         return client;
     }
@@ -224,7 +224,7 @@ class RealClientTest {
     void theDefaultResolverFindsLocalhost() throws Exception {
         loops = new EventLoops(1);
         client = new RealClient(ClientConfig.builder().endpoint("localhost", server.port()).build(), loops, true, null,
-                states, null);
+                states, null, null);
         client.connect().get(10, SECONDS);
         assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
     }

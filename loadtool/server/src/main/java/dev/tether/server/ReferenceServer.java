@@ -596,6 +596,9 @@ public final class ReferenceServer implements AutoCloseable {
 
     /** Hands {@code times} pushes of {@code payload} to every session, encoded once each. */
     private void pushToAll(String topic, byte[] payload, int times) {
+        if (registry.isEmpty() && store.size() == 0) {
+            return; // nobody to push to: encode nothing
+        }
         OutboundPush[] pushes = new OutboundPush[times];
         try {
             for (int i = 0; i < times; i++) {
