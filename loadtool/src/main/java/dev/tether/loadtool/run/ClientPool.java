@@ -65,7 +65,8 @@ final class ClientPool implements LoadClients {
             ClientConfig.Builder config = ClientConfig.builder()
                     .endpoints(endpoints)
                     .clientId("loadtool-" + (plan.firstClient() + i))
-                    .requestTimeout(plan.requestTimeout());
+                    .requestTimeout(plan.requestTimeout())
+                    .resumption(plan.resumption());
             if (plan.heartbeat() != null) {
                 config.heartbeatInterval(plan.heartbeat()); // the dead-peer timeout follows the interval in force
             }

@@ -93,6 +93,13 @@ public final class LoadOptions {
                     + "(outages in the summary). Default: never.")
     Duration restartServerAt;
 
+    @Option(names = "--resumption", paramLabel = "on|off", defaultValue = "on", converter = OnOff.Converter.class,
+            description = "on: the clients ask for session resumption and use it when the server offers it (a send completes when "
+                    + "the server acknowledges it; after a reconnect unacknowledged sends are retransmitted and missed pushes "
+                    + "replayed); off: they do not (a send completes when written), to measure what acknowledgements cost. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    OnOff resumption;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON, as described by the JSON Schema that loadtool/README.md links.")
     Path json;
 
@@ -126,7 +133,25 @@ public final class LoadOptions {
                 .authToken(connection.authToken())
                 .serverServiceTime(serverServiceTime).pushRate(pushRate).hlog(hlog).lateThreshold(lateThreshold)
                 .drainTimeout(drainTimeout).ioThreads(ioThreads).faultProxy(faultProxy)
-                .restartServerAt(restartServerAt);
+                .restartServerAt(restartServerAt).resumption(resumption == OnOff.ON);
+    }
+
+    /** A switch on the command line: {@code on} or {@code off}, in any case. */
+    enum OnOff {
+        ON, OFF;
+
+        /** Reads {@code on} or {@code off} and names both on a mistake. */
+        static final class Converter implements picocli.CommandLine.ITypeConverter<OnOff> {
+            @Override
+            public OnOff convert(String value) {
+                for (OnOff v : values()) {
+                    if (v.name().equalsIgnoreCase(value.trim())) {
+                        return v;
+                    }
+                }
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is neither on nor off");
+            }
+        }
     }
 
     /**

@@ -43,13 +43,15 @@ import java.util.Objects;
  * @param faultProxy      faults injected by a proxy the run starts in front of each target; {@code null} = no proxy
  * @param restartServerAt time since the run started at which the embedded server is killed and started again on
  *                        the same port; {@code null} = never
+ * @param resumption      whether the clients ask for session resumption (acknowledged sends, replayed pushes) and
+ *                        use it when the server offers it; {@code false} = sends complete when written
  */
 public record LoadPlan(List<InetSocketAddress> targets, int clients, double connectRate, Duration duration,
                        Duration warmup, Mode mode, double rate, int outstanding, int size, Duration heartbeat,
                        Duration requestTimeout, List<InetAddress> sourceAddresses, Tls tls, String authToken,
                        String serverServiceTime, double pushRate, Path hlog, Duration lateThreshold,
                        Duration drainTimeout, int ioThreads, Shard shard, int firstClient, java.time.Instant startAt,
-                       dev.tether.loadtool.proxy.FaultSpec faultProxy, Duration restartServerAt) {
+                       dev.tether.loadtool.proxy.FaultSpec faultProxy, Duration restartServerAt, boolean resumption) {
 
     public static final int DEFAULT_CLIENTS = 200;
     public static final double DEFAULT_CONNECT_RATE = 2_000;
@@ -62,6 +64,8 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
     public static final double DEFAULT_PUSH_RATE = 10;
     public static final Duration DEFAULT_LATE_THRESHOLD = Duration.ofMillis(10);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /** The SDK's default: resumption when the server offers it. */
+    public static final boolean DEFAULT_RESUMPTION = dev.tether.client.ClientConfig.DEFAULT_RESUMPTION;
 
     /** TLS for the clients: trust the system store, a CA file, or (testing only) anything. */
     public record Tls(Path caFile, boolean insecure) {
@@ -140,7 +144,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
                 + ", tls=" + tls + ", authToken=" + (authToken == null ? "none" : "(set)") + ", serverServiceTime=" + serverServiceTime
                 + ", pushRate=" + pushRate + ", hlog=" + hlog + ", lateThreshold=" + lateThreshold + ", drainTimeout=" + drainTimeout
                 + ", ioThreads=" + ioThreads + ", shard=" + shard + ", firstClient=" + firstClient + ", startAt=" + startAt + ", faultProxy=" + faultProxy
-                + ", restartServerAt=" + restartServerAt + "]";
+                + ", restartServerAt=" + restartServerAt + ", resumption=" + resumption + "]";
     }
 
     /**
@@ -198,6 +202,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         b.startAt = startAt;
         b.faultProxy = faultProxy;
         b.restartServerAt = restartServerAt;
+        b.resumption = resumption;
         return b;
     }
 
@@ -228,6 +233,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         private java.time.Instant startAt;
         private dev.tether.loadtool.proxy.FaultSpec faultProxy;
         private Duration restartServerAt;
+        private boolean resumption = DEFAULT_RESUMPTION;
 
         private Builder() {
         }
@@ -257,11 +263,12 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         public Builder startAt(java.time.Instant v) { startAt = v; return this; }
         public Builder faultProxy(dev.tether.loadtool.proxy.FaultSpec v) { faultProxy = v; return this; }
         public Builder restartServerAt(Duration v) { restartServerAt = v; return this; }
+        public Builder resumption(boolean v) { resumption = v; return this; }
 
         public LoadPlan build() {
             return new LoadPlan(targets, clients, connectRate, duration, warmup, mode, rate, outstanding, size, heartbeat,
                     requestTimeout, sourceAddresses, tls, authToken, serverServiceTime, pushRate, hlog, lateThreshold,
-                    drainTimeout, ioThreads, shard, firstClient, startAt, faultProxy, restartServerAt);
+                    drainTimeout, ioThreads, shard, firstClient, startAt, faultProxy, restartServerAt, resumption);
         }
     }
 }

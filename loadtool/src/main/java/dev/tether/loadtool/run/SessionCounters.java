@@ -1,7 +1,7 @@
 package dev.tether.loadtool.run;
 
 import dev.tether.client.ClientStats;
-import dev.tether.client.ConnectionState;
+import dev.tether.client.Resumption;
 
 /**
  * What the clients' own statistics say about their sessions and the delivery of their messages, summed over
@@ -34,10 +34,11 @@ record SessionCounters(long resumptionOn, long resumptionOff, long resumptionNot
 
     /** One client's figures. */
     static SessionCounters of(ClientStats s) {
-        // Until the SDK reports resumption, no session has it: a client that ever connected was not offered it.
-        boolean connectedOnce = s.state() == ConnectionState.CONNECTED || s.reconnects() > 0 || s.sessionId() != null;
-        return new SessionCounters(0, 0, connectedOnce ? 1 : 0, connectedOnce ? 0 : 1,
-                0, s.bufferedSends(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        Resumption r = s.resumption();
+        return new SessionCounters(r == Resumption.ON ? 1 : 0, r == Resumption.OFF ? 1 : 0, r == Resumption.NOT_OFFERED ? 1 : 0,
+                r == Resumption.NOT_CONNECTED ? 1 : 0, s.sendsAwaitingAck(), s.bufferedSends(), s.sendsAcknowledged(),
+                s.sendsRetransmitted(), s.sendsResentAfterSessionLoss(), s.sendsFailedOnSessionLoss(), s.resumesSucceeded(),
+                s.resumesFailed(), s.pushesReplayed(), s.pushDuplicatesDropped(), s.pushesMissing());
     }
 
     /** Both summed. */
