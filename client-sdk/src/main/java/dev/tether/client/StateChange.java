@@ -16,8 +16,10 @@ import java.time.Duration;
  *     {@link ConnectionState#CONNECTED} the attempt that succeeded; 0 otherwise
  * @param delay for {@link ConnectionState#RECONNECTING} and {@link ConnectionState#DRAINING}: how long the
  *     client waits before its next attempt; otherwise {@code null}
- * @param cause why: the failure that caused a reconnect, the fatal error that closed the client; {@code null}
- *     for planned transitions
+ * @param cause why: the failure that caused a reconnect, the fatal error that closed the client, or, for
+ *     {@link ConnectionState#CONNECTED}, a {@link SessionLostException} when the reconnect could not carry the
+ *     whole session across (see {@link SessionLoss}); {@code null} for planned transitions and for a
+ *     {@code CONNECTED} that lost nothing
  */
 public record StateChange(ConnectionState previous, ConnectionState current, InetSocketAddress endpoint,
                           int attempt, Duration delay, Throwable cause) {

@@ -29,6 +29,19 @@ import java.util.concurrent.Executor;
  * TetherClient c = TetherClient.builder().config(config).resources(shared).build();
  * }</pre>
  *
+ * <h2>Resume</h2>
+ * When the server offers session resumption (protocol version 2; see {@link ClientConfig.Builder#resumption(boolean)},
+ * on by default) one session outlives its sockets: a send completes when the server acknowledges it and is
+ * written again after a reconnect if the server lacks it, and pushes sent while the client was away are
+ * replayed, each delivered once. What a reconnect cannot carry across is told once, with numbers:
+ * <pre>{@code
+ * TetherClient client = TetherClient.builder()
+ *         .endpoint("gw.example.com", 7000)
+ *         .onSessionLoss(loss -> log.warn(loss.describe()))   // NOT_RESUMED, NOT_OFFERED or PUSHES_LOST
+ *         .build();
+ * client.stats().resumption();                                 // ON, OFF, NOT_OFFERED or NOT_CONNECTED
+ * }</pre>
+ *
  * <h2>Close</h2>
  * {@link #close()} is graceful and idempotent: buffered sends are written, in-flight requests get up to
  * {@link ClientConfig#closeTimeout()} to finish, then the connection closes; whatever could not be

@@ -422,6 +422,18 @@ class MessageDecoderTest {
     }
 
     @Test
+    void theWelcomeFixesTheVersionItWasWrittenInNotTheOneItAnnounces() throws Exception {
+        // Legal bytes in version 1 (which never checked the field), but a broken server: the client's handshake
+        // refuses the announced version; the decoder stays with the framing it actually read.
+        Welcome confused = new Welcome(2, 30_000, 1 << 20, "s", null);
+        MessageDecoder client = new MessageDecoder();
+        client.expectWelcome(2);
+
+        assertThat(client.decode(MessageEncoder.encode(confused, 1))).containsExactly(confused);
+        assertThat(client.version()).isEqualTo(1);
+    }
+
+    @Test
     void beforeTheWelcomeARefusalIsReadInVersionOneAndAnythingElseInVersionTwoIsNot() throws Exception {
         MessageDecoder client = new MessageDecoder();
         client.expectWelcome(2);

@@ -31,8 +31,10 @@ final class ClientSession {
     private int epoch;
     /** The sequence of the next push expected: every push below it was received (or is known missing). */
     private long pushesExpected;
-    /** The value of the last ACK written; -1 before the first of the session. */
+    /** The value of the last ACK written; -1 before the first on the current connection. */
     private long pushesAcked = -1;
+    /** Whether the read batch under way brought a sequenced push (an ACK is owed at its end). */
+    private boolean ackDue;
 
     ClientSession(ClientConfig config, ClientCounters counters) {
         this.enabled = config.resumption();
@@ -124,6 +126,11 @@ final class ClientSession {
         resumeToken = null;
     }
 
+    /** Whether pushes on a connection opened in {@code connectionEpoch} must carry a sequence (resumption is on). */
+    boolean numbersPushes(int connectionEpoch) {
+        return resumption == Resumption.ON && connectionEpoch == epoch;
+    }
+
     /**
      * A push arrived on a connection opened in {@code connectionEpoch}: whether to deliver it. Without a sequence
      * (resumption off or not offered), or from an older session, it is delivered as it is. A duplicate (a replay
@@ -147,8 +154,6 @@ final class ClientSession {
         ackDue = true;
         return true;
     }
-
-    private boolean ackDue;
 
     /**
      * At the end of a read batch on a connection of {@code connectionEpoch}: the ACK to write, at most one per

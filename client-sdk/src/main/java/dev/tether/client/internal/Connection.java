@@ -266,10 +266,13 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
                 }
             }
             case PUSH -> {
+                Push p = (Push) m;
                 if (state == State.HANDSHAKING) {
                     protocolError(ctx, "PUSH before WELCOME");
-                } else if (session.acceptPush((Push) m, epoch)) {
-                    listener.onPush((Push) m);
+                } else if (p.sequence() == Push.NO_SEQUENCE && session.numbersPushes(epoch)) {
+                    protocolError(ctx, "PUSH without a sequence in a session with resumption (PROTOCOL.md §13.1)");
+                } else if (session.acceptPush(p, epoch)) {
+                    listener.onPush(p);
                 }
             }
             case ACK -> onAck(ctx, (Ack) m);

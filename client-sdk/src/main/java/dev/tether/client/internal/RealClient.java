@@ -320,8 +320,8 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     @Override
     public void onSequencesExhausted(Connection c) {
         session.forgetToken();
-        c.close(new ConnectionLostException("session " + session.sessionId() + " has numbered " + Long.MAX_VALUE
-                + " sends, all an acknowledgement can cover; starting a new session"));
+        c.close(new ConnectionLostException("session " + session.sessionId() + " has numbered every send an"
+                + " acknowledgement can cover (2^63-1); starting a new session"));
     }
 
     @Override

@@ -233,6 +233,27 @@ class ConnectionTest {
     }
 
     @Test
+    void aPushWithoutASequenceWhereResumptionIsOnIsAProtocolError() {
+        EmbeddedChannel ch = handshaking(config().build());
+        ch.writeInbound(new Welcome(2, 30_000, 1 << 20, "s-1", new byte[] {7}));
+        ch.writeInbound(new Push(new byte[] {1}));
+        assertThat(pushes).isEmpty();
+        assertThat((Object) ch.readOutbound()).isInstanceOfSatisfying(ErrorMessage.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.PROTOCOL_ERROR));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void withoutResumptionAPushNeedsNoSequenceAndIsNeverAcknowledged() {
+        EmbeddedChannel ch = handshaking(config().build());
+        ch.writeInbound(new Welcome(2, 30_000, 1 << 20, "s-1", null)); // version 2, no token: not offered
+        ch.writeInbound(new Push(new byte[] {1}), new Push(null, Push.NO_TIMESTAMP, 5, new byte[] {2}));
+        assertThat(pushes).hasSize(2);
+        assertThat((Object) ch.readOutbound()).isNull();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void anAckBeforeTheWelcomeIsAProtocolError() {
         EmbeddedChannel ch = handshaking(config().build());
         ch.writeInbound(new Ack(0));

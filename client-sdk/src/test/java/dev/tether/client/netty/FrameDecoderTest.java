@@ -2,6 +2,7 @@ package dev.tether.client.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.protocol.Ack;
 import dev.tether.protocol.ErrorMessage;
 import dev.tether.protocol.GoAway;
 import dev.tether.protocol.Hello;
@@ -13,6 +14,7 @@ import dev.tether.protocol.ProtocolException;
 import dev.tether.protocol.Push;
 import dev.tether.protocol.Request;
 import dev.tether.protocol.Response;
+import dev.tether.protocol.Send;
 import dev.tether.protocol.Welcome;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -62,6 +64,49 @@ class FrameDecoderTest {
             }
             assertThat(got).containsExactlyElementsOf(expected).hasSize(20);
             assertThat(counters.bytesIn()).isEqualTo(bytes.length);
+            assertThat(ch.finishAndReleaseAll()).isFalse();
+        }
+    }
+
+    @Test
+    void aClientsStreamInEitherVersionGivesWhatTheProtocolsDecoderGivesWhereverTheWelcomeIsCut() throws Exception {
+        Random random = new Random(8);
+        List<Message> v2Only = List.of(new Ack(0), new Ack(Long.MAX_VALUE), new Send(Long.MAX_VALUE, new byte[3]),
+                new Push("t", Push.NO_TIMESTAMP, 5, new byte[100]));
+        for (int round = 0; round < 50; round++) {
+            int version = 1 + random.nextInt(2);
+            List<Message> sent = new ArrayList<>();
+            sent.add(new Welcome(version, 30_000, 1 << 20, "s-" + round, version == 2 ? new byte[] {1, 2} : null));
+            for (int i = 0; i < 20; i++) {
+                boolean newType = version == 2 && random.nextBoolean();
+                Message m = newType ? v2Only.get(random.nextInt(v2Only.size())) : MESSAGES.get(2 + random.nextInt(MESSAGES.size() - 2));
+                sent.add(m);
+            }
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
+            for (Message m : sent) {
+                stream.writeBytes(MessageEncoder.toBytes(m, version));
+            }
+            byte[] bytes = stream.toByteArray();
+
+            List<Message> expected = new ArrayList<>();
+            MessageDecoder oracle = new MessageDecoder();
+            oracle.expectWelcome(2);
+            FrameDecoder decoder = new FrameDecoder();
+            decoder.expectWelcome(2);
+            EmbeddedChannel ch = new EmbeddedChannel(decoder);
+            int from = 0;
+            for (int to : cuts(random, bytes.length)) {
+                oracle.decode(ByteBuffer.wrap(bytes, from, to - from), expected::add);
+                ch.writeInbound(Unpooled.copiedBuffer(bytes, from, to - from));
+                from = to;
+            }
+            List<Message> got = new ArrayList<>();
+            for (Object m; (m = ch.readInbound()) != null; ) {
+                got.add((Message) m);
+            }
+            assertThat(expected).containsExactlyElementsOf(sent);
+            assertThat(got).containsExactlyElementsOf(expected);
+            assertThat(decoder.version()).isEqualTo(oracle.version()).isEqualTo(version);
             assertThat(ch.finishAndReleaseAll()).isFalse();
         }
     }

@@ -11,19 +11,23 @@ package dev.tether.server;
  * is also that connection's queue, and a live connection loses nothing). Each dropped push is one the
  * client will be told it lost if it resumes without having received it.
  *
- * <p>A ring of references: about 16 bytes per entry besides the shared payload ({@link #ENTRY_BYTES}).
+ * <p>A ring of references: about 16 bytes per entry besides the shared payload ({@link #ENTRY_BYTES}); an
+ * empty window allocates no ring.
  * Not thread-safe: its {@link ResumableSession} guards it.
  */
 final class ReplayWindow {
     /** What one entry costs besides its payload: a reference and a time in two rings. */
     static final long ENTRY_BYTES = 16;
     private static final int INITIAL_CAPACITY = 8;
+    // An idle session's window holds nothing: its rings are allocated with its first push.
+    private static final OutboundPush[] NO_PUSHES = new OutboundPush[0];
+    private static final long[] NO_TIMES = new long[0];
 
     private final int maxMessages;
     private final long maxBytes;
     private final long maxAgeNanos;
-    private OutboundPush[] pushes = new OutboundPush[INITIAL_CAPACITY];
-    private long[] addedNanos = new long[INITIAL_CAPACITY];
+    private OutboundPush[] pushes = NO_PUSHES;
+    private long[] addedNanos = NO_TIMES;
     private int head; // index of the entry with sequence lo
     private int size;
     private long next;
@@ -95,8 +99,8 @@ final class ReplayWindow {
         }
         if (size == 0 && pushes.length > 8 * INITIAL_CAPACITY) {
             // A window that grew while its session was away shrinks back once the client has caught up.
-            pushes = new OutboundPush[INITIAL_CAPACITY];
-            addedNanos = new long[INITIAL_CAPACITY];
+            pushes = NO_PUSHES;
+            addedNanos = NO_TIMES;
             head = 0;
         }
         return n;
@@ -141,7 +145,7 @@ final class ReplayWindow {
     }
 
     private void grow() {
-        int capacity = pushes.length * 2;
+        int capacity = Math.max(INITIAL_CAPACITY, pushes.length * 2);
         OutboundPush[] p = new OutboundPush[capacity];
         long[] t = new long[capacity];
         for (int k = 0; k < size; k++) {

@@ -2,7 +2,7 @@ package dev.tether.server;
 
 import dev.tether.protocol.Ack;
 import dev.tether.protocol.Send;
-import java.util.Base64;
+import java.util.Arrays;
 
 /**
  * The part of a session that outlives its socket when resumption is on (PROTOCOL.md §13): its id and token,
@@ -18,16 +18,16 @@ import java.util.Base64;
  */
 final class ResumableSession {
     /**
-     * What a session costs against the memory budget besides its window: this object, its token and id, the
-     * store's map entry, its window's rings at their smallest (about 400 bytes by a count of their fields and
-     * headers on a 64-bit JVM with compressed references, rounded up; an estimate, not a measurement).
+     * What a session costs against the memory budget besides its window's entries: this object, its token and
+     * id, its empty window, the store's map entry. Measured as the heap growth per detached session over 5,000
+     * detached sessions (about 870 bytes on a 64-bit JDK 17 with compressed references), rounded up.
      */
-    static final long STATE_BYTES = 512;
+    static final long STATE_BYTES = 1024;
 
     final String sessionId;
     final byte[] token;
     /** The token as the store's key. */
-    final String key;
+    final Key key;
     private final SessionStore store;
     private final ReplayWindow window;
     private long pushesWritten; // the next push sequence to write on the attached connection
@@ -47,8 +47,29 @@ final class ResumableSession {
         this.window = window;
     }
 
-    static String key(byte[] token) {
-        return Base64.getEncoder().encodeToString(token);
+    static Key key(byte[] token) {
+        return new Key(token);
+    }
+
+    /** A resume token as a map key: compared by content. */
+    static final class Key {
+        private final byte[] token;
+        private final int hash;
+
+        private Key(byte[] token) {
+            this.token = token;
+            this.hash = Arrays.hashCode(token);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(token, k.token);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     // ---- the attached connection, on its event loop ----

@@ -27,7 +27,7 @@ final class SessionStore {
     final AtomicInteger detached = new AtomicInteger();
     private final ServerSettings settings;
     private final Runnable overShedLevel;
-    private final ConcurrentHashMap<String, ResumableSession> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ResumableSession.Key, ResumableSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
     /**

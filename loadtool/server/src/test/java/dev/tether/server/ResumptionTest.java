@@ -360,6 +360,57 @@ class ResumptionTest {
     }
 
     @Test
+    void whilePushesArePublishedASessionHoppingBetweenConnectionsGetsEachExactlyOnceInOrder() throws Exception {
+        int total = 3_000;
+        // Two event loops: successive connections of the session land on different ones.
+        try (ServerFixture f = start(ServerFixture.builder().eventLoopThreads(2).replayWindowMessages(2 * total))) {
+            RawClient c = f.raw();
+            byte[] token = open(c).resumeToken();
+            java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+            // The publisher keeps at most 100 pushes ahead of the client, so that publishing and resuming overlap.
+            Thread publisher = new Thread(() -> {
+                for (int i = 0; i < total; i++) {
+                    while (i - received.get() > 100) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                    }
+                    f.server.broadcast(null, bytes(Integer.toString(i)));
+                }
+            }, "publisher");
+            publisher.setDaemon(true);
+            publisher.start();
+            java.util.Random random = new java.util.Random(7);
+            long expected = 0;
+            int resumes = 0;
+            while (expected < total) {
+                for (int k = 1 + random.nextInt(30); k > 0 && expected < total; k--) {
+                    Push p = c.read(Push.class);
+                    assertThat(p.sequence()).as("no duplicate, no gap").isEqualTo(expected);
+                    assertThat(text(p)).isEqualTo(Long.toString(expected));
+                    received.set(++expected);
+                }
+                if (random.nextBoolean()) {
+                    c.send(new Ack(expected));
+                }
+                if (random.nextBoolean()) {
+                    c.close(); // the connection drops...
+                } // ...or is silently abandoned: the resume then takes the session over from it
+                c = f.raw();
+                c.send(resume(token, expected));
+                Welcome w = c.read(Welcome.class);
+                assertThat(w.resumed()).isTrue();
+                assertThat(w.pushesLost()).isZero();
+                resumes++;
+            }
+            publisher.join(10_000);
+            assertThat(publisher.isAlive()).isFalse();
+            ServerStats s = f.server.stats();
+            assertThat(s.sessionsResumed()).isEqualTo(resumes);
+            assertThat(s.pushesDroppedFromWindow()).isZero();
+            assertThat(resumes).isGreaterThan(50);
+        }
+    }
+
+    @Test
     void underMemoryPressureTheOldestDetachedSessionsAreEvictedFirst() throws IOException {
         long mib = 1 << 20;
         try (ServerFixture f = start(ServerFixture.builder().memoryBudget(mib).maxFrameLength(64 * 1024).maxPendingBytesPerConnection(mib / 2)
