@@ -2,8 +2,8 @@ package dev.tether.client.netty;
 
 import dev.tether.protocol.FrameParser;
 import dev.tether.protocol.Message;
-import dev.tether.protocol.ProtocolException;
 import dev.tether.protocol.Protocol;
+import dev.tether.protocol.ProtocolException;
 import dev.tether.protocol.Welcome;
 import io.netty.buffer.ByteBuf;
 
