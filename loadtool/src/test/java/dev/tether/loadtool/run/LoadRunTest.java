@@ -174,12 +174,17 @@ class LoadRunTest {
         assertThat(dev.tether.loadtool.report.HtmlReport.render(r, List.of())).contains("the outage wave");
     }
 
+    /** Three cuts of every connection, late enough to fall after the ramp. */
+    private static final String CUTS = "cut at 4s, cut at 5s, cut at 6s";
+
     @Test
     void aSendRunWhoseConnectionsAreCutDeliversEveryAcceptedSendExactlyOnce() {
         LoadPlan plan = LoadPlan.builder()
                 .mode(Mode.SEND).clients(50).connectRate(1_000).rate(500).outstanding(1_000)
-                .warmup(Duration.ZERO).duration(Duration.ofSeconds(3))
-                .faultProxy(dev.tether.loadtool.proxy.FaultSpec.parse("cut every 1s"))
+                .warmup(Duration.ZERO).duration(Duration.ofSeconds(6))
+                // Since the proxy started: after the JIT warm-up and the ramp, which take seconds on a busy machine
+                // (a cut in the middle of every first handshake would leave no client to measure).
+                .faultProxy(dev.tether.loadtool.proxy.FaultSpec.parse(CUTS))
                 .build();
 
         RunResult result = run(plan, ResourceLimits.current());
@@ -205,8 +210,10 @@ class LoadRunTest {
     void aPushRunWhoseConnectionsAreCutMissesNoPush() {
         LoadPlan plan = LoadPlan.builder()
                 .mode(Mode.PUSH).clients(50).connectRate(1_000).pushRate(20)
-                .warmup(Duration.ZERO).duration(Duration.ofSeconds(3))
-                .faultProxy(dev.tether.loadtool.proxy.FaultSpec.parse("cut every 1s"))
+                .warmup(Duration.ZERO).duration(Duration.ofSeconds(6))
+                // Since the proxy started: after the JIT warm-up and the ramp, which take seconds on a busy machine
+                // (a cut in the middle of every first handshake would leave no client to measure).
+                .faultProxy(dev.tether.loadtool.proxy.FaultSpec.parse(CUTS))
                 .build();
 
         RunResult result = run(plan, ResourceLimits.current());
