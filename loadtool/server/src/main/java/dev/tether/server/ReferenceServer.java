@@ -854,6 +854,13 @@ public final class ReferenceServer implements AutoCloseable {
         return "ReferenceServer[" + address + ", " + transport + ", connections=" + open.get() + "]";
     }
 
+    /** The server's application's view of one-way sends: see {@link Builder#onSend}. */
+    @FunctionalInterface
+    public interface SendListener {
+        /** A send from the client that said {@code clientId} in its hello; {@code payload} is the listener's to keep. */
+        void onSend(String clientId, byte[] payload);
+    }
+
     /**
      * Settings of a {@link ReferenceServer}; every one is optional. Each setter checks its value at once
      * and names it in the exception.
@@ -979,6 +986,13 @@ public final class ReferenceServer implements AutoCloseable {
 
         /** How long a push stays in a replay window at most; default 2 min ({@link ReferenceServer#DEFAULT_REPLAY_WINDOW_AGE}). Must be positive. */
         Builder replayWindowAge(Duration age);
+
+        /**
+         * Hands every send delivered to the server's application to {@code listener} as well, on the connection's
+         * event loop (so keep it short): with resumption, each send once and in order, retransmissions dropped.
+         * Default none (the server only counts sends).
+         */
+        Builder onSend(SendListener listener);
 
         /** I/O threads serving the connections; default the number of processors. */
         Builder eventLoopThreads(int threads);

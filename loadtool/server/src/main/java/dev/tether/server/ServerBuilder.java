@@ -39,6 +39,7 @@ final class ServerBuilder implements ReferenceServer.Builder {
     private int replayWindowMessages = ReferenceServer.DEFAULT_REPLAY_WINDOW_MESSAGES;
     private long replayWindowBytes = ReferenceServer.DEFAULT_REPLAY_WINDOW_BYTES;
     private Duration replayWindowAge = ReferenceServer.DEFAULT_REPLAY_WINDOW_AGE;
+    private ReferenceServer.SendListener sendListener;
 
     @Override
     public ServerBuilder host(String host) {
@@ -264,6 +265,12 @@ final class ServerBuilder implements ReferenceServer.Builder {
         return this;
     }
 
+    @Override
+    public ServerBuilder onSend(ReferenceServer.SendListener listener) {
+        this.sendListener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
     /** Test seam: the waits before repeated AUTH_FAILED answers (see {@link AuthThrottle}). */
     ServerBuilder authFailureDelays(Duration step, Duration max) {
         this.authFailureDelayStep = Objects.requireNonNull(step, "step");
@@ -306,7 +313,7 @@ final class ServerBuilder implements ReferenceServer.Builder {
         return new ServerSettings(host, port, reusePort, authToken, handshakeTimeout, idle, heartbeatInterval, maxConnections,
                 maxFrameLength, serviceTime, errorRate, pushRate, pushTopic, pushSize, drainTimeout, reconnectAfter,
                 maxPendingBytes, budget, eventLoopThreads, nativeTransport, authFailureDelayStep, maxAuthFailureDelay, ticker, clock,
-                maxHandshakeRate, tls, backlog, sessionTtl, replayWindowMessages, replayWindowBytes, replayWindowAge);
+                maxHandshakeRate, tls, backlog, sessionTtl, replayWindowMessages, replayWindowBytes, replayWindowAge, sendListener);
     }
 
     @Override

@@ -12,7 +12,8 @@ record ServerSettings(String host, int port, boolean reusePort, String authToken
                       boolean nativeTransport, Duration authFailureDelayStep, Duration maxAuthFailureDelay,
                       Ticker ticker, Clock clock, double maxHandshakeRate,
                       ServerTls tls, int backlog,
-                      Duration sessionTtl, int replayWindowMessages, long replayWindowBytes, Duration replayWindowAge) {
+                      Duration sessionTtl, int replayWindowMessages, long replayWindowBytes, Duration replayWindowAge,
+                      ReferenceServer.SendListener sendListener) {
 
     /**
      * How often timeouts are checked: a tenth of the shortest timeout (the session time-to-live and the replay

@@ -258,6 +258,10 @@ final class Session extends ChannelInboundHandlerAdapter {
                 if (resumable == null || resumable.acceptSend(this, (Send) m)) {
                     counters.send();
                     server.app.send(handle, ((Send) m).payload());
+                    ReferenceServer.SendListener listener = server.settings.sendListener();
+                    if (listener != null) {
+                        listener.onSend(clientId, ((Send) m).payload());
+                    }
                 }
                 break;
             case ACK:

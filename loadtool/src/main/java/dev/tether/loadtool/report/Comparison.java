@@ -36,9 +36,11 @@ public final class Comparison {
      * @param opsPerSecond completed operations per second; NaN when not known
      * @param errorFraction errors over attempts, 0..1
      * @param interrupted  whether the run was cut short
+     * @param delivery     what became of its sends and pushes; {@code null} when the run did not count it
      */
     public record Run(String source, String describe, Map<Metric, double[]> percentiles, Map<Metric, Long> counts,
-                      Map<Metric, Histogram> histograms, double opsPerSecond, double errorFraction, boolean interrupted) {
+                      Map<Metric, Histogram> histograms, double opsPerSecond, double errorFraction, boolean interrupted,
+                      Delivery delivery) {
     }
 
     private final Run base;
@@ -89,7 +91,7 @@ public final class Comparison {
         String describe = r.parameters() != null ? r.parameters().describe() : r.mode().isEmpty() ? "mode unknown" : r.mode();
         boolean timed = r.runs() == 1 || r.hasCounter(RunReport.DURATION_MILLIS);
         return new Run(source, describe, percentiles, counts, histograms, timed ? r.throughput() : Double.NaN,
-                r.errorRate(), r.interrupted());
+                r.errorRate(), r.interrupted(), Delivery.of(r));
     }
 
     /** A run from a JSON summary written by {@code --json} (schema 1 or 2). */
@@ -135,7 +137,8 @@ public final class Comparison {
                     + ", " + params.path("clients").asInt() + " clients, " + params.path("payloadBytes").asInt() + " B payload";
         }
         return new Run(file.getFileName().toString(), describe, percentiles, counts, Map.of(),
-                ops.isNumber() ? ops.asDouble() : Double.NaN, fraction, root.path("interrupted").asBoolean(false));
+                ops.isNumber() ? ops.asDouble() : Double.NaN, fraction, root.path("interrupted").asBoolean(false),
+                Delivery.fromJson(root.get("delivery")));
     }
 
     /** The histograms both runs recorded, in {@link Metric} order. */
@@ -174,6 +177,7 @@ public final class Comparison {
                 num(candidate.opsPerSecond()), ratioText(ratio(base.opsPerSecond(), candidate.opsPerSecond())).replace("worse", "").replace("better", "").trim()));
         b.append(String.format(Locale.ROOT, "  %-22s %12s %12s  %s%n", "errors (% of attempts)", percent(base.errorFraction()),
                 percent(candidate.errorFraction()), ratioText(ratio(base.errorFraction(), candidate.errorFraction()))));
+        deliveryRows(b);
         List<Metric> common = common();
         for (Metric m : common) {
             b.append('\n');
@@ -197,6 +201,26 @@ public final class Comparison {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * The delivery figures of both runs, with the difference new - base (a ratio says little of counts that
+     * should be 0); "-" for a run that did not count delivery. Nothing when neither did.
+     */
+    private void deliveryRows(StringBuilder b) {
+        Map<String, Long> a = base.delivery() == null ? null : base.delivery().compared();
+        Map<String, Long> c = candidate.delivery() == null ? null : candidate.delivery().compared();
+        if (a == null && c == null) {
+            return;
+        }
+        b.append('\n');
+        b.append(String.format(Locale.ROOT, "  %-22s %12s %12s  %s%n", "delivery", "base", "new", "new-base"));
+        for (String label : (a != null ? a : c).keySet()) {
+            Long x = a == null ? null : a.get(label);
+            Long y = c == null ? null : c.get(label);
+            b.append(String.format(Locale.ROOT, "  %-22s %12s %12s  %s%n", "  " + label, x == null ? "-" : x.toString(),
+                    y == null ? "-" : y.toString(), x == null || y == null ? "-" : String.format(Locale.ROOT, "%+d", y - x)));
+        }
     }
 
     private static String ms(double v) {

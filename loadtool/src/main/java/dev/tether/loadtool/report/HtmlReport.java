@@ -74,11 +74,20 @@ public final class HtmlReport {
         }
         b.append("</p>\n");
         about(b, r);
+        Delivery delivery = Delivery.of(r);
+        if (delivery != null) {
+            for (String p : delivery.problems()) {
+                b.append("<div class=\"banner\">").append(esc(p)).append("</div>\n");
+            }
+        }
         for (String w : r.warnings()) {
             b.append("<p class=\"warn\">Warning: ").append(esc(w)).append("</p>\n");
         }
         table(b, r);
         b.append(MixReport.html(r.mix()));
+        if (delivery != null) {
+            delivery(b, delivery, r.mode());
+        }
         b.append("<h2>Latency by percentile and its distribution</h2>\n<div class=\"row\">\n");
         b.append(percentileChart(r, "latency (ms) by percentile", HALF_W, Metric.LATENCY, Metric.SERVICE, Metric.PUSH, Metric.HEARTBEAT));
         Metric primary = r.primaryMetric();
@@ -186,6 +195,18 @@ public final class HtmlReport {
 
     private static void dl(StringBuilder b, String term, String value) {
         b.append("<dt>").append(esc(term)).append("</dt><dd>").append(esc(value)).append("</dd>\n");
+    }
+
+    /** What became of the sends and pushes, one row each, the unaccounted ones marked. */
+    private static void delivery(StringBuilder b, Delivery d, String mode) {
+        java.util.Map<String, String> lines = d.lines(mode);
+        if (lines.isEmpty()) {
+            return;
+        }
+        b.append("<h2>Delivery</h2>\n<table>\n");
+        lines.forEach((label, text) -> b.append("<tr><th class=\"l\">").append(esc(label)).append("</th><td class=\"l")
+                .append(label.equals("sends") && !d.balanced() ? " worse" : "").append("\">").append(esc(text)).append("</td></tr>\n"));
+        b.append("</table>\n");
     }
 
     private static void table(StringBuilder b, RunReport r) {

@@ -104,6 +104,8 @@ public final class JsonReport {
         root.put("histograms", histograms);
         root.put("outages", outages(r));
         root.put("mix", MixReport.json(r.mix()));
+        Delivery delivery = Delivery.of(r);
+        root.put("delivery", delivery == null ? null : delivery.toJson());
         root.put("warmup", warmup);
         root.put("slo", sloList);
         root.put("warnings", r.warnings());

@@ -401,6 +401,10 @@ public final class RunReport {
             }
             return w;
         }
+        Delivery delivery = Delivery.of(this);
+        if (delivery != null) {
+            w.addAll(delivery.problems()); // first: nothing else in a report matters as much as a message lost
+        }
         if (interrupted) {
             w.add("the run was interrupted before its plan ended: the result covers only the time it ran");
         }

@@ -32,6 +32,12 @@ public final class TextReport {
             b.append(r.runs() > 1 ? "INTERRUPTED: at least one run was stopped before its plan ended; its figures cover only the time it ran.\n"
                     : "INTERRUPTED: the run was stopped before its plan ended; the figures cover only the time it ran.\n");
         }
+        Delivery delivery = Delivery.of(r);
+        if (delivery != null) {
+            for (String p : delivery.problems()) {
+                b.append(p).append('\n'); // at the top as well as among the warnings: it must not be missed
+            }
+        }
         TextTable t = labelled();
         if (r.info(RunReport.STARTED) != null) {
             t.addRowValues("started", r.info(RunReport.STARTED));
@@ -86,6 +92,9 @@ public final class TextReport {
                     r.counter(RunReport.OPS_SCHEDULED), r.counter(RunReport.OPS_LATE),
                     r.hasCounter(RunReport.LATE_THRESHOLD_MILLIS) ? " (> " + r.counter(RunReport.LATE_THRESHOLD_MILLIS) + " ms)" : "",
                     r.counter(RunReport.OPS_NOT_SENT), r.counter(RunReport.OPS_UNFINISHED)));
+        }
+        if (delivery != null) {
+            delivery.lines(r.mode()).forEach(t::addRowValues);
         }
         t.addRowValues("errors", String.format(Locale.ROOT, "%d (%.3f%% of attempts)%s", r.errors(), r.errorRate() * 100, errorKinds(r.errorsByKind())));
         String generator = generatorLine(r);
@@ -147,7 +156,7 @@ public final class TextReport {
             case "closed":
                 return "closed (closed model: " + r.info("outstanding") + " outstanding per client; latency is service time)";
             case "send":
-                return "send (one-way sends at a fixed rate, latency until written)";
+                return "send (one-way sends at a fixed rate, latency until acknowledged, or until written without resumption)";
             case "push":
                 return "push (server pushes, latency from the server's timestamp)";
             case "idle":

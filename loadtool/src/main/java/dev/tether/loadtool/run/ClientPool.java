@@ -65,7 +65,8 @@ final class ClientPool implements LoadClients {
             ClientConfig.Builder config = ClientConfig.builder()
                     .endpoints(endpoints)
                     .clientId("loadtool-" + (plan.firstClient() + i))
-                    .requestTimeout(plan.requestTimeout());
+                    .requestTimeout(plan.requestTimeout())
+                    .resumption(plan.resumption());
             if (plan.heartbeat() != null) {
                 config.heartbeatInterval(plan.heartbeat()); // the dead-peer timeout follows the interval in force
             }
@@ -209,6 +210,7 @@ final class ClientPool implements LoadClients {
     }
 
     private void pushed(ServerPush push) {
+        metrics.pushesReceived.increment();
         long now = clock.getAsLong();
         if (push.serverTimestampMicros() < 0) {
             return;
@@ -216,6 +218,15 @@ final class ClientPool implements LoadClients {
         Instant t = Instant.now();
         long nowMicros = TimeUnit.SECONDS.toMicros(t.getEpochSecond()) + t.getNano() / 1_000;
         metrics.pushed(now, TimeUnit.MICROSECONDS.toNanos(nowMicros - push.serverTimestampMicros()));
+    }
+
+    @Override
+    public SessionCounters sessionCounters() {
+        SessionCounters sum = SessionCounters.NONE;
+        for (TetherClient c : clients) {
+            sum = sum.plus(SessionCounters.of(c.stats()));
+        }
+        return sum;
     }
 
     /** Records each client's heartbeat round trip if it changed since the last sample. */

@@ -93,17 +93,24 @@ final class ClientSlot {
             metrics.sent(intended, sendAt);
         }
         inFlight.incrementAndGet();
+        boolean send = mode == Mode.SEND;
+        if (send) {
+            metrics.sendIssued();
+        }
         CompletableFuture<?> f;
         try {
             f = operations.start(connection, index, j);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        f.whenComplete((v, error) -> completed(j, intended, sendAt, error));
+        f.whenComplete((v, error) -> completed(j, intended, sendAt, error, send));
     }
 
-    private void completed(long j, long intended, long sendAt, Throwable error) {
+    private void completed(long j, long intended, long sendAt, Throwable error, boolean send) {
         long done = clock.getAsLong();
+        if (send) {
+            metrics.sendSettled(error);
+        }
         if (error == null) {
             metrics.completed(intended, sendAt, done, mode.scheduled());
         } else {

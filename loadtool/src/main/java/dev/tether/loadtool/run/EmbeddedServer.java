@@ -12,6 +12,8 @@ final class EmbeddedServer implements AutoCloseable {
     private final LoadPlan plan;
     private volatile ReferenceServer server;
     private long requestsBefore;
+    /** What the servers before the last restart counted. */
+    private ServerSessionCounters sessionsBefore = ServerSessionCounters.NONE;
 
     private EmbeddedServer(LoadPlan plan, ReferenceServer server) {
         this.plan = plan;
@@ -32,13 +34,15 @@ final class EmbeddedServer implements AutoCloseable {
     synchronized void restart() {
         ReferenceServer old = server;
         int port = old.address().getPort();
-        requestsBefore += old.stats().requestsTotal();
         old.closeNow();
         try {
             old.terminationFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             // Bound below, with retries.
         }
+        // Read once it is closed: every frame it read is counted.
+        requestsBefore += old.stats().requestsTotal();
+        sessionsBefore = sessionsBefore.plus(ServerSessionCounters.of(old.stats()));
         long deadline = System.nanoTime() + REBIND_NANOS;
         while (true) {
             try {
@@ -79,6 +83,11 @@ final class EmbeddedServer implements AutoCloseable {
 
     long requestsTotal() {
         return requestsBefore + server.stats().requestsTotal();
+    }
+
+    /** Delivery and session figures of this server and every one it replaced. */
+    synchronized ServerSessionCounters sessionCounters() {
+        return sessionsBefore.plus(ServerSessionCounters.of(server.stats()));
     }
 
     @Override

@@ -33,6 +33,9 @@ interface LoadClients extends AutoCloseable {
     /** From the first connect call to the last successful handshake of the ramp; 0 when nothing connected. */
     long rampNanos();
 
+    /** The clients' own figures about their sessions and deliveries, summed; read at the end of a run. */
+    SessionCounters sessionCounters();
+
     /** Records each client's heartbeat round trip if it changed since the last sample. */
     void sampleHeartbeats();
 

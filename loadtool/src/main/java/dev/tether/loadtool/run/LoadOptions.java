@@ -105,6 +105,13 @@ public final class LoadOptions {
                     + "(outages in the summary). Default: never.")
     Duration restartServerAt;
 
+    @Option(names = "--resumption", paramLabel = "on|off", defaultValue = "on", converter = OnOff.Converter.class,
+            description = "on: the clients ask for session resumption and use it when the server offers it (a send completes when "
+                    + "the server acknowledges it; after a reconnect unacknowledged sends are retransmitted and missed pushes "
+                    + "replayed); off: they do not (a send completes when written), to measure what acknowledgements cost. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    OnOff resumption;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON, as described by the JSON Schema that loadtool/README.md links.")
     Path json;
 
@@ -139,7 +146,7 @@ public final class LoadOptions {
                 .serverServiceTime(serverServiceTime).pushRate(pushRate).hlog(hlog).lateThreshold(lateThreshold)
                 .drainTimeout(drainTimeout).ioThreads(ioThreads).faultProxy(faultProxy)
                 .restartServerAt(restartServerAt)
-                .mix(mix());
+                .mix(mix()).resumption(resumption == OnOff.ON);
     }
 
     /** {@code --mix} read (and checked) now, before anything connects; {@code null} without it. */
@@ -151,6 +158,24 @@ public final class LoadOptions {
             return null;
         }
         return RequestMix.read(mix, seed == null ? RequestMix.DEFAULT_SEED : seed);
+    }
+
+    /** A switch on the command line: {@code on} or {@code off}, in any case. */
+    enum OnOff {
+        ON, OFF;
+
+        /** Reads {@code on} or {@code off} and names both on a mistake. */
+        static final class Converter implements picocli.CommandLine.ITypeConverter<OnOff> {
+            @Override
+            public OnOff convert(String value) {
+                for (OnOff v : values()) {
+                    if (v.name().equalsIgnoreCase(value.trim())) {
+                        return v;
+                    }
+                }
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is neither on nor off");
+            }
+        }
     }
 
     /**

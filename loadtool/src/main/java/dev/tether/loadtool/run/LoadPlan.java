@@ -45,13 +45,16 @@ import java.util.Objects;
  *                        the same port; {@code null} = never
  * @param mix             what the operations send, entry by entry ({@code --mix}); {@code null} = {@code size} bytes each,
  *                        requests (sends in {@link Mode#SEND}). Modes {@link Mode#RATE} and {@link Mode#CLOSED} only.
+ * @param resumption      whether the clients ask for session resumption (acknowledged sends, replayed pushes) and
+ *                        use it when the server offers it; {@code false} = sends complete when written
  */
 public record LoadPlan(List<InetSocketAddress> targets, int clients, double connectRate, Duration duration,
                        Duration warmup, Mode mode, double rate, int outstanding, int size, Duration heartbeat,
                        Duration requestTimeout, List<InetAddress> sourceAddresses, Tls tls, String authToken,
                        String serverServiceTime, double pushRate, Path hlog, Duration lateThreshold,
                        Duration drainTimeout, int ioThreads, Shard shard, int firstClient, java.time.Instant startAt,
-                       dev.tether.loadtool.proxy.FaultSpec faultProxy, Duration restartServerAt, RequestMix mix) {
+                       dev.tether.loadtool.proxy.FaultSpec faultProxy, Duration restartServerAt, RequestMix mix,
+                       boolean resumption) {
 
     public static final int DEFAULT_CLIENTS = 200;
     public static final double DEFAULT_CONNECT_RATE = 2_000;
@@ -64,6 +67,8 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
     public static final double DEFAULT_PUSH_RATE = 10;
     public static final Duration DEFAULT_LATE_THRESHOLD = Duration.ofMillis(10);
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /** The SDK's default: resumption when the server offers it. */
+    public static final boolean DEFAULT_RESUMPTION = dev.tether.client.ClientConfig.DEFAULT_RESUMPTION;
 
     /**
      * TLS for the clients: trust the system store, a CA file, or (testing only) anything; and the client
@@ -149,7 +154,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
                 + ", tls=" + tls + ", authToken=" + (authToken == null ? "none" : "(set)") + ", serverServiceTime=" + serverServiceTime
                 + ", pushRate=" + pushRate + ", hlog=" + hlog + ", lateThreshold=" + lateThreshold + ", drainTimeout=" + drainTimeout
                 + ", ioThreads=" + ioThreads + ", shard=" + shard + ", firstClient=" + firstClient + ", startAt=" + startAt + ", faultProxy=" + faultProxy
-                + ", restartServerAt=" + restartServerAt + ", mix=" + mix + "]";
+                + ", restartServerAt=" + restartServerAt + ", mix=" + mix + ", resumption=" + resumption + "]";
     }
 
     /**
@@ -208,6 +213,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         b.faultProxy = faultProxy;
         b.restartServerAt = restartServerAt;
         b.mix = mix;
+        b.resumption = resumption;
         return b;
     }
 
@@ -239,6 +245,7 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         private dev.tether.loadtool.proxy.FaultSpec faultProxy;
         private Duration restartServerAt;
         private RequestMix mix;
+        private boolean resumption = DEFAULT_RESUMPTION;
 
         private Builder() {
         }
@@ -269,11 +276,13 @@ public record LoadPlan(List<InetSocketAddress> targets, int clients, double conn
         public Builder faultProxy(dev.tether.loadtool.proxy.FaultSpec v) { faultProxy = v; return this; }
         public Builder restartServerAt(Duration v) { restartServerAt = v; return this; }
         public Builder mix(RequestMix v) { mix = v; return this; }
+        public Builder resumption(boolean v) { resumption = v; return this; }
 
         public LoadPlan build() {
             return new LoadPlan(targets, clients, connectRate, duration, warmup, mode, rate, outstanding, size, heartbeat,
                     requestTimeout, sourceAddresses, tls, authToken, serverServiceTime, pushRate, hlog, lateThreshold,
-                    drainTimeout, ioThreads, shard, firstClient, startAt, faultProxy, restartServerAt, mix);
+                    drainTimeout, ioThreads, shard, firstClient, startAt, faultProxy, restartServerAt, mix,
+                    resumption);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.tether.loadtool.run;
 
 import dev.tether.loadtool.DurationConverter;
 import dev.tether.loadtool.IoMessages;
+import dev.tether.loadtool.report.Delivery;
 import dev.tether.loadtool.report.HlogWriter;
 import dev.tether.loadtool.report.Metric;
 import dev.tether.loadtool.report.RunParameters;
@@ -388,6 +389,11 @@ public final class LoadRun {
         }
         report.interrupted(stopRequested);
         metrics.errors().forEach((k, v) -> report.counter(RunReport.ERRORS_PREFIX + k, v));
+        Delivery delivery = DeliveryCount.settle(metrics, clients, server, workload.sends());
+        delivery.writeTo(report);
+        for (String problem : delivery.problems()) {
+            live.message("loadtool run: " + problem);
+        }
         if (faultProxies != null) {
             report.info("faultProxy", faultProxies.summary());
         }

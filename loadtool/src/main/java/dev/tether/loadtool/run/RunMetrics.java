@@ -23,6 +23,16 @@ final class RunMetrics {
     final LongAdder pushes = new LongAdder();
     final LongAdder warmupPushes = new LongAdder();
     final LongAdder connectFailures = new LongAdder();
+    /**
+     * One-way sends over the whole run (warm-up included, like the clients' own statistics): handed to a client,
+     * refused at once, acknowledged (or written, without resumption), failed after they were accepted.
+     */
+    final LongAdder sendsIssued = new LongAdder();
+    final LongAdder sendsRefused = new LongAdder();
+    final LongAdder sendsAcknowledged = new LongAdder();
+    final LongAdder sendsFailed = new LongAdder();
+    /** Pushes the push listeners saw over the whole run, with or without a server timestamp. */
+    final LongAdder pushesReceived = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
     /** The first reason given for each kind of connect failure, in the operating system's words where it has them. */
     private final ConcurrentHashMap<String, String> connectFailureReasons = new ConcurrentHashMap<>();
@@ -85,6 +95,28 @@ final class RunMetrics {
         (r == result ? pushes : warmupPushes).increment();
     }
 
+    /** A one-way send was handed to a client (whatever becomes of it, {@link #sendSettled} says later). */
+    void sendIssued() {
+        sendsIssued.increment();
+    }
+
+    /**
+     * A send's future completed: acknowledged when {@code error} is null; refused (never accepted) when the client
+     * turned it away at once (send buffer full, payload too large); else failed, explicitly, after it was accepted.
+     */
+    void sendSettled(Throwable error) {
+        if (error == null) {
+            sendsAcknowledged.increment();
+            return;
+        }
+        Throwable c = unwrap(error);
+        if (c instanceof dev.tether.client.SendBufferFullException || c instanceof IllegalArgumentException) {
+            sendsRefused.increment();
+        } else {
+            sendsFailed.increment();
+        }
+    }
+
     /** An operation left the generator at {@code sentNanos}; counts it when it is later than the threshold. */
     void sent(long intendedNanos, long sentNanos) {
         if (sentNanos - intendedNanos > lateThresholdNanos && measured(intendedNanos)) {
@@ -138,12 +170,16 @@ final class RunMetrics {
     }
 
     String kindOf(Throwable t) {
+        return errorKind.apply(unwrap(t));
+    }
+
+    private static Throwable unwrap(Throwable t) {
         Throwable c = t;
         while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
                 && c.getCause() != null) {
             c = c.getCause();
         }
-        return errorKind.apply(c);
+        return c;
     }
 
     Map<String, Long> errors() {

@@ -66,6 +66,11 @@ abstract class Workload {
     /** What one count of {@link #primary()} is, for the live line: "req", "sends", "pushes", "heartbeats". */
     abstract String unit();
 
+    /** Whether the clients send one-way messages (so that what waits in their send buffers is sends). */
+    boolean sends() {
+        return false;
+    }
+
     /** Whether the JIT warm-up before the ramp sends a request on each throw-away client. */
     boolean warmUpWithRequests() {
         return false;
@@ -201,6 +206,11 @@ abstract class Workload {
         @Override
         String unit() {
             return sends ? "sends" : "req";
+        }
+
+        @Override
+        boolean sends() {
+            return sends;
         }
 
         @Override

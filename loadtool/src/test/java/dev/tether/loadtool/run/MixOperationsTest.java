@@ -215,6 +215,11 @@ class MixOperationsTest {
         }
 
         @Override
+        public SessionCounters sessionCounters() {
+            return SessionCounters.NONE;
+        }
+
+        @Override
         public long rampNanos() {
             return MS;
         }

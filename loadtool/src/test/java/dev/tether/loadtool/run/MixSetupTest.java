@@ -96,6 +96,11 @@ class MixSetupTest {
             }
 
             @Override
+            public SessionCounters sessionCounters() {
+                return SessionCounters.NONE;
+            }
+
+            @Override
             public long rampNanos() {
                 return 0;
             }

@@ -56,6 +56,21 @@ final class ScriptedClients implements LoadClients {
         return ramp.getAsLong();
     }
 
+    /** What {@link #sessionCounters()} answers; {@code null} = what an honest SDK would: the sends its connections hold. */
+    java.util.function.Supplier<SessionCounters> sessions;
+
+    @Override
+    public SessionCounters sessionCounters() {
+        if (sessions != null) {
+            return sessions.get();
+        }
+        long held = 0;
+        for (ScriptedConnection c : connections) {
+            held += c.pending();
+        }
+        return new SessionCounters(0, 0, connections.size(), 0, 0, held, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
     @Override
     public void sampleHeartbeats() {
     }

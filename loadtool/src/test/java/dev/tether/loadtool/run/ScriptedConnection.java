@@ -58,6 +58,11 @@ final class ScriptedConnection implements LoadConnection {
         return null;
     }
 
+    /** Operations sent and not answered yet. */
+    int pending() {
+        return pending.size();
+    }
+
     /** When the next answer is due, or {@link Long#MAX_VALUE}. */
     long nextAnswerAt() {
         return pending.isEmpty() ? Long.MAX_VALUE : pending.peek().at;

@@ -161,7 +161,7 @@ class InteractiveShellTest {
         screen.await(prompt + "requ", WAIT);
         server.broadcast("news", "breaking".getBytes(UTF_8)); // ... when a push arrives
         // the line is erased, the push printed from its start, and the prompt with the typed text redrawn
-        screen.await("\r[push news] breaking\n" + prompt + "requ", WAIT);
+        screen.await("\r[push news #0] breaking\n" + prompt + "requ", WAIT); // #0: its number in the session
         type("est after\n"); // the typing continues where it was
         screen.await("\nafter\n(5 bytes, ", WAIT);
     }
@@ -225,7 +225,7 @@ class InteractiveShellTest {
                 .containsPattern("connected since +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\((just now|\\d+s ago)\\)\n")
                 .doesNotContain("/127.0.0.1");
         server.broadcast(null, new byte[128]);
-        screen.await("[push] 128 bytes hex:" + "00".repeat(16) + "...\n", WAIT);
+        screen.await("[push #0] 128 bytes hex:" + "00".repeat(16) + "...\n", WAIT);
     }
 
     @Test

@@ -206,7 +206,8 @@ class ShellCommandsTest {
     void pushesArePrintedAsTheyArriveUnlessTurnedOff() throws Exception {
         run("connect " + target());
         server.broadcast("news", "first".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertThat(notices.await("first", WAIT)).isEqualTo("[push news] first");
+        // With session resumption (the default) each push carries its number in the session, from 0.
+        assertThat(notices.await("first", WAIT)).isEqualTo("[push news #0] first");
 
         assertThat(run("pushes off")).isEqualTo("pushes off" + System.lineSeparator());
         long framesIn = session.client().stats().framesIn();
@@ -221,10 +222,10 @@ class ShellCommandsTest {
         session.awaitEvents(WAIT); // ... and the push has been handled (not printed) by now
         run("pushes on");
         server.broadcast(null, "shown".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertThat(notices.await("shown", WAIT)).isEqualTo("[push] shown");
+        assertThat(notices.await("shown", WAIT)).isEqualTo("[push #2] shown");
         // a binary payload is its length and a short hex preview, not a wall of hex
         server.broadcast("blob", new byte[64]);
-        assertThat(notices.await("[push blob]", WAIT)).isEqualTo("[push blob] 64 bytes hex:" + "00".repeat(16) + "...");
+        assertThat(notices.await("[push blob", WAIT)).isEqualTo("[push blob #3] 64 bytes hex:" + "00".repeat(16) + "...");
         assertThat(notices.lines()).noneMatch(l -> l.contains("hidden"));
     }
 
