@@ -196,4 +196,43 @@ class LoadRunTest {
         assertThat(result.report().failure()).isEqualTo(result.message());
         assertThat(result.report().counter(RunReport.ERRORS_PREFIX + "CONNECT_FAILED")).isEqualTo(3);
     }
+
+    @Test
+    void clientsThatNeverConnectAreCountedWithTheirReasonAndTheRampIsNotCalledComplete() throws Exception {
+        // A target that holds 5 connections: the other 3 clients of 8 never complete a handshake.
+        try (dev.tether.server.ReferenceServer server = dev.tether.server.ReferenceServer.builder()
+                .host("127.0.0.1").port(0).maxConnections(5).start()) {
+            LoadPlan plan = LoadPlan.builder().targets(List.of(server.address()))
+                    .clients(8).connectRate(1_000).rate(20)
+                    .warmup(Duration.ZERO).duration(Duration.ofSeconds(1))
+                    .build();
+
+            RunResult result = run(plan, ResourceLimits.current());
+
+            assertThat(result.outcome()).as(output.toString()).isEqualTo(RunResult.Outcome.COMPLETED);
+            RunReport r = result.report();
+            assertThat(r.counter(RunReport.CLIENTS_PEAK)).isEqualTo(5);
+            assertThat(r.counter(RunReport.NEVER_CONNECTED)).isEqualTo(3);
+            assertThat(r.neverConnectedByReason()).hasSize(1);
+            assertThat(r.neverConnectedByReason().keySet().iterator().next()).contains("server is full");
+            assertThat(r.neverConnectedByReason().values()).containsExactly(3L);
+            assertThat(r.rampCompleted()).isFalse();
+            String text = dev.tether.loadtool.report.TextReport.render(r, List.of());
+            assertThat(text).contains("unconnected 3 clients never connected: 3 server error SERVER_FULL")
+                    .contains("incomplete (3 of 8 never connected)");
+            assertThat(r.warnings()).anySatisfy(w -> assertThat(w).startsWith("3 of 8 clients never connected by the end of the run"));
+            java.util.Map<String, Object> json = dev.tether.loadtool.report.JsonReport.toMap(r, List.of());
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> clients = (java.util.Map<String, Object>) json.get("clients");
+            assertThat(clients).containsEntry("neverConnected", 3L).containsEntry("rampCompleted", false);
+            assertThat(dev.tether.loadtool.report.HtmlReport.render(r, List.of())).contains("3 of 8 clients never connected");
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("never", ".json");
+            try {
+                dev.tether.loadtool.report.JsonReport.write(file, r, List.of());
+                dev.tether.loadtool.report.SummarySchema.assertValid(file);
+            } finally {
+                java.nio.file.Files.delete(file);
+            }
+        }
+    }
 }
