@@ -267,7 +267,6 @@ public final class LoadRun {
         clients = clientsFactory.open(plan, targets, metrics, clock);
         reporter = new Reporter();
         reporter.start();
-        scheduleRestart();
         phase = "ramp";
         clients.warmUp(workload.warmUpWithRequests());
         ConnectPacer pacer = new ConnectPacer(clock.getAsLong(), plan.connectRate());
@@ -299,11 +298,12 @@ public final class LoadRun {
                     + (why.isEmpty() ? (stopRequested ? ": stopped during the ramp" : "") : ": " + why), true);
         }
         heapAfterRamp = heapAfterGc();
+        scheduleRestart(); // not before the ramp has ended: a restart amid the handshakes would mix ramp and outage
     }
 
     /**
      * With {@code --restart-server-at}: kills the embedded server and starts it again on the same port at that time
-     * since the run started, on a thread of its own (the load goes on meanwhile).
+     * since the run started, or at once if the ramp ended later, on a thread of its own (the load goes on meanwhile).
      */
     private void scheduleRestart() {
         if (plan.restartServerAt() == null || server == null) {
