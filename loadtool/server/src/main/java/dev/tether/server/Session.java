@@ -496,15 +496,17 @@ final class Session extends ChannelInboundHandlerAdapter {
             resumable = opened.session();
             resumable.writePending(this); // a resume's replay, before anything new
         }
+        server.counters.handshakes.increment();
+        // The application's session exists before the client can read the WELCOME, so that a lookup by the id the
+        // client was given finds it, and onOpen is handed over before any of the client's requests.
+        handle = new SessionHandle(this, h.clientId(), result.principal(), (InetSocketAddress) ctx.channel().remoteAddress(),
+                server.app.executor);
+        server.app.opened(handle);
         if (dispatching) {
             flushPending = true; // decided during this read: flushed at the end of the read batch
         } else {
             ctx.flush();
         }
-        server.counters.handshakes.increment();
-        handle = new SessionHandle(this, h.clientId(), result.principal(), (InetSocketAddress) ctx.channel().remoteAddress(),
-                server.app.executor);
-        server.app.opened(handle);
     }
 
     private Welcome welcome(int negotiated, SessionStore.Opened opened) {
