@@ -14,7 +14,8 @@ import javax.net.ssl.SSLException;
  * certain and is retried with backoff.
  *
  * <p>The JDK's TLS engine (the only one the client uses) reports a received alert as an {@link SSLException}
- * whose message is {@code "Received fatal alert: <description>"}, with the alert's name from RFC 8446.
+ * whose message holds {@code "Received fatal alert: <description>"}, with the alert's name from RFC 8446 (JDK 17
+ * says just that; newer JDKs put the name in parentheses before it).
  */
 final class CertificateRefusal {
     private static final String RECEIVED = "Received fatal alert: ";
@@ -32,8 +33,9 @@ final class CertificateRefusal {
      */
     static AuthenticationException of(Throwable tlsFailure, String server, TlsOptions tls) {
         for (Throwable t = tlsFailure; t != null; t = t.getCause()) {
-            if (t instanceof SSLException && t.getMessage() != null && t.getMessage().startsWith(RECEIVED)) {
-                String alert = t.getMessage().substring(RECEIVED.length()).trim();
+            int at = t instanceof SSLException && t.getMessage() != null ? t.getMessage().indexOf(RECEIVED) : -1;
+            if (at >= 0) {
+                String alert = t.getMessage().substring(at + RECEIVED.length()).trim();
                 if (!CERTIFICATE_ALERTS.contains(alert)) {
                     return null;
                 }

@@ -27,6 +27,15 @@ class CertificateRefusalTest {
     }
 
     @Test
+    void newerJdksPrefixTheAlertsNameAndAreReadTheSame() {
+        // JDK 17 says "Received fatal alert: certificate_required"; JDK 25 "(certificate_required) Received fatal alert: ...".
+        SSLException received = new SSLHandshakeException("(certificate_required) Received fatal alert: certificate_required");
+        assertThat(CertificateRefusal.of(received, "h:1", null)).isNotNull().hasMessageEndingWith("alert certificate_required");
+        assertThat(CertificateRefusal.of(new SSLHandshakeException("(handshake_failure) Received fatal alert: handshake_failure"),
+                "h:1", null)).isNull();
+    }
+
+    @Test
     void otherTlsFailuresAreNotCertain() {
         // handshake_failure: no common cipher or version as well as (TLS 1.2) a missing certificate; retried.
         assertThat(CertificateRefusal.of(new SSLHandshakeException("Received fatal alert: handshake_failure"), "h:1", null)).isNull();
