@@ -4,10 +4,14 @@
  *
  * What the SDK guarantees: a send made while the client is reconnecting waits in a bounded buffer
  * (ClientConfig.sendBufferMessages/sendBufferBytes) and is written after the reconnect, in order; a full
- * buffer fails the send at once (SendBufferFullException) instead of growing. What it does not: a send's
- * future completes when its bytes are written to the socket, not when the server has read them, so
- * messages written to a socket that dies just then can be lost. Only delivery acknowledgements (not in
- * protocol v1) could close that gap; count on the server side, as below, if you need to know.
+ * buffer fails the send at once (SendBufferFullException) instead of growing. With session resumption
+ * (protocol version 2, on by default when the server offers it, as the reference server does) a send's
+ * future completes when the server has acknowledged it, and a send written to a socket that dies is kept
+ * and sent again when the session resumes: the server delivers it once. This sample restarts its server,
+ * which loses its sessions: the client is told (TetherClient.Builder.onSessionLoss) and, by the default
+ * UnacknowledgedSends.RESEND, sends again what was not acknowledged, counted as possibly duplicated
+ * (stats().sendsResentAfterSessionLoss()); UnacknowledgedSends.FAIL fails them with SessionLostException
+ * instead. Nothing is dropped without a count: compare the server's count below with the client's.
  *
  * Build once (mvn -B -q -DskipTests install), then:
  *   mvn -q -pl samples exec:java -Dexec.mainClass=dev.tether.samples.ResilientSender -Dexec.args="600 200"

@@ -137,4 +137,34 @@ class DialerTest {
         assertThat(names).containsSubsequence("flushConsolidation", "tls", Dialer.CODEC_HANDLER, Dialer.CONNECTION_HANDLER);
         loops.next().submit(() -> c.close(new IllegalStateException("test over"))).get(5, SECONDS);
     }
+
+    @Test
+    void aSourceAddressOnEpollLeavesThePortToTheConnectAndStillConnectsFromThatAddress() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("epoll".equals(loops.transport().name()), "epoll only");
+        java.net.InetAddress source = java.net.InetAddress.getByName("127.0.0.2");
+        Dialer d = dialer(ClientConfig.builder().endpoint("127.0.0.1", server.port()).localAddress(source).build());
+        Connection c = d.nextConnection(listener);
+        loops.next().submit(() -> d.dial(c)).get(5, SECONDS);
+        assertThat(opened.get(10, SECONDS)).isSameAs(c);
+
+        io.netty.channel.ChannelOption<Boolean> noPort = io.netty.channel.epoll.EpollChannelOption.IP_BIND_ADDRESS_NO_PORT;
+        assertThat(loops.next().submit(() -> c.channel().config().getOption(noPort)).get(5, SECONDS)).isTrue();
+        InetSocketAddress local = (InetSocketAddress) c.channel().localAddress();
+        assertThat(local.getAddress()).isEqualTo(source);
+        assertThat(local.getPort()).isPositive();
+        loops.next().submit(() -> c.close(new IllegalStateException("test over"))).get(5, SECONDS);
+    }
+
+    @Test
+    void withoutASourceAddressTheKernelBindsAtConnectAsAlwaysAndTheOptionStaysOff() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("epoll".equals(loops.transport().name()), "epoll only");
+        Dialer d = dialer(ClientConfig.builder().endpoint("127.0.0.1", server.port()).build());
+        Connection c = d.nextConnection(listener);
+        loops.next().submit(() -> d.dial(c)).get(5, SECONDS);
+        assertThat(opened.get(10, SECONDS)).isSameAs(c);
+
+        io.netty.channel.ChannelOption<Boolean> noPort = io.netty.channel.epoll.EpollChannelOption.IP_BIND_ADDRESS_NO_PORT;
+        assertThat(loops.next().submit(() -> c.channel().config().getOption(noPort)).get(5, SECONDS)).isFalse();
+        loops.next().submit(() -> c.close(new IllegalStateException("test over"))).get(5, SECONDS);
+    }
 }

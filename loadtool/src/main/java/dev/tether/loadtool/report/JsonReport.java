@@ -68,6 +68,9 @@ public final class JsonReport {
         clients.put("connectedAtEnd", count(r, RunReport.CLIENTS_CONNECTED));
         clients.put("connectFailures", r.counter(RunReport.CONNECT_FAILURES));
         clients.put("reconnects", r.counter(RunReport.RECONNECTS));
+        clients.put("neverConnected", r.counter(RunReport.NEVER_CONNECTED));
+        clients.put("neverConnectedByReason", r.neverConnectedByReason());
+        clients.put("rampCompleted", r.rampCompleted());
         clients.put("rampSeconds", seconds(r, RunReport.RAMP_MILLIS));
         clients.put("connectsPerSecond", merged(r, RunReport.RAMP_MILLIS) ? r.achievedConnectRate() : null);
         clients.put("targetConnectsPerSecond", count(r, RunReport.TARGET_CONNECT_RATE));

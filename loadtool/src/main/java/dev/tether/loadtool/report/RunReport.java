@@ -24,6 +24,10 @@ public final class RunReport {
     public static final String CLIENTS_PEAK = "clients.peak";
     public static final String CONNECT_FAILURES = "clients.connectFailures";
     public static final String RECONNECTS = "clients.reconnects";
+    /** Clients that never completed a handshake by the end of the run (connect failures or still connecting). */
+    public static final String NEVER_CONNECTED = "clients.neverConnected";
+    /** Prefix of the never-connected clients by their last failure's reason: {@code neverConnected.Connection refused}. */
+    public static final String NEVER_CONNECTED_PREFIX = "neverConnected.";
     /** First connect call to last handshake of the ramp. */
     public static final String RAMP_MILLIS = "clients.rampMillis";
     public static final String TARGET_CONNECT_RATE = "plan.connectRate";
@@ -337,6 +341,35 @@ public final class RunReport {
         return attempted == 0 ? 0 : (double) errors / attempted;
     }
 
+    /** Clients that never completed a handshake, by their last failure's reason, largest first; empty when none. */
+    public Map<String, Long> neverConnectedByReason() {
+        List<Map.Entry<String, Long>> list = new ArrayList<>();
+        for (Map.Entry<String, Long> e : counters.entrySet()) {
+            if (e.getKey().startsWith(NEVER_CONNECTED_PREFIX) && e.getValue() > 0) {
+                list.add(Map.entry(e.getKey().substring(NEVER_CONNECTED_PREFIX.length()), e.getValue()));
+            }
+        }
+        list.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+        Map<String, Long> out = new LinkedHashMap<>();
+        list.forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** The never-connected clients and why, e.g. {@code 12 Connection refused, 3 still connecting, no failure seen}. */
+    public String neverConnectedReasons() {
+        List<String> parts = new ArrayList<>();
+        neverConnectedByReason().forEach((why, n) -> parts.add(n + " " + why));
+        return String.join(", ", parts);
+    }
+
+    /**
+     * Whether every planned client completed a handshake at some point of the run; {@code false} when some never
+     * did, so the ramp did not complete (its time is then that of the clients that connected).
+     */
+    public boolean rampCompleted() {
+        return counter(NEVER_CONNECTED) == 0;
+    }
+
     /** Clients connected per second during the ramp (peak connected over the ramp time), 0 when unknown. */
     public double achievedConnectRate() {
         long ramp = counter(RAMP_MILLIS);
@@ -414,6 +447,11 @@ public final class RunReport {
         }
         if (target > 0 && hasCounter(CLIENTS_CONNECTED) && counter(CLIENTS_CONNECTED) < counter(CLIENTS_PEAK)) {
             w.add(String.format(Locale.ROOT, "%d clients were connected at the end (peak %d)", counter(CLIENTS_CONNECTED), counter(CLIENTS_PEAK)));
+        }
+        if (counter(NEVER_CONNECTED) > 0) {
+            String why = neverConnectedReasons();
+            w.add(String.format(Locale.ROOT, "%d of %d clients never connected by the end of the run, so the ramp did not complete%s",
+                    counter(NEVER_CONNECTED), target, why.isEmpty() ? "" : " (" + why + ")"));
         }
         long rate = counter(TARGET_RATE);
         if (rate > 0 && durationSeconds() > 0 && throughput() < 0.95 * rate) {

@@ -66,11 +66,16 @@ public final class TextReport {
                     r.hasCounter(RunReport.CLIENTS_CONNECTED) ? ", " + r.counter(RunReport.CLIENTS_CONNECTED) + " at the end" : "",
                     r.counter(RunReport.CONNECT_FAILURES), r.counter(RunReport.RECONNECTS)));
         }
+        if (r.counter(RunReport.NEVER_CONNECTED) > 0) {
+            t.addRowValues("unconnected", r.counter(RunReport.NEVER_CONNECTED) + " clients never connected: " + r.neverConnectedReasons());
+        }
         if (r.info(RunReport.OUTAGES) != null) {
             t.addRowValues("outages", r.info(RunReport.OUTAGES));
         }
         if (r.counter(RunReport.RAMP_MILLIS) > 0) {
-            t.addRowValues("ramp", String.format(Locale.ROOT, "%d connected in %.2f s: %.0f clients/s (asked %d/s)",
+            t.addRowValues("ramp", String.format(Locale.ROOT, "%s%d connected in %.2f s: %.0f clients/s (asked %d/s)",
+                    r.rampCompleted() ? "" : String.format(Locale.ROOT, "incomplete (%d of %d never connected): ",
+                            r.counter(RunReport.NEVER_CONNECTED), r.counter(RunReport.CLIENTS_TARGET)),
                     r.counter(RunReport.CLIENTS_PEAK), r.counter(RunReport.RAMP_MILLIS) / 1000.0, r.achievedConnectRate(),
                     r.counter(RunReport.TARGET_CONNECT_RATE)));
         }

@@ -35,6 +35,8 @@ final class ClientPool implements LoadClients {
     private final LongSupplier clock;
     private final AtomicInteger connected = new AtomicInteger();
     private final AtomicIntegerArray everConnected;
+    /** Why each client's last connect attempt failed, while it has never connected; {@code null} when none failed. */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<String> lastFailure;
     private final LongAdder reconnects = new LongAdder();
     private final java.util.concurrent.atomic.AtomicLong firstConnectCall = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
     private final java.util.concurrent.atomic.AtomicLong lastConnected = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
@@ -52,6 +54,7 @@ final class ClientPool implements LoadClients {
         this.clients = new TetherClient[n];
         this.connections = new Connection[n];
         this.everConnected = new AtomicIntegerArray(n);
+        this.lastFailure = new java.util.concurrent.atomic.AtomicReferenceArray<>(n);
         this.lastRtt = new Duration[n];
         TlsOptions tls = tls(plan.tls());
         List<InetAddress> sources = plan.sourceAddresses();
@@ -166,8 +169,23 @@ final class ClientPool implements LoadClients {
                 lastConnected.accumulateAndGet(now, Math::max);
             } else {
                 metrics.connectFailed(e);
+                if (everConnected.get(i) == 0) {
+                    lastFailure.set(i, RunMetrics.reason(e));
+                }
             }
         });
+    }
+
+    @Override
+    public java.util.Map<String, Long> neverConnected() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (int i = 0; i < clients.length; i++) {
+            if (everConnected.get(i) == 0) {
+                String why = lastFailure.get(i);
+                out.merge(why == null ? STILL_CONNECTING : why, 1L, Long::sum);
+            }
+        }
+        return out;
     }
 
     /**
@@ -192,6 +210,9 @@ final class ClientPool implements LoadClients {
     }
 
     private void stateChanged(int i, StateChange change) {
+        if (change.cause() != null && everConnected.get(i) == 0) {
+            lastFailure.set(i, RunMetrics.reason(change.cause()));
+        }
         if (change.current() == ConnectionState.CONNECTED && change.previous() != ConnectionState.CONNECTED) {
             connected.incrementAndGet();
             if (everConnected.getAndSet(i, 1) == 1) {

@@ -201,7 +201,7 @@ final class FanOut {
             for (Child c : children) {
                 c.awaitExit();
             }
-            ticker.stop();
+            ticker.finish();
             return merge();
         } catch (IOException | UncheckedIOException e) {
             return new RunResult(RunResult.Outcome.FAILED, null, "cannot start the child processes: " + e.getMessage());
@@ -403,6 +403,21 @@ final class FanOut {
 
         void stop() {
             timer.shutdownNow();
+        }
+
+        /**
+         * Stops the timer and shows one last line with every child's final second: a child whose JVM started late
+         * (a loaded machine) may report only after the last regular tick, and would otherwise be missing from the line.
+         */
+        void finish() {
+            stop();
+            try {
+                if (timer.awaitTermination(5, TimeUnit.SECONDS)) {
+                    tick();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private void tick() {

@@ -36,6 +36,18 @@ interface LoadClients extends AutoCloseable {
     /** The clients' own figures about their sessions and deliveries, summed; read at the end of a run. */
     SessionCounters sessionCounters();
 
+    /**
+     * Clients that never completed a handshake so far, by their last failure's reason (in the operating
+     * system's words where it has them), or {@link #STILL_CONNECTING} when none failed yet; empty when every
+     * client connected at least once.
+     */
+    default java.util.Map<String, Long> neverConnected() {
+        return java.util.Map.of();
+    }
+
+    /** The reason of a client whose first handshake is still under way with no failure seen. */
+    String STILL_CONNECTING = "still connecting, no failure seen";
+
     /** Records each client's heartbeat round trip if it changed since the last sample. */
     void sampleHeartbeats();
 

@@ -100,7 +100,8 @@ public final class LoadOptions {
     dev.tether.loadtool.proxy.FaultSpec faultProxy;
 
     @Option(names = "--restart-server-at", paramLabel = "DURATION",
-            description = "Embedded server only: at this time since the run started (the live line's clock), kill the server "
+            description = "Embedded server only: at this time since the run started (the live line's clock), or when the ramp ends "
+                    + "if that is later, kill the server "
                     + "abruptly (every connection reset) and start a new one on the same port, to watch the reconnect storm "
                     + "(outages in the summary). Default: never.")
     Duration restartServerAt;

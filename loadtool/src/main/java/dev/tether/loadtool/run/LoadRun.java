@@ -271,7 +271,6 @@ public final class LoadRun {
         clients = clientsFactory.open(plan, targets, metrics, clock);
         reporter = new Reporter();
         reporter.start();
-        scheduleRestart();
         phase = "ramp";
         clients.warmUp(workload.warmUpWithRequests());
         ConnectPacer pacer = new ConnectPacer(clock.getAsLong(), plan.connectRate());
@@ -303,11 +302,12 @@ public final class LoadRun {
                     + (why.isEmpty() ? (stopRequested ? ": stopped during the ramp" : "") : ": " + why), true);
         }
         heapAfterRamp = heapAfterGc();
+        scheduleRestart(); // not before the ramp has ended: a restart amid the handshakes would mix ramp and outage
     }
 
     /**
      * With {@code --restart-server-at}: kills the embedded server and starts it again on the same port at that time
-     * since the run started, on a thread of its own (the load goes on meanwhile).
+     * since the run started, or at once if the ramp ended later, on a thread of its own (the load goes on meanwhile).
      */
     private void scheduleRestart() {
         if (plan.restartServerAt() == null || server == null) {
@@ -369,6 +369,7 @@ public final class LoadRun {
         report.counter(RunReport.CLIENTS_CONNECTED, clients.connected());
         report.counter(RunReport.CLIENTS_PEAK, reporter.peakConnected());
         report.counter(RunReport.CONNECT_FAILURES, metrics.connectFailures.sum());
+        neverConnected(clients, report);
         // Read now, not when the ramp phase ended: a handshake that ends later (SYNs retried by a busy server) is
         // part of the ramp, and leaving it out made a slow ramp look fast.
         report.counter(RunReport.RAMP_MILLIS, TimeUnit.NANOSECONDS.toMillis(clients.rampNanos()));
@@ -406,6 +407,16 @@ public final class LoadRun {
         return new RunResult(RunResult.Outcome.COMPLETED, report, null);
     }
 
+    /**
+     * Counts, before the clients close, every client that never completed a handshake, by its last failure's reason:
+     * a connect still under way at the end never fails its future in time to be a "connect failure".
+     */
+    private static void neverConnected(LoadClients clients, RunReport report) {
+        java.util.Map<String, Long> never = clients.neverConnected();
+        report.counter(RunReport.NEVER_CONNECTED, never.values().stream().mapToLong(Long::longValue).sum());
+        never.forEach((why, n) -> report.counter(RunReport.NEVER_CONNECTED_PREFIX + why.replace('=', ':').replace('\n', ' '), n));
+    }
+
     /** What a failed run knows: the plan's clients, the connect failures by kind, and why it failed. */
     private RunReport failedReport(String why) {
         report.failure(why);
@@ -414,6 +425,9 @@ public final class LoadRun {
         report.counter(RunReport.CLIENTS_CONNECTED, clients == null ? 0 : clients.connected());
         report.counter(RunReport.CLIENTS_PEAK, reporter == null ? 0 : reporter.peakConnected());
         report.counter(RunReport.CONNECT_FAILURES, metrics == null ? 0 : metrics.connectFailures.sum());
+        if (clients != null) {
+            neverConnected(clients, report);
+        }
         report.counter(RunReport.TARGET_CONNECT_RATE, Math.round(plan.connectRate()));
         if (metrics != null) {
             metrics.errors().forEach((k, v) -> report.counter(RunReport.ERRORS_PREFIX + k, v));

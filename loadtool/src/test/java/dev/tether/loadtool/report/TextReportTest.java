@@ -53,4 +53,51 @@ class TextReportTest {
         assertThat(text).contains("WARNING: the run was interrupted");
         assertThat(text).doesNotContain("  command ");
     }
+
+    @Test
+    void clientsThatNeverConnectedInShardsAddUpByReasonThroughTheirLogs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        List<java.nio.file.Path> logs = new java.util.ArrayList<>();
+        long[][] never = {{2, 1}, {0, 4}}; // per shard: refused, still connecting
+        for (int k = 0; k < 2; k++) {
+            RunReport shard = report("loadtool run --shard " + k + "/2", false);
+            shard.info(ShardMerge.PLAN, "p1");
+            shard.info(ShardMerge.SHARD, k + "/2");
+            shard.counter(RunReport.CLIENTS_TARGET, 100);
+            shard.counter(RunReport.CLIENTS_PEAK, 100 - never[k][0] - never[k][1]);
+            shard.counter(RunReport.RAMP_MILLIS, 1_000);
+            shard.counter(RunReport.NEVER_CONNECTED, never[k][0] + never[k][1]);
+            shard.counter(RunReport.NEVER_CONNECTED_PREFIX + "Connection refused", never[k][0]);
+            shard.counter(RunReport.NEVER_CONNECTED_PREFIX + "still connecting, no failure seen", never[k][1]);
+            java.nio.file.Path log = dir.resolve("s" + k + ".hlog");
+            HlogWriter w = new HlogWriter(log, 1_000L);
+            w.interval(Metric.LATENCY, shard.histogram(Metric.LATENCY), false);
+            w.summary(shard);
+            w.close();
+            logs.add(log);
+        }
+
+        RunReport merged = HlogReader.read(logs);
+
+        assertThat(merged.counter(RunReport.NEVER_CONNECTED)).isEqualTo(7);
+        assertThat(merged.neverConnectedByReason()).containsExactly(
+                java.util.Map.entry("still connecting, no failure seen", 5L), java.util.Map.entry("Connection refused", 2L));
+        assertThat(merged.rampCompleted()).isFalse();
+        assertThat(TextReport.render(merged, List.of()))
+                .contains("unconnected 7 clients never connected: 5 still connecting, no failure seen, 2 Connection refused")
+                .contains("incomplete (7 of 200 never connected): 193 connected in 1.00 s");
+    }
+
+    @Test
+    void aRunWhereEveryClientConnectedSaysNothingOfNeverConnectedClients() {
+        RunReport r = report("loadtool run", false);
+        r.counter(RunReport.CLIENTS_TARGET, 200);
+        r.counter(RunReport.CLIENTS_PEAK, 200);
+        r.counter(RunReport.RAMP_MILLIS, 100);
+        r.counter(RunReport.NEVER_CONNECTED, 0);
+
+        assertThat(r.rampCompleted()).isTrue();
+        assertThat(TextReport.render(r, List.of())).doesNotContain("unconnected").doesNotContain("incomplete");
+        assertThat(r.warnings()).noneMatch(w -> w.contains("never connected"));
+    }
 }
