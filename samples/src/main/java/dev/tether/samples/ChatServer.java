@@ -57,8 +57,9 @@ public final class ChatServer {
         String me = session.principal();
         switch (words[0]) {
             case "join":
-                room.join(session);
-                room.push(room.name(), ("* " + me + " joined").getBytes(UTF_8));
+                if (room.join(session)) {
+                    room.push(room.name(), ("* " + me + " joined").getBytes(UTF_8));
+                }
                 return ("joined " + room.name() + " (" + room.size() + (room.size() == 1 ? " member)" : " members)")).getBytes(UTF_8);
             case "leave":
                 if (room.leave(session)) {

@@ -108,6 +108,33 @@ class ChatTest {
     }
 
     @Test
+    void aClientSentAwayComesBackAndJoinsItsRoomsAgain() throws Exception {
+        TetherServer server = ChatServer.start("127.0.0.1", 0);
+        try (User alice = new User(server.port(), "alice");
+             User bob = new User(server.port(), "bob")) {
+            alice.sees("connected as alice; /join ROOM to start");
+            bob.sees("connected as bob; /join ROOM to start");
+            alice.type("/join lobby");
+            alice.seesInAnyOrder("[lobby] * alice joined", "joined lobby (1 member)");
+            bob.type("/join lobby");
+            bob.seesInAnyOrder("[lobby] * bob joined", "joined lobby (2 members)");
+            alice.sees("[lobby] * bob joined");
+
+            // The server sends alice away (GO_AWAY); her connection's room membership goes with it.
+            server.sessions().stream().filter(s -> "alice".equals(s.principal())).findFirst().orElseThrow().close("test");
+            // She reconnects by herself and joins the lobby again, which both of them hear.
+            alice.sees("[lobby] * alice joined");
+            bob.sees("[lobby] * alice joined");
+            bob.type("welcome back");
+            alice.sees("[lobby] bob: welcome back");
+            bob.sees("[lobby] bob: welcome back");
+            assertThat(server.group("lobby").size()).isEqualTo(2);
+        } finally {
+            server.drain(java.time.Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aHelloWithoutANameIsRefused() throws Exception {
         TetherServer server = ChatServer.start("127.0.0.1", 0);
         try (dev.tether.client.TetherClient nameless = dev.tether.client.TetherClient.builder()

@@ -492,13 +492,15 @@ final class Session extends ChannelInboundHandlerAdapter implements ServerSessio
             resumable = opened.session();
             resumable.writePending(this); // a resume's replay, before anything new
         }
+        server.counters.handshakes.increment();
+        // The application's session (this object, open since the state above) is found by the id the client was
+        // given before the client can read the WELCOME, and onOpen is handed over before any of its requests.
+        server.app.opened(this);
         if (dispatching) {
             flushPending = true; // decided during this read: flushed at the end of the read batch
         } else {
             ctx.flush();
         }
-        server.counters.handshakes.increment();
-        server.app.opened(this);
     }
 
     private Welcome welcome(int negotiated, SessionStore.Opened opened) {
