@@ -108,7 +108,9 @@ class ServerCommandProcessesTest {
         connect(6, servers.address().getPort());
 
         // The merged line counts the clients of both processes, however the kernel spread them.
-        awaitOutput(o -> o.contains("conns=6 ") && o.contains("processes=2/2"), "merged line with conns=6");
+        // The per-process lines are printed after the merged one: wait for them too, not only for the merged line.
+        awaitOutput(o -> o.contains("conns=6 ") && o.contains("processes=2/2") && o.contains("  process 2 pid " + pid2 + ": conns="),
+                "merged line with conns=6 and the per-process lines");
         String text = out.toString();
         assertThat(text).contains("  process 1 pid " + pid1 + ": conns=").contains("  process 2 pid " + pid2 + ": conns=");
         for (TetherClient c : clients) {

@@ -1,5 +1,6 @@
 package dev.tether.bench.server;
 
+import dev.tether.server.Durations;
 import dev.tether.server.ReferenceServer;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
@@ -8,10 +9,11 @@ import java.util.function.IntSupplier;
 /**
  * Heap per idle connection: starts a server in this JVM, measures the heap after a full GC, waits until
  * {@code n} connections (opened by {@code EchoLoad idle} in another JVM) are open and welcomed, measures
- * again, and prints the difference divided by {@code n}.
+ * again, and prints the difference divided by {@code n}. The reference server runs with its defaults, or with
+ * the session time-to-live given as the fifth argument ({@code 0} turns session resumption off).
  *
  * <pre>
- * java -Xmx1g -cp benchmarks.jar dev.tether.bench.server.HeapPerConnection reference|bare port n [ioThreads]
+ * java -Xmx1g -cp benchmarks.jar dev.tether.bench.server.HeapPerConnection reference|bare port n [ioThreads [sessionTtl]]
  * </pre>
  */
 public final class HeapPerConnection {
@@ -23,7 +25,11 @@ public final class HeapPerConnection {
         AutoCloseable server;
         IntSupplier connections;
         if (which.equals("reference")) {
-            ReferenceServer s = ReferenceServer.builder().port(port).eventLoopThreads(threads).start();
+            ReferenceServer.Builder b = ReferenceServer.builder().port(port).eventLoopThreads(threads);
+            if (args.length > 4) {
+                b.sessionTtl(Durations.parse(args[4]));
+            }
+            ReferenceServer s = b.start();
             server = s;
             connections = () -> (int) s.stats().handshakesTotal();
         } else {

@@ -101,6 +101,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return version.isExpectingWelcome();
     }
 
+    /**
+     * The bytes received but not decoded yet (the start of a frame whose rest has not arrived): what this decoder
+     * holds in memory for its channel, e.g. for a server's memory accounting. Call it on the channel's event loop.
+     *
+     * @return the number of bytes buffered, 0 when every byte received has been decoded
+     */
+    public int bufferedBytes() {
+        return actualReadableBytes();
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         if (failed) {

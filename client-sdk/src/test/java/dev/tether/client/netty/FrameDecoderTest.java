@@ -37,6 +37,40 @@ class FrameDecoderTest {
             new Push("topic", 123, Push.NO_SEQUENCE, new byte[300]), new ErrorMessage(4, 1, "nope"), new GoAway(1000, "bye"));
 
     @Test
+    void bufferedBytesAreTheBytesOfTheFrameNotYetComplete() {
+        byte[] request = bytes(MessageEncoder.encode(new Request(2, new byte[5000])));
+        byte[] ping = bytes(MessageEncoder.encode(new Ping(42)));
+        FrameDecoder decoder = new FrameDecoder();
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+        assertThat(decoder.bufferedBytes()).isZero();
+
+        ch.writeInbound(Unpooled.copiedBuffer(request, 0, 3)); // not even the whole length prefix
+        assertThat(decoder.bufferedBytes()).isEqualTo(3);
+        ch.writeInbound(Unpooled.copiedBuffer(request, 3, 1000));
+        assertThat(decoder.bufferedBytes()).isEqualTo(1003);
+        assertThat((Object) ch.readInbound()).isNull();
+
+        // The rest of the request and the first 5 bytes of a ping: the request is decoded, the ping's start stays.
+        byte[] rest = new byte[request.length - 1003 + 5];
+        System.arraycopy(request, 1003, rest, 0, request.length - 1003);
+        System.arraycopy(ping, 0, rest, request.length - 1003, 5);
+        ch.writeInbound(Unpooled.wrappedBuffer(rest));
+        assertThat((Object) ch.readInbound()).isInstanceOf(Request.class);
+        assertThat(decoder.bufferedBytes()).isEqualTo(5);
+
+        ch.writeInbound(Unpooled.copiedBuffer(ping, 5, ping.length - 5));
+        assertThat((Object) ch.readInbound()).isEqualTo(new Ping(42));
+        assertThat(decoder.bufferedBytes()).isZero();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    private static byte[] bytes(ByteBuffer frame) {
+        byte[] b = new byte[frame.remaining()];
+        frame.get(b);
+        return b;
+    }
+
+    @Test
     void randomChunkingsGiveWhatTheProtocolsDecoderGives() throws Exception {
         Random random = new Random(7);
         for (int round = 0; round < 50; round++) {

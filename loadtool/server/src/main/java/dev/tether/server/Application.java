@@ -68,36 +68,35 @@ final class Application {
         }
     }
 
-    void opened(SessionHandle h) {
-        run(h, () -> handler.onOpen(h));
+    void opened(Session s) {
+        run(s, () -> handler.onOpen(s));
     }
 
-    void send(SessionHandle h, byte[] payload) {
-        run(h, () -> handler.onSend(h, payload));
+    void send(Session s, byte[] payload) {
+        run(s, () -> handler.onSend(s, payload));
     }
 
-    void closed(SessionHandle h, CloseReason reason) {
-        run(h, () -> handler.onClose(h, reason));
+    void closed(Session s, CloseReason reason) {
+        run(s, () -> handler.onClose(s, reason));
     }
 
     /** Hands a request to the handler; its answer reaches {@link Session#answered} on the event loop. */
     void request(Session s, long requestId, byte[] payload, int size) {
-        SessionHandle h = s.handle;
-        if (h.serial == null) {
-            invoke(s, h, requestId, payload, size);
+        if (s.serial == null) {
+            invoke(s, requestId, payload, size);
             return;
         }
         try {
-            h.serial.execute(() -> invoke(s, h, requestId, payload, size));
+            s.serial.execute(() -> invoke(s, requestId, payload, size));
         } catch (RejectedExecutionException e) {
             s.answered(requestId, size, null, RequestException.applicationError("the server cannot take more work now; retry later"));
         }
     }
 
-    private void invoke(Session s, SessionHandle h, long requestId, byte[] payload, int size) {
+    private void invoke(Session s, long requestId, byte[] payload, int size) {
         CompletionStage<byte[]> stage;
         try {
-            stage = handler.onRequest(h, payload);
+            stage = handler.onRequest(s, payload);
             if (stage == null) {
                 throw new NullPointerException("onRequest returned null");
             }
@@ -135,22 +134,22 @@ final class Application {
         });
     }
 
-    private void run(SessionHandle h, Runnable call) {
+    private void run(Session s, Runnable call) {
         Runnable guarded = () -> {
             try {
                 call.run();
             } catch (Throwable t) {
-                LOG.log(System.Logger.Level.WARNING, "server handler failed for " + h, t);
+                LOG.log(System.Logger.Level.WARNING, "server handler failed for " + s, t);
             }
         };
-        if (h.serial == null) {
+        if (s.serial == null) {
             guarded.run();
             return;
         }
         try {
-            h.serial.execute(guarded);
+            s.serial.execute(guarded);
         } catch (RejectedExecutionException e) {
-            LOG.log(System.Logger.Level.WARNING, "the handler executor refused a call for " + h + "; dropped");
+            LOG.log(System.Logger.Level.WARNING, "the handler executor refused a call for " + s + "; dropped");
         }
     }
 

@@ -29,7 +29,7 @@ final class ReferenceHandler implements ServerHandler {
         }
         CompletableFuture<byte[]> later = new CompletableFuture<>();
         long delay = serviceTime.sampleNanos(ThreadLocalRandom.current());
-        ((SessionHandle) session).eventLoop().schedule(() -> later.complete(payload), delay, TimeUnit.NANOSECONDS);
+        ((Session) session).executor().schedule(() -> later.complete(payload), delay, TimeUnit.NANOSECONDS);
         return later.thenCompose(this::answer);
     }
 

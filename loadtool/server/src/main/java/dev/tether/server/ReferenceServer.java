@@ -342,14 +342,12 @@ public final class ReferenceServer implements AutoCloseable {
     }
 
     /**
-     * Installs the session pipeline: a meter of the bytes that reach the decoder, the SDK's frame codec counting
-     * into the session (the decoder with the {@linkplain #MAX_HANDSHAKE_FRAME_LENGTH small limit} until the
+     * Installs the session pipeline: the SDK's frame codec counting into the session (the decoder with the {@linkplain #MAX_HANDSHAKE_FRAME_LENGTH small limit} until the
      * handshake is done), then one {@link Session} handler.
      */
     void initSessionPipeline(Channel ch) {
         Session session = new Session(this, sessionIdPrefix + Long.toString(nextSessionId.incrementAndGet(), 36));
-        ch.pipeline().addLast(Session.METER, session.inboundMeter())
-                .addLast(Session.DECODER, new FrameDecoder(Math.min(MAX_HANDSHAKE_FRAME_LENGTH, settings.maxFrameLength()), session.counters))
+        ch.pipeline().addLast(Session.DECODER, new FrameDecoder(Math.min(MAX_HANDSHAKE_FRAME_LENGTH, settings.maxFrameLength()), session.counters))
                 .addLast(Session.ENCODER, new FrameEncoder(session.counters))
                 .addLast(session);
         if (tlsFailures != null) {

@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ServerGroup {
     private final String name;
     private final TetherServer server;
-    private final Set<SessionHandle> members = ConcurrentHashMap.newKeySet();
+    private final Set<Session> members = ConcurrentHashMap.newKeySet();
 
     ServerGroup(String name, TetherServer server) {
         this.name = name;
@@ -43,17 +43,17 @@ public final class ServerGroup {
      * @throws IllegalArgumentException if the session is not one of this group's server
      */
     public boolean join(ServerSession session) {
-        return handle(session).join(this, members);
+        return session(session).join(this, members);
     }
 
     /** Removes {@code session}; returns whether it was a member. */
     public boolean leave(ServerSession session) {
-        return handle(session).leave(this, members);
+        return session(session).leave(this, members);
     }
 
     /** Whether {@code session} is a member. */
     public boolean contains(ServerSession session) {
-        return session instanceof SessionHandle h && members.contains(h);
+        return session instanceof Session s && members.contains(s);
     }
 
     /** The number of members. */
@@ -77,25 +77,25 @@ public final class ServerGroup {
     public int push(String topic, byte[] payload) {
         Objects.requireNonNull(payload, "payload");
         List<Session> targets = new ArrayList<>();
-        for (SessionHandle h : members) {
-            if (h.isOpen()) {
-                targets.add(h.session);
+        for (Session s : members) {
+            if (s.isOpen()) {
+                targets.add(s);
             }
         }
         return targets.isEmpty() ? 0 : server.engine().publishTo(targets, topic, payload);
     }
 
     /** Called by a closing session, which has already forgotten this group. */
-    void removeClosed(SessionHandle h) {
-        members.remove(h);
+    void removeClosed(Session s) {
+        members.remove(s);
     }
 
-    private SessionHandle handle(ServerSession session) {
+    private Session session(ServerSession session) {
         Objects.requireNonNull(session, "session");
-        if (!(session instanceof SessionHandle h) || h.server() != server) {
+        if (!(session instanceof Session s) || s.server() != server) {
             throw new IllegalArgumentException(session + " is not a session of the server of group " + name);
         }
-        return h;
+        return s;
     }
 
     @Override

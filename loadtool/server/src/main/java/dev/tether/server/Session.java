@@ -35,16 +35,22 @@ import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One connection of the reference server: its registry entry and the handler that serves it, in one
- * object to keep an idle connection small. Every method except {@link #sweep} and {@link #info} runs on
- * the connection's event loop; those two read the fields racily and act only through the event loop.
+ * One connection of the reference server: its registry entry, the handler that serves it and, from the
+ * WELCOME on, the {@link ServerSession} the application addresses, in one object to keep an idle connection
+ * small. Every method except {@link #sweep}, {@link #info} and the {@link ServerSession} ones runs on the
+ * connection's event loop; {@code sweep} and {@code info} read the fields racily and act only through the
+ * event loop, and the {@code ServerSession} methods hop to it (pushes, closes) or touch only thread-safe state.
  */
-final class Session extends ChannelInboundHandlerAdapter {
-    /** Pipeline names of the byte meter and the frame decoder (replaced after the handshake). */
-    static final String METER = "meter";
+final class Session extends ChannelInboundHandlerAdapter implements ServerSession {
+    /** Pipeline names of the frame decoder (replaced after the handshake) and encoder. */
     static final String DECODER = "decoder";
     static final String ENCODER = "encoder";
 
@@ -90,11 +96,8 @@ final class Session extends ChannelInboundHandlerAdapter {
     /** Whether {@link ServerCounters#retire} has taken this session's counts (guarded by that object's lock). */
     boolean retired;
     private int inFlight; // through IN_FLIGHT
-    // Memory accounting (see MemoryBudget): bytes that reached the decoder, bytes it turned into messages (the
-    // difference is what it buffers), payload bytes waiting for their service time, and what this session has
-    // added to the budget (through HELD; the shedding pass reads it).
-    private long inboundArrived;
-    private long inboundDecoded;
+    // Memory accounting (see MemoryBudget; what the decoder buffers it asks the decoder): payload bytes waiting for
+    // their service time, and what this session has added to the budget (through HELD; the shedding pass reads it).
     private long inFlightBytes;
     private long held;
     private volatile boolean pausedByBudget;
@@ -104,18 +107,22 @@ final class Session extends ChannelInboundHandlerAdapter {
     private boolean readSomething;
     private boolean drainGraceOver;
     /**
-     * The application's view of this session, from the WELCOME on; null before (and for refused hellos). Written on
-     * the event loop, read by lookups from any thread.
+     * Who the {@link Authenticator} accepted: set at the WELCOME, before the state becomes OPEN (which publishes it);
+     * null before, and for refused hellos, so non-null means the application knows this session.
      */
-    volatile SessionHandle handle;
+    private String principal;
+    /** Runs this session's handler calls in order on the application's executor; null when they run on the event loop. */
+    Executor serial;
+    /** The application's attributes and groups, made at first use (see {@link #attachments()}); null until then. */
+    private volatile SessionAttachments attachments;
     /** Whether the authenticator is deciding about the hello: nothing more is read meanwhile. */
     private boolean authenticating;
     /** Whether a hello or request is being handed to the application right now (an answer given meanwhile waits for the batch flush). */
     private boolean dispatching;
     /** Why the session ended, for {@link ServerHandler#onClose}: the first cause wins; null means the peer closed. */
     private CloseReason closeReason;
-    /** The protocol version of this connection: 1 until the WELCOME, then the negotiated one. */
-    private int version = Protocol.VERSION_1;
+    /** The protocol version of this connection: 1 until the WELCOME, then the negotiated one (one byte, as on the wire). */
+    private byte version = Protocol.VERSION_1;
     /** The session's resumable part when resumption is on for this connection (see SessionStore), else null. */
     private volatile ResumableSession resumable;
 
@@ -126,10 +133,6 @@ final class Session extends ChannelInboundHandlerAdapter {
 
     Channel channel() {
         return ctx.channel();
-    }
-
-    ReferenceServer server() {
-        return server;
     }
 
     EventExecutor executor() {
@@ -143,19 +146,6 @@ final class Session extends ChannelInboundHandlerAdapter {
     /** What this session holds against the memory budget, as of its last update; safe from any thread. */
     long heldBytes() {
         return (long) HELD.getAcquire(this);
-    }
-
-    /** The handler in front of the decoder that counts the bytes reaching it (see {@link #refreshMemory}). */
-    ChannelInboundHandlerAdapter inboundMeter() {
-        return new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                if (msg instanceof ByteBuf buf && state != State.CLOSING) {
-                    inboundArrived += buf.readableBytes(); // while closing, the bytes are dropped at once
-                }
-                ctx.fireChannelRead(msg);
-            }
-        };
     }
 
     @Override
@@ -198,9 +188,12 @@ final class Session extends ChannelInboundHandlerAdapter {
         if (r != null) {
             r.detach(this, server.settings.ticker().nanoTime()); // kept for its time-to-live
         }
-        if (handle != null) {
-            handle.closed();
-            server.app.closed(handle, closeReason != null ? closeReason
+        if (principal != null) {
+            SessionAttachments a = attachments;
+            if (a != null) {
+                a.closed(this); // after the state left OPEN: no group can take it back
+            }
+            server.app.closed(this, closeReason != null ? closeReason
                     : server.isStopping() ? CloseReason.SERVER_STOPPED
                     : before == State.DRAINING ? CloseReason.GOING_AWAY : CloseReason.PEER_CLOSED);
         }
@@ -232,7 +225,6 @@ final class Session extends ChannelInboundHandlerAdapter {
         }
         Message m = (Message) msg;
         int size = MessageEncoder.encodedSize(m, version);
-        inboundDecoded += size; // for the memory budget, like inboundArrived
         readSomething = true;
         if (st == State.HANDSHAKING) {
             if (authenticating) {
@@ -257,7 +249,7 @@ final class Session extends ChannelInboundHandlerAdapter {
             case SEND:
                 if (resumable == null || resumable.acceptSend(this, (Send) m)) {
                     counters.send();
-                    server.app.send(handle, ((Send) m).payload());
+                    server.app.send(this, ((Send) m).payload());
                     ReferenceServer.SendListener listener = server.settings.sendListener();
                     if (listener != null) {
                         listener.onSend(clientId, ((Send) m).payload());
@@ -343,7 +335,9 @@ final class Session extends ChannelInboundHandlerAdapter {
             return; // channelInactive gives everything back
         }
         ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
-        long buffered = Math.max(0, inboundArrived - inboundDecoded) + (out == null ? 0 : out.totalPendingWriteBytes()) + inFlightBytes;
+        // The decoder is gone while closing: what still arrives is dropped at once (see closeWithError).
+        FrameDecoder decoder = (FrameDecoder) ctx.pipeline().get(DECODER);
+        long buffered = (decoder == null ? 0 : decoder.bufferedBytes()) + (out == null ? 0 : out.totalPendingWriteBytes()) + inFlightBytes;
         long now = MemoryBudget.SESSION_STATE_BYTES + buffered;
         long delta = now - held;
         MemoryBudget budget = server.budget;
@@ -489,6 +483,8 @@ final class Session extends ChannelInboundHandlerAdapter {
             protocolError(e.getMessage());
             return;
         }
+        principal = result.principal();
+        serial = server.app.executor == null ? null : new SerialExecutor(server.app.executor);
         state = State.OPEN;
         useVersion(negotiated);
         write(welcome(negotiated, opened));
@@ -497,11 +493,9 @@ final class Session extends ChannelInboundHandlerAdapter {
             resumable.writePending(this); // a resume's replay, before anything new
         }
         server.counters.handshakes.increment();
-        // The application's session exists before the client can read the WELCOME, so that a lookup by the id the
-        // client was given finds it, and onOpen is handed over before any of the client's requests.
-        handle = new SessionHandle(this, h.clientId(), result.principal(), (InetSocketAddress) ctx.channel().remoteAddress(),
-                server.app.executor);
-        server.app.opened(handle);
+        // The application's session (this object, open since the state above) is found by the id the client was
+        // given before the client can read the WELCOME, and onOpen is handed over before any of its requests.
+        server.app.opened(this);
         if (dispatching) {
             flushPending = true; // decided during this read: flushed at the end of the read batch
         } else {
@@ -523,7 +517,7 @@ final class Session extends ChannelInboundHandlerAdapter {
 
     /** From the WELCOME on, both directions speak the negotiated version. */
     private void useVersion(int negotiated) {
-        version = negotiated;
+        version = (byte) negotiated;
         ((FrameDecoder) ctx.pipeline().get(DECODER)).version(negotiated);
         ((FrameEncoder) ctx.pipeline().get(ENCODER)).version(negotiated);
     }
@@ -695,7 +689,6 @@ final class Session extends ChannelInboundHandlerAdapter {
         if (ctx.pipeline().get(DECODER) != null) {
             ctx.pipeline().remove(DECODER);
         }
-        inboundArrived = inboundDecoded;
         ctx.channel().config().setAutoRead(true);
         ErrorMessage error = new ErrorMessage(0, code, text);
         ctx.writeAndFlush(error).addListener((ChannelFutureListener) f -> {
@@ -810,6 +803,119 @@ final class Session extends ChannelInboundHandlerAdapter {
                 ctx.close(); // the error frame could not be delivered in time
                 break;
         }
+    }
+
+    // ---- the application's view: ServerSession ----
+    // The session is itself what the application addresses (no second object per connection). The methods may be
+    // called from any thread; pushes and closes hop to the event loop.
+
+    @Override
+    public String id() {
+        return sessionId();
+    }
+
+    @Override
+    public TetherServer server() {
+        return server.app.server;
+    }
+
+    @Override
+    public String clientId() {
+        return clientId;
+    }
+
+    @Override
+    public String principal() {
+        return principal;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) ctx.channel().remoteAddress();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    @Override
+    public Object attribute(String name) {
+        Objects.requireNonNull(name, "name");
+        SessionAttachments a = attachments;
+        return a == null ? null : a.attributes.get(name);
+    }
+
+    @Override
+    public Object attribute(String name, Object value) {
+        Objects.requireNonNull(name, "name");
+        if (value == null) {
+            SessionAttachments a = attachments;
+            return a == null ? null : a.attributes.remove(name);
+        }
+        return attachments().attributes.put(name, value);
+    }
+
+    @Override
+    public Set<String> groups() {
+        SessionAttachments a = attachments;
+        return a == null ? Set.of() : a.groupNames();
+    }
+
+    @Override
+    public boolean push(String topic, byte[] payload) {
+        Objects.requireNonNull(payload, "payload");
+        return isOpen() && server.publishTo(List.of(this), topic, payload) == 1;
+    }
+
+    @Override
+    public void close(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        try {
+            executor().execute(() -> goAway(reason));
+            // A request the handler never answers must not keep the session open: the drain timeout bounds it.
+            executor().schedule(() -> {
+                if (state == State.DRAINING) {
+                    ctx.close();
+                }
+            }, server.settings.drainTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the server has shut down: the session is closed already
+        }
+    }
+
+    /** Joins {@code g} (whose member set is {@code members}); false unless open. */
+    boolean join(ServerGroup g, Set<Session> members) {
+        return attachments().join(this, g, members);
+    }
+
+    /** Leaves {@code g}; returns whether it was a member. */
+    boolean leave(ServerGroup g, Set<Session> members) {
+        SessionAttachments a = attachments;
+        if (a == null) {
+            members.remove(this);
+            return false;
+        }
+        return a.leave(this, g, members);
+    }
+
+    /** The attachments, made now if this is the first attribute or group (from any thread, so under this lock). */
+    private SessionAttachments attachments() {
+        SessionAttachments a = attachments;
+        if (a == null) {
+            synchronized (this) {
+                a = attachments;
+                if (a == null) {
+                    attachments = a = new SessionAttachments();
+                }
+            }
+        }
+        return a;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerSession[" + id + ", " + principal + "@" + ctx.channel().remoteAddress() + "]";
     }
 
     SessionInfo info() {

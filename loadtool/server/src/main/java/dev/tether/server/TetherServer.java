@@ -73,17 +73,15 @@ public final class TetherServer implements AutoCloseable {
     /** The open session with this id (see {@link ServerSession#id()}), if there is one. */
     public Optional<ServerSession> session(String id) {
         Session s = engine.session(Objects.requireNonNull(id, "id"));
-        SessionHandle h = s == null ? null : s.handle;
-        return h != null && h.isOpen() ? Optional.of(h) : Optional.empty();
+        return s != null && s.isOpen() ? Optional.of(s) : Optional.empty();
     }
 
     /** Every open session, at this moment. */
     public List<ServerSession> sessions() {
         List<ServerSession> open = new ArrayList<>();
         for (Session s : engine.registered()) {
-            SessionHandle h = s.handle;
-            if (h != null && h.isOpen()) {
-                open.add(h);
+            if (s.isOpen()) {
+                open.add(s);
             }
         }
         return open;
