@@ -168,6 +168,7 @@ final class ShellSession implements AutoCloseable {
                 .config(built)
                 .onPush(listener::onPush)
                 .onStateChange(listener::onStateChange)
+                .onSessionLoss(listener::onSessionLoss)
                 .listenerExecutor(events)
                 .build();
         listener.client = c;
@@ -303,6 +304,13 @@ final class ShellSession implements AutoCloseable {
         void onPush(ServerPush push) {
             if (pushes && isCurrent()) {
                 notices.print(pushLine(push.topic(), push.sequence(), push.payload()));
+            }
+        }
+
+        /** A session that was not resumed, or lost pushes: always said, whether pushes are shown or not. */
+        void onSessionLoss(dev.tether.client.SessionLoss loss) {
+            if (isCurrent()) {
+                notices.print("[session] " + loss.describe());
             }
         }
 

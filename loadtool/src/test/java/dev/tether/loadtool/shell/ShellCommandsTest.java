@@ -187,6 +187,9 @@ class ShellCommandsTest {
         notices.clear();
         assertThat(run("connect")).isEqualTo("reconnecting to " + target() + " now" + System.lineSeparator());
         notices.await("[state] connected to " + target(), WAIT);
+        // the new server never knew the session: the shell says so, with what became of the queued send
+        assertThat(notices.lines()).anyMatch(l -> l.matches("\\[session\\] session \\S+ was not resumed \\(new session \\S+\\): "
+                + "an unknown number of pushes lost, \\d+ unacknowledged send\\(s\\) resent, 0 failed"));
 
         assertThat(run("request again")).startsWith("again" + System.lineSeparator());
         // the request is behind the buffered send on the same connection, so the send has been read
