@@ -734,14 +734,7 @@ public final class ReferenceServer implements AutoCloseable {
         }
         if (anyOpen) {
             for (EventExecutor loop : workers) {
-                for (OutboundPush p : pushes) {
-                    p.retain();
-                }
-                try {
-                    loop.execute(() -> writeLocal(loop, pushes));
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    release(pushes); // shutting down
-                }
+                handOff(loop, pushes, () -> writeLocal(loop, pushes));
             }
         }
         return reached;
@@ -767,19 +760,12 @@ public final class ReferenceServer implements AutoCloseable {
             }
             for (Map.Entry<EventExecutor, List<Session>> e : byLoop.entrySet()) {
                 List<Session> mine = e.getValue();
-                push.retain();
-                try {
-                    e.getKey().execute(() -> {
-                        try {
-                            for (Session s : mine) {
-                                s.writePushes(pushes);
-                            }
-                        } finally {
-                            push.release();
-                        }
-                    });
-                } catch (java.util.concurrent.RejectedExecutionException shutDown) {
-                    push.release();
+                boolean handed = handOff(e.getKey(), pushes, () -> {
+                    for (Session s : mine) {
+                        s.writePushes(pushes);
+                    }
+                });
+                if (!handed) {
                     reached -= mine.size();
                 }
             }
@@ -791,14 +777,33 @@ public final class ReferenceServer implements AutoCloseable {
 
     /** On {@code loop}: writes {@code pushes} (or what their windows hold for them) to this loop's open sessions. */
     private void writeLocal(EventExecutor loop, OutboundPush[] pushes) {
-        try {
-            for (Session s : registry.values()) {
-                if (s.executor() == loop && s.state == SessionInfo.State.OPEN) {
-                    s.writePushes(pushes);
-                }
+        for (Session s : registry.values()) {
+            if (s.executor() == loop && s.state == SessionInfo.State.OPEN) {
+                s.writePushes(pushes);
             }
-        } finally {
+        }
+    }
+
+    /**
+     * Runs {@code writes} on {@code loop} with {@code pushes} retained for it and released after, whatever happens;
+     * returns false (and releases at once) if the loop has shut down.
+     */
+    private static boolean handOff(EventExecutor loop, OutboundPush[] pushes, Runnable writes) {
+        for (OutboundPush p : pushes) {
+            p.retain();
+        }
+        try {
+            loop.execute(() -> {
+                try {
+                    writes.run();
+                } finally {
+                    release(pushes);
+                }
+            });
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException shutDown) {
             release(pushes);
+            return false;
         }
     }
 
