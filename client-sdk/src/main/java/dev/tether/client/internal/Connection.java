@@ -27,7 +27,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetSocketAddress;
@@ -36,6 +35,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLException;
 
 /**
@@ -47,6 +47,8 @@ import javax.net.ssl.SSLException;
  * after a go-away, connections finishing their in-flight requests. Confined to the client's event loop.
  */
 final class Connection extends ChannelInboundHandlerAdapter implements HeartbeatHandler.Listener, ChannelFutureListener {
+    /** The name of the {@link HeartbeatHandler} in the pipeline, first once the connection is welcomed. */
+    static final String HEARTBEAT_HANDLER = "heartbeat";
 
     /** What a connection tells its client; every call is on the client's event loop. */
     interface Listener {
@@ -386,10 +388,10 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
         if (interval <= 0 && deadPeer <= 0) {
             return;
         }
-        ChannelPipeline p = channel.pipeline();
-        // Next to the socket: it sees each read (not each frame) and each real flush, see FlushTimeIdleStateHandler.
-        p.addFirst("idle", HeartbeatHandler.idleStateHandler(interval, deadPeer));
-        p.addBefore(Dialer.CONNECTION_HANDLER, "heartbeat", new HeartbeatHandler(this, interval, deadPeer));
+        // Next to the socket: it sees each read (not each frame) and each real flush. ThreadLocalRandom (this loop's,
+        // shared by all its connections) picks the first ping's phase: no generator per connection.
+        channel.pipeline().addFirst(HEARTBEAT_HANDLER,
+                new HeartbeatHandler(this, interval, deadPeer, ThreadLocalRandom.current()));
     }
 
     /** The server broke the protocol: tell it (ERROR with id 0, as PROTOCOL.md §11 asks), then close. */

@@ -114,7 +114,7 @@ class DialerTest {
         loops.next().submit(() -> d.dial(c)).get(5, SECONDS);
         assertThat(opened.get(10, SECONDS)).isSameAs(c);
         List<String> names = loops.next().submit(() -> c.channel().pipeline().names()).get(5, SECONDS);
-        assertThat(names).containsSubsequence("idle", "flushConsolidation", Dialer.CODEC_HANDLER, "heartbeat",
+        assertThat(names).containsSubsequence(Connection.HEARTBEAT_HANDLER, "flushConsolidation", Dialer.CODEC_HANDLER,
                 Dialer.CONNECTION_HANDLER).doesNotContain("tls");
         // One handler decodes and encodes: one pipeline entry per connection, not two.
         assertThat(loops.next().submit(() -> c.channel().pipeline().get(Dialer.CODEC_HANDLER)).get(5, SECONDS))
