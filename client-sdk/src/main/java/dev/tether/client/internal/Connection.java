@@ -47,8 +47,6 @@ import javax.net.ssl.SSLException;
  * after a go-away, connections finishing their in-flight requests. Confined to the client's event loop.
  */
 final class Connection extends ChannelInboundHandlerAdapter implements HeartbeatHandler.Listener, ChannelFutureListener {
-    /** The name of the {@link HeartbeatHandler} in the pipeline, first once the connection is welcomed. */
-    static final String HEARTBEAT_HANDLER = "heartbeat";
 
     /** What a connection tells its client; every call is on the client's event loop. */
     interface Listener {
@@ -388,10 +386,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
         if (interval <= 0 && deadPeer <= 0) {
             return;
         }
-        // Next to the socket: it sees each read (not each frame) and each real flush. ThreadLocalRandom (this loop's,
-        // shared by all its connections) picks the first ping's phase: no generator per connection.
-        channel.pipeline().addFirst(HEARTBEAT_HANDLER,
-                new HeartbeatHandler(this, interval, deadPeer, ThreadLocalRandom.current()));
+        // Installed by the dialer (it is the flush consolidation too); absent only from unit tests' bare pipelines.
+        // ThreadLocalRandom (this loop's, shared by all its connections) picks the first ping's phase.
+        HeartbeatHandler h = channel.pipeline().get(HeartbeatHandler.class);
+        if (h != null) {
+            h.start(interval, deadPeer, ThreadLocalRandom.current());
+        }
     }
 
     /** The server broke the protocol: tell it (ERROR with id 0, as PROTOCOL.md §11 asks), then close. */

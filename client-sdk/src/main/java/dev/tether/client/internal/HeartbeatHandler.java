@@ -1,9 +1,9 @@
 package dev.tether.client.internal;
 
 import dev.tether.protocol.Ping;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -24,13 +24,16 @@ import java.util.random.RandomGenerator;
  * ping follows H after the last flush, so no connection goes longer than H without writing, and the dead-peer
  * timeout, counted from the last read, is not touched by the phase.
  *
- * <p>Placed next to the socket (first in the pipeline), where it sees real I/O: a read counts at the end of a read
- * batch, a write when it is flushed (the clock is read once per flush, which the flush consolidation behind it
- * turns into once per batch, and no write promise is wrapped). One handler and one armed timer per connection,
- * where an {@code IdleStateHandler} and a handler for its events cost two pipeline entries and two timers: an idle
- * client holds a few hundred bytes less. Confined to the channel's event loop.
+ * <p>It is also the connection's {@link FlushConsolidationHandler} (requests issued from a response callback, on
+ * the loop while a read is in progress, are flushed once at the end of the read instead of one system call each),
+ * and sits where that handler belongs, next to the socket (first in the pipeline), where it sees real I/O: a read
+ * counts at the end of a read batch, a write when it is flushed (the clock is read once per flush, and no write
+ * promise is wrapped). The dialer installs it with the socket; the timer starts with {@link #start} once the
+ * welcome has said which interval is in force. One handler and one armed timer per connection, where a flush
+ * consolidation handler, an {@code IdleStateHandler} and a handler for its events cost three pipeline entries and
+ * two timers: an idle client holds a few hundred bytes less. Confined to the channel's event loop.
  */
-final class HeartbeatHandler extends ChannelDuplexHandler implements Runnable {
+final class HeartbeatHandler extends FlushConsolidationHandler implements Runnable {
     /** What the connection learns from the heartbeat. */
     interface Listener {
         /** Nothing was received for {@code timeoutMillis}: the handler is closing the channel. */
@@ -38,10 +41,9 @@ final class HeartbeatHandler extends ChannelDuplexHandler implements Runnable {
     }
 
     private final Listener listener;
-    private final RandomGenerator random;
-    /** The ping interval H and the dead-peer timeout D, in nanoseconds; 0 = that rule is off. */
-    private final long pingNanos;
-    private final long deadPeerNanos;
+    /** The ping interval H and the dead-peer timeout D, in nanoseconds, set by {@link #start}; 0 = that rule is off. */
+    private long pingNanos;
+    private long deadPeerNanos;
     /** Ticker times of the end of the last read batch and of the last flush. */
     private long lastReadNanos;
     private long lastFlushNanos;
@@ -51,16 +53,9 @@ final class HeartbeatHandler extends ChannelDuplexHandler implements Runnable {
     /** The armed timer, null before the start and once the channel is gone. */
     private Future<?> timer;
 
-    /**
-     * @param heartbeatIntervalMillis H, 0 = no pings
-     * @param deadPeerTimeoutMillis D, 0 = the peer is never given up
-     * @param random picks the phase of the first ping (once, when the handler starts)
-     */
-    HeartbeatHandler(Listener listener, long heartbeatIntervalMillis, long deadPeerTimeoutMillis, RandomGenerator random) {
+    HeartbeatHandler(Listener listener) {
+        super(DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false);
         this.listener = listener;
-        this.random = random;
-        this.pingNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, heartbeatIntervalMillis));
-        this.deadPeerNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, deadPeerTimeoutMillis));
     }
 
     /** The delay of a connection's first ping: uniform in (0, H] nanoseconds, so that a ramp's pings spread out. */
@@ -69,17 +64,9 @@ final class HeartbeatHandler extends ChannelDuplexHandler implements Runnable {
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
-        if (ctx.channel().isActive() && ctx.channel().isRegistered()) {
-            start();
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        start();
-        super.channelActive(ctx);
+        super.handlerAdded(ctx);
     }
 
     @Override
@@ -89,25 +76,38 @@ final class HeartbeatHandler extends ChannelDuplexHandler implements Runnable {
     }
 
     @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
+    public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
         stop();
+        super.handlerRemoved(ctx);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         lastReadNanos = now();
         pingedDuringSilence = false;
-        ctx.fireChannelReadComplete();
+        super.channelReadComplete(ctx);
     }
 
     @Override
-    public void flush(ChannelHandlerContext ctx) {
+    public void flush(ChannelHandlerContext ctx) throws Exception {
         lastFlushNanos = now();
-        ctx.flush();
+        super.flush(ctx);
     }
 
-    private void start() {
-        if (timer != null || (pingNanos == 0 && deadPeerNanos == 0)) {
+    /**
+     * Starts the heartbeat of a welcomed connection (once; loop only).
+     *
+     * @param heartbeatIntervalMillis H, 0 = no pings
+     * @param deadPeerTimeoutMillis D, 0 = the peer is never given up
+     * @param random picks the phase of the first ping
+     */
+    void start(long heartbeatIntervalMillis, long deadPeerTimeoutMillis, RandomGenerator random) {
+        if (timer != null || !ctx.channel().isActive()) {
+            return;
+        }
+        pingNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, heartbeatIntervalMillis));
+        deadPeerNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, deadPeerTimeoutMillis));
+        if (pingNanos == 0 && deadPeerNanos == 0) {
             return;
         }
         long now = now();

@@ -8,6 +8,7 @@ import dev.tether.protocol.Push;
 import dev.tether.protocol.Send;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -62,8 +63,10 @@ class HeartbeatHandlerTest {
     private EmbeddedChannel channel(RandomGenerator phase) {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        // First, next to the socket, as the connection installs it; the recorder stands where the frame encoder is.
-        ch.pipeline().addLast(new HeartbeatHandler(listener, INTERVAL, DEAD_PEER, phase), pingRecorder);
+        // First, next to the socket, as the dialer installs it; the recorder stands where the frame encoder is.
+        HeartbeatHandler heartbeat = new HeartbeatHandler(listener);
+        ch.pipeline().addLast(heartbeat, pingRecorder);
+        heartbeat.start(INTERVAL, DEAD_PEER, phase); // as the welcome does
         return ch;
     }
 
@@ -266,6 +269,26 @@ class HeartbeatHandlerTest {
         advance(ch, 10 * DEAD_PEER);
         assertThat(pingsSent).isEmpty();
         assertThat(deadPeers).isEmpty();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void beforeTheWelcomeStartsItNothingIsScheduledAndItOnlyConsolidatesFlushes() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new HeartbeatHandler(listener), pingRecorder, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ctx.writeAndFlush(msg); // answered from the read, as a response callback would
+            }
+        });
+        ch.pipeline().fireChannelRead(new Pong(1));
+        assertThat(ch.outboundMessages()).as("flushed at the end of the read, not at once").isEmpty();
+        ch.pipeline().fireChannelReadComplete();
+        assertThat((Object) ch.readOutbound()).isEqualTo(new Pong(1));
+        advance(ch, 10 * DEAD_PEER);
+        assertThat(pingsSent).isEmpty();
+        assertThat(ch.isOpen()).isTrue();
         ch.finishAndReleaseAll();
     }
 
