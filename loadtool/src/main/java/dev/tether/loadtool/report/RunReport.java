@@ -30,6 +30,11 @@ public final class RunReport {
     public static final String NEVER_CONNECTED_PREFIX = "neverConnected.";
     /** First connect call to last handshake of the ramp. */
     public static final String RAMP_MILLIS = "clients.rampMillis";
+    /**
+     * Before the ramp, not in it: from the start of the generator's process (of the first of them, fanned out) until
+     * every client was built and warmed up and the ramp could start.
+     */
+    public static final String READY_MILLIS = "clients.readyMillis";
     public static final String TARGET_CONNECT_RATE = "plan.connectRate";
     public static final String OPS_SCHEDULED = "ops.scheduled";
     public static final String OPS_COMPLETED = "ops.completed";
@@ -77,10 +82,10 @@ public final class RunReport {
 
     /** Counters of the plan or the ramp: added only when the inputs ran side by side (shards of one run). */
     private static final Set<String> SIDE_BY_SIDE_ONLY = Set.of(CLIENTS_TARGET, CLIENTS_CONNECTED, CLIENTS_PEAK,
-            RAMP_MILLIS, TARGET_CONNECT_RATE, TARGET_RATE, DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS,
+            RAMP_MILLIS, READY_MILLIS, TARGET_CONNECT_RATE, TARGET_RATE, DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS,
             CPU_MILLIS, WALL_MILLIS);
     /** Of those, the ones that take the largest value instead of the sum (CPU time adds up, its wall time does not). */
-    private static final Set<String> MAX_ON_MERGE = Set.of(DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS, RAMP_MILLIS,
+    private static final Set<String> MAX_ON_MERGE = Set.of(DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS, RAMP_MILLIS, READY_MILLIS,
             WALL_MILLIS, OUTAGE_ALL_BACK_MILLIS); // shards' clients come back side by side: the slowest shard is the time to all back
     /**
      * Figures of one generator's machine or heap: never added across inputs (processes may share a machine, and

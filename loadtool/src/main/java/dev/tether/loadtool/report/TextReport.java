@@ -73,11 +73,13 @@ public final class TextReport {
             t.addRowValues("outages", r.info(RunReport.OUTAGES));
         }
         if (r.counter(RunReport.RAMP_MILLIS) > 0) {
-            t.addRowValues("ramp", String.format(Locale.ROOT, "%s%d connected in %.2f s: %.0f clients/s (asked %d/s)",
+            t.addRowValues("ramp", String.format(Locale.ROOT, "%s%d connected in %.2f s: %.0f clients/s (asked %d/s)%s",
                     r.rampCompleted() ? "" : String.format(Locale.ROOT, "incomplete (%d of %d never connected): ",
                             r.counter(RunReport.NEVER_CONNECTED), r.counter(RunReport.CLIENTS_TARGET)),
                     r.counter(RunReport.CLIENTS_PEAK), r.counter(RunReport.RAMP_MILLIS) / 1000.0, r.achievedConnectRate(),
-                    r.counter(RunReport.TARGET_CONNECT_RATE)));
+                    r.counter(RunReport.TARGET_CONNECT_RATE),
+                    r.hasCounter(RunReport.READY_MILLIS) ? String.format(Locale.ROOT, ", after %.1f s of start-up and warm-up (not in the ramp)",
+                            r.counter(RunReport.READY_MILLIS) / 1000.0) : ""));
         }
         boolean timed = r.hasCounter(RunReport.DURATION_MILLIS) || r.runs() == 1;
         if (timed) {

@@ -61,6 +61,10 @@ public final class LoadRun {
     private volatile String phase = "start";
     /** Where each second's figures go as well as to the live line (a child of {@code run --processes}); may be null. */
     private volatile PrintWriter progress;
+    /** For a child of {@code run --processes}: the start time its parent sends once every child is ready; may be null. */
+    private volatile CompletableFuture<Instant> startSignal;
+    /** When this run starts its ramp: {@code --start-at}, the start signal's time, or {@code null} for at once. */
+    private Instant startAt;
 
     // What the phases build, in order; closed at the end of execute().
     private final RunReport report = new RunReport();
@@ -88,6 +92,7 @@ public final class LoadRun {
         this.limits = limits;
         this.clock = clock;
         this.clientsFactory = clientsFactory;
+        this.startAt = plan.startAt();
     }
 
     /**
@@ -122,6 +127,16 @@ public final class LoadRun {
         this.progress = sink;
     }
 
+    /**
+     * For a child of {@code run --processes}: once its clients are built and warmed up, it says so on the progress
+     * sink ({@link ShardProgress#READY}) and waits for {@code start}, the time its parent sends when every child is
+     * ready, instead of a {@code --start-at} given in advance; a failed {@code start} (the parent went away) fails
+     * the run. Call before {@link #execute()}, after {@link #progressTo}.
+     */
+    void startWhenTold(CompletableFuture<Instant> start) {
+        this.startSignal = start;
+    }
+
     /** Ends the run early; the result covers what was measured until now. */
     public void stop() {
         stopRequested = true;
@@ -142,10 +157,13 @@ public final class LoadRun {
         }
         warmUpNetty();
         try {
-            awaitStart();
             List<InetSocketAddress> targets = startServer();
+            prepare(targets);
+            awaitSignal();
+            awaitStart();
+            begin();
             openHlog();
-            ramp(targets);
+            ramp();
             setUp();
             drive();
             drain();
@@ -183,19 +201,19 @@ public final class LoadRun {
      * several machines ramp together. A time that has passed starts the run at once and says by how much.
      */
     private void awaitStart() {
-        if (whole.startAt() == null) {
+        if (startAt == null || stopRequested) {
             return;
         }
         phase = "start";
-        long delay = StartAt.delayNanos(whole.startAt(), System.currentTimeMillis());
+        long delay = StartAt.delayNanos(startAt, System.currentTimeMillis());
         if (delay <= 0) {
             if (delay < -SECOND) {
                 live.message(String.format(Locale.ROOT, "--start-at %s passed %.1f s ago: starting at once (this shard is late).",
-                        whole.startAt(), -delay / 1e9));
+                        startAt, -delay / 1e9));
             }
             return;
         }
-        live.message(String.format(Locale.ROOT, "Waiting %.1f s for --start-at %s.", delay / 1e9, whole.startAt()));
+        live.message(String.format(Locale.ROOT, "Waiting %.1f s for --start-at %s.", delay / 1e9, startAt));
         long until = clock.getAsLong() + delay;
         while (!stopRequested) {
             long left = until - clock.getAsLong();
@@ -206,20 +224,59 @@ public final class LoadRun {
         }
     }
 
+    /**
+     * For a child of {@code run --processes}: says it is ready and waits (stoppable) for the start time its parent
+     * sends when every child is.
+     */
+    private void awaitSignal() {
+        CompletableFuture<Instant> signal = startSignal;
+        if (signal == null) {
+            return;
+        }
+        phase = "ready";
+        PrintWriter sink = progress;
+        if (sink != null) {
+            synchronized (sink) {
+                sink.println(ShardProgress.READY);
+                sink.flush();
+            }
+        }
+        while (!stopRequested && !signal.isDone()) {
+            clock.sleep(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        if (stopRequested) {
+            return;
+        }
+        try {
+            startAt = signal.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            throw new RunFailed("no start time from the parent process: " + (e.getCause() != null ? e.getCause().getMessage() : e), false);
+        }
+    }
+
+    /** The run's clock starts: what the report and the hlog count their seconds from. */
+    private void begin() {
+        startMillis = System.currentTimeMillis();
+        startNanos = clock.getAsLong();
+        report.info(RunReport.STARTED, Instant.ofEpochMilli(startMillis).toString());
+        if (startAt != null) {
+            report.info(ShardMerge.START_AT, startAt.toString());
+        }
+        metrics.recordOutages(plan.clients(), startNanos);
+        for (dev.tether.loadtool.report.Metric m : dev.tether.loadtool.report.Metric.values()) {
+            metrics.result.interval(m); // nothing was recorded while the clients were prepared: the first second starts now
+            metrics.warmup.interval(m);
+        }
+    }
+
     /** Server phase: the embedded reference server when the plan has no target; says what is about to run. */
     private List<InetSocketAddress> startServer() {
         phase = "server";
-        startMillis = System.currentTimeMillis();
-        startNanos = clock.getAsLong();
         report.info(RunReport.MODE, plan.mode().label());
-        report.info(RunReport.STARTED, Instant.ofEpochMilli(startMillis).toString());
         report.parameters(parameters(plan, commandLine));
         report.info(ShardMerge.PLAN, PlanIdentity.of(whole));
         if (whole.shard().isPart()) {
             report.info(ShardMerge.SHARD, whole.shard().toString());
-        }
-        if (whole.startAt() != null) {
-            report.info(ShardMerge.START_AT, whole.startAt().toString());
         }
         List<InetSocketAddress> targets = plan.targets();
         if (plan.embedded()) {
@@ -261,18 +318,27 @@ public final class LoadRun {
     }
 
     /**
-     * Ramp phase: builds the clients, warms the JIT on a few throw-away ones, then connects the clients at the
-     * connect rate and waits (bounded) for every handshake to finish.
+     * Prepare phase, before the start time and not part of the ramp: builds the clients and warms the JIT on a few
+     * throw-away ones (a fresh JVM runs the connect path interpreted at first). Says how long it took from the
+     * JVM's start: that time is in the report, beside the ramp.
      */
-    private void ramp(List<InetSocketAddress> targets) {
+    private void prepare(List<InetSocketAddress> targets) {
+        phase = "prepare";
         metrics = new RunMetrics(ClientPool::errorKind, plan.lateThreshold().toNanos());
-        metrics.recordOutages(plan.clients(), startNanos);
         heapBaseline = heapAfterGc();
         clients = clientsFactory.open(plan, targets, metrics, clock);
+        clients.warmUp(workload.warmUpWithRequests());
+        long ready = Math.max(0, System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
+        report.counter(RunReport.READY_MILLIS, ready);
+        live.message(String.format(Locale.ROOT, "Clients built and warmed up, %.1f s after this process started (not part of the ramp).",
+                ready / 1000.0));
+    }
+
+    /** Ramp phase: connects the clients at the connect rate and waits (bounded) for every handshake to finish. */
+    private void ramp() {
         reporter = new Reporter();
         reporter.start();
         phase = "ramp";
-        clients.warmUp(workload.warmUpWithRequests());
         ConnectPacer pacer = new ConnectPacer(clock.getAsLong(), plan.connectRate());
         List<CompletableFuture<?>> connects = new ArrayList<>(clients.size());
         for (int i = 0; i < clients.size() && !stopRequested; i++) {

@@ -145,9 +145,7 @@ public final class ServerProcesses implements AutoCloseable {
     }
 
     private void startOne(List<String> options, CountDownLatch listening) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                dev.tether.loadtool.LoadTool.class.getName(), "server"));
+        List<String> command = ChildJvm.command("server", System.getenv());
         command.addAll(options);
         // Standard input stays a pipe from this process: when it closes (this process ended), the child drains and exits.
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
