@@ -11,14 +11,15 @@
 #   - the machine's memory and every JVM's RSS every 5 s (memory per connection = RSS / connections).
 # As root it raises net.core.somaxconn and net.ipv4.tcp_max_syn_backlog to 65535 for the run and puts the old
 # values back afterwards (KEEP_SYSCTLS=1: leave them as they are); as another user it only reports them.
-# DURATION (default 60s) is the measured window; OUT the output directory (default ramp-<time>).
+# DURATION (default 60s) is the measured window; OUT the output directory (default ramp-<time>); JAR the loadtool jar
+# (default loadtool/target/loadtool.jar). The child JVMs' options can be changed with TETHER_CHILD_JAVA_OPTIONS.
 #
 # Needs loadtool/target/loadtool.jar (mvn -B -o -q -DskipTests package) and nstat (iproute2).
 # Example: bench/ramp.sh                 # the 100,000-connection run of docs/BENCHMARKS.md
 #          bench/ramp.sh 20000 5000      # a smaller one while iterating
 set -uo pipefail
 cd "$(dirname "$0")/.."
-JAR=loadtool/target/loadtool.jar
+JAR=${JAR:-loadtool/target/loadtool.jar}
 N=${1:-100000}
 RATE=${2:-5000}
 shift $(( $# < 2 ? $# : 2 ))
@@ -41,6 +42,7 @@ fi
 {
   echo "date:  $(date -u +%FT%TZ)"
   echo "load:  $(cat /proc/loadavg)"
+  echo "child JVM options added: ${TETHER_CHILD_JAVA_OPTIONS:-(none)}"
   echo "cores: $(nproc)"
   echo "open files (ulimit -n): $(ulimit -n)"
   for k in net.core.somaxconn net.ipv4.tcp_max_syn_backlog net.ipv4.ip_local_port_range net.ipv4.tcp_syncookies \
@@ -76,7 +78,7 @@ put_back
 
 {
   echo "exit code $code; files in $OUT"
-  grep -E "running them in|started [0-9]+ reference server|connecting from|^Note|^  (clients|ramp|errors|generator)|^  (connect|heartbeat) " "$OUT/run.log"
+  grep -E "running them in|started [0-9]+ reference server|connecting from|processes ready|^Note|^  (clients|ramp|errors|generator)|^  (connect|heartbeat) " "$OUT/run.log"
   echo "kernel counters during the run (after - before):"
   join "$OUT/counters-before.txt" "$OUT/counters-after.txt" | awk '{printf "  %-28s %d\n", $1, $3 - $2}'
   echo "memory at the busiest sample:"
