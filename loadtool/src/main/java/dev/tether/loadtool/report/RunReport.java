@@ -49,6 +49,15 @@ public final class RunReport {
     public static final String CORES = "generator.cores";
     public static final String HEAP_BYTES = "generator.heapUsedBytes";
     public static final String HEAP_BASELINE_BYTES = "generator.heapBaselineBytes";
+    /**
+     * A fanned-out run on one machine: the resident memory (RSS, JVMs included) of its client processes and of its
+     * server processes, and how many clients were connected then; set by run --processes on the merge only.
+     */
+    public static final String CLIENT_RSS_BYTES = "memory.clientProcessesRssBytes";
+    public static final String SERVER_RSS_BYTES = "memory.serverProcessesRssBytes";
+    public static final String RSS_CONNECTIONS = "memory.connections";
+    public static final String CLIENT_PROCESSES = "memory.clientProcesses";
+    public static final String SERVER_PROCESSES = "memory.serverProcesses";
     public static final String LATE_THRESHOLD_MILLIS = "plan.lateThresholdMillis";
     /** Outage episodes (see loadtool/README.md, "Outages and storms"): counts, except where the name has a unit. */
     public static final String OUTAGE_EPISODES = "outage.episodes";
@@ -91,7 +100,8 @@ public final class RunReport {
      * Figures of one generator's machine or heap: never added across inputs (processes may share a machine, and
      * heaps per client do not add). Whoever knows the machines may set them on the merge (run --processes does).
      */
-    private static final Set<String> PER_GENERATOR = Set.of(CORES, HEAP_BYTES, HEAP_BASELINE_BYTES);
+    private static final Set<String> PER_GENERATOR = Set.of(CORES, HEAP_BYTES, HEAP_BASELINE_BYTES, CLIENT_RSS_BYTES, SERVER_RSS_BYTES,
+            RSS_CONNECTIONS, CLIENT_PROCESSES, SERVER_PROCESSES);
 
     private final Map<String, String> info = new LinkedHashMap<>();
     private final Map<String, Long> counters = new TreeMap<>();

@@ -108,6 +108,10 @@ public final class TextReport {
         if (generator != null) {
             t.addRowValues("generator", generator);
         }
+        String memory = memoryLine(r);
+        if (memory != null) {
+            t.addRowValues("memory", memory);
+        }
         b.append(t);
         if (r.runs() > 1) {
             inputs(b, r);
@@ -183,6 +187,21 @@ public final class TextReport {
     }
 
     /** Generator CPU and heap, or {@code null} when not known (or for a merge: they are per input). */
+    /** A fanned-out run's resident memory per connection, of its client processes and its server processes. */
+    public static String memoryLine(RunReport r) {
+        long connections = r.counter(RunReport.RSS_CONNECTIONS);
+        if (connections <= 0 || r.counter(RunReport.CLIENT_RSS_BYTES) <= 0) {
+            return null;
+        }
+        String clients = String.format(Locale.ROOT, "%d client processes %.2f GiB RSS = %.1f KiB per connection",
+                r.counter(RunReport.CLIENT_PROCESSES), r.counter(RunReport.CLIENT_RSS_BYTES) / 1073741824.0,
+                r.counter(RunReport.CLIENT_RSS_BYTES) / 1024.0 / connections);
+        String servers = r.counter(RunReport.SERVER_RSS_BYTES) <= 0 ? "" : String.format(Locale.ROOT,
+                "; %d server processes %.2f GiB RSS = %.1f KiB per connection", r.counter(RunReport.SERVER_PROCESSES),
+                r.counter(RunReport.SERVER_RSS_BYTES) / 1073741824.0, r.counter(RunReport.SERVER_RSS_BYTES) / 1024.0 / connections);
+        return String.format(Locale.ROOT, "%s%s (with %d connected; JVMs included)", clients, servers, connections);
+    }
+
     private static String generatorLine(RunReport r) {
         double cpu = r.cpuPercent();
         if (cpu < 0) {

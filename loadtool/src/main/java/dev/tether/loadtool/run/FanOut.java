@@ -56,6 +56,9 @@ final class FanOut {
     private volatile boolean stopped;
     /** From the start of {@link #execute} until every child was ready; -1 when the children got a --start-at instead. */
     private long readyMillis = -1;
+    private final ResidentMemory memory = new ResidentMemory(Path.of("/proc"));
+    /** The server processes' ids, once started; empty with no server processes. */
+    private volatile List<Long> serverPids = List.of();
 
     /**
      * @param whole     the plan as typed (unsplit)
@@ -185,6 +188,11 @@ final class FanOut {
             int serverProcesses = serverProcesses();
             if (serverProcesses > 0) {
                 servers = ServerProcesses.start(whole, serverProcesses);
+                List<Long> pids = new ArrayList<>();
+                for (int i = 0; i < servers.count(); i++) {
+                    pids.add(servers.pid(i));
+                }
+                serverPids = List.copyOf(pids);
                 args.addAll(List.of("--target", LoadRun.hostPort(servers.address())));
                 live.message(String.format(Locale.ROOT, "No --target given, and one process may hold only %d connections: started %d "
                         + "reference server processes sharing %s (SO_REUSEPORT).", limits.maxOpenFiles(), servers.count(),
@@ -299,6 +307,15 @@ final class FanOut {
             report.interrupted(interrupted);
             if (readyMillis >= 0) {
                 report.counter(RunReport.READY_MILLIS, readyMillis); // the parent's view: every child, and the servers, ready
+            }
+            if (memory.connected() > 0) {
+                report.counter(RunReport.RSS_CONNECTIONS, memory.connected());
+                report.counter(RunReport.CLIENT_RSS_BYTES, memory.clientBytes());
+                report.counter(RunReport.CLIENT_PROCESSES, processes);
+                if (memory.serverBytes() > 0) {
+                    report.counter(RunReport.SERVER_RSS_BYTES, memory.serverBytes());
+                    report.counter(RunReport.SERVER_PROCESSES, serverPids.size());
+                }
             }
             // Every child ran on this machine: its cores, not their sum; the plan's rates, not the sum of rounded shares.
             report.counter(RunReport.CORES, Runtime.getRuntime().availableProcessors());
@@ -527,6 +544,10 @@ final class FanOut {
                 }
             }
             boolean any = merged.getTotalCount() > 0;
+            if (reporting == processes && !phase.equals("ramp")) {
+                // After the ramp, with every child reporting: what the processes hold for the connections.
+                memory.sample(children.stream().map(c -> c.process.pid()).toList(), serverPids, connected);
+            }
             if (reporting == 0) {
                 long ready = children.stream().filter(c -> c.ready.isDone()).count();
                 live.show(String.format(Locale.ROOT, "[%6.1fs %-6s] %d/%d processes ready (starting JVMs, building and warming up clients)",
