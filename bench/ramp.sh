@@ -66,9 +66,13 @@ run=$!
 while kill -0 "$run" 2>/dev/null; do
   { echo "== $(date -u +%T) $(free -m | awk '/^Mem:/ {print "used " $3 " MiB of " $2}')"
     # This run's JVMs only: the parent, its client shards (run ... --shard K/N) and its servers.
-    ps -o pid=,rss=,args= -p "$(echo "$run" $(descendants "$run") | tr ' ' ',')" | awk '$3 ~ /java$/ {
-      role = $0 ~ / server / ? "server" : $0 ~ /--shard/ ? "client shard" : "run (parent)"
-      printf "  pid %s %5d MiB %s\n", $1, $2 / 1024, role}'; } >> "$OUT/memory.txt"
+    # With each JVM's open files (its sockets: how evenly SO_REUSEPORT spreads the connections over the servers).
+    ps -o pid=,rss=,args= -p "$(echo "$run" $(descendants "$run") | tr ' ' ',')" | while read -r pid rss args; do
+      case "$args" in *java*) ;; *) continue ;; esac
+      fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
+      case "$args" in *" server "*) role=server ;; *--shard*) role="client shard" ;; *) role="run (parent)" ;; esac
+      printf "  pid %s %5d MiB %6d files %s\n" "$pid" $((rss / 1024)) "$fds" "$role"
+    done; } >> "$OUT/memory.txt"
   sleep 5
 done
 wait "$run"
