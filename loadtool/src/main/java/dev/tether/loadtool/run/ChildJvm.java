@@ -12,20 +12,18 @@ import java.util.Map;
  * <ul>
  *   <li>{@code -XX:TieredStopAtLevel=1}: the C1 compiler only. C2's optimisations buy little on code that mostly
  *       waits for sockets, and its compile threads would compete with the ramp for the cores;</li>
- *   <li>{@code -XX:+UseSerialGC}: one collector thread instead of one per core (the children's heaps are small,
- *       their young collections a few milliseconds);</li>
  *   <li>{@code -XX:-UsePerfData}: no shared-memory statistics file per JVM;</li>
  *   <li>{@code -XX:+ExitOnOutOfMemoryError}: a child out of memory ends (and the parent says so) rather than limps.</li>
  * </ul>
- * {@value #OPTIONS_VARIABLE} (options separated by spaces) comes after these, so it adds to them and, for the same
- * option, wins; a garbage collector named there replaces the default one.
+ * The collector stays the JVM's default (G1): the serial one, tried for its single thread, paused the servers for
+ * 0.8-1.2 s at a time on a loaded machine, against 0.2-0.4 s for G1 (docs/BENCHMARKS.md). {@value #OPTIONS_VARIABLE}
+ * (options separated by spaces) comes after these, so it adds to them and, for the same option, wins.
  */
 final class ChildJvm {
     /** The environment variable with more options for every child JVM. */
     static final String OPTIONS_VARIABLE = "TETHER_CHILD_JAVA_OPTIONS";
     /** What every child gets before {@value #OPTIONS_VARIABLE}. */
-    static final List<String> DEFAULT_OPTIONS = List.of("-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-XX:-UsePerfData");
+    static final List<String> DEFAULT_OPTIONS = List.of("-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
 
     private ChildJvm() {
     }
@@ -44,15 +42,10 @@ final class ChildJvm {
 
     /** The JVM options: the defaults, then {@code extra} (may be {@code null}) split at white space. */
     static List<String> options(String extra) {
-        List<String> added = extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
-        boolean ownCollector = added.stream().anyMatch(o -> o.matches("-XX:\\+Use[A-Za-z0-9]*GC"));
-        List<String> options = new ArrayList<>();
-        for (String o : DEFAULT_OPTIONS) {
-            if (!(ownCollector && o.equals("-XX:+UseSerialGC"))) {
-                options.add(o);
-            }
+        List<String> options = new ArrayList<>(DEFAULT_OPTIONS);
+        if (extra != null && !extra.isBlank()) {
+            options.addAll(List.of(extra.trim().split("\\s+")));
         }
-        options.addAll(added);
         return options;
     }
 }
