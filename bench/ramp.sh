@@ -82,7 +82,7 @@ put_back
 
 {
   echo "exit code $code; files in $OUT"
-  grep -E "running them in|started [0-9]+ reference server|connecting from|processes ready|^Note|^  (clients|ramp|errors|generator)|^  (connect|heartbeat) " "$OUT/run.log"
+  grep -E "running them in|started [0-9]+ reference server|connecting from|processes ready|^Note|^  (clients|ramp|errors|generator|memory|unconnected)|^              [^ ]|^  (connect|heartbeat) " "$OUT/run.log"
   echo "kernel counters during the run (after - before):"
   join "$OUT/counters-before.txt" "$OUT/counters-after.txt" | awk '{printf "  %-28s %d\n", $1, $3 - $2}'
   echo "memory at the busiest sample:"

@@ -78,6 +78,12 @@ public final class LoadRun {
     private Reporter reporter;
     private long heapBaseline;
     private long heapAfterRamp;
+    /**
+     * Whether this run measures its heap with a full GC before and after the ramp. Not a child of {@code run --processes}:
+     * heaps are not added across processes (the parent reports their resident memory), and six full GCs at the end of
+     * six ramps took CPU from the ramps still under way and held heartbeats for seconds.
+     */
+    private boolean measureHeap = true;
     private Period period;
     private MixSetup setup;
     private ScheduledExecutorService restarter;
@@ -325,7 +331,8 @@ public final class LoadRun {
     private void prepare(List<InetSocketAddress> targets) {
         phase = "prepare";
         metrics = new RunMetrics(ClientPool::errorKind, plan.lateThreshold().toNanos());
-        heapBaseline = heapAfterGc();
+        measureHeap = progress == null;
+        heapBaseline = measureHeap ? heapAfterGc() : 0;
         clients = clientsFactory.open(plan, targets, metrics, clock);
         clients.warmUp(workload.warmUpWithRequests());
         long ready = Math.max(0, System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
@@ -367,7 +374,7 @@ public final class LoadRun {
             throw new RunFailed("no client could connect to " + report.info(RunReport.TARGET)
                     + (why.isEmpty() ? (stopRequested ? ": stopped during the ramp" : "") : ": " + why), true);
         }
-        heapAfterRamp = heapAfterGc();
+        heapAfterRamp = measureHeap ? heapAfterGc() : 0;
         scheduleRestart(); // not before the ramp has ended: a restart amid the handshakes would mix ramp and outage
     }
 
@@ -447,8 +454,10 @@ public final class LoadRun {
         report.counter(RunReport.CPU_MILLIS, TimeUnit.NANOSECONDS.toMillis(period.cpuNanos));
         report.counter(RunReport.WALL_MILLIS, TimeUnit.NANOSECONDS.toMillis(period.measuredNanos));
         report.counter(RunReport.CORES, Runtime.getRuntime().availableProcessors());
-        report.counter(RunReport.HEAP_BYTES, heapAfterRamp);
-        report.counter(RunReport.HEAP_BASELINE_BYTES, heapBaseline);
+        if (measureHeap) {
+            report.counter(RunReport.HEAP_BYTES, heapAfterRamp);
+            report.counter(RunReport.HEAP_BASELINE_BYTES, heapBaseline);
+        }
         // Completed operations are the values in the result histogram, the source of truth of every figure.
         workload.report(report, period.measureStart);
         if (setup != null) {

@@ -150,6 +150,9 @@ class LoadRunTest {
         assertThat(calls).containsExactly("warmUp", "connect 0 after READY after the signal");
         assertThat(progress.toString()).startsWith(ShardProgress.READY + System.lineSeparator());
         assertThat(result.report().hasCounter(RunReport.READY_MILLIS)).isTrue();
+        // A child's heap is not measured (no full GCs around its ramp): the parent reports the processes' memory.
+        assertThat(result.report().hasCounter(RunReport.HEAP_BYTES)).isFalse();
+        assertThat(result.report().hasCounter(RunReport.HEAP_BASELINE_BYTES)).isFalse();
         assertThat(result.report().info(dev.tether.loadtool.report.ShardMerge.START_AT)).isEqualTo(signal.join().toString());
     }
 
