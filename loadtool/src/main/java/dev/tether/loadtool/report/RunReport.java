@@ -31,8 +31,8 @@ public final class RunReport {
     /** First connect call to last handshake of the ramp. */
     public static final String RAMP_MILLIS = "clients.rampMillis";
     /**
-     * Before the ramp, not in it: from the start of the generator's process (of the first of them, fanned out) until
-     * every client was built and warmed up and the ramp could start.
+     * Before the ramp, not in it: from the start of the run (fanned out: of the parent's, child JVMs starting
+     * included) until every client was built and warmed up and the ramp could start.
      */
     public static final String READY_MILLIS = "clients.readyMillis";
     public static final String TARGET_CONNECT_RATE = "plan.connectRate";

@@ -84,6 +84,8 @@ public final class LoadRun {
      * six ramps took CPU from the ramps still under way and held heartbeats for seconds.
      */
     private boolean measureHeap = true;
+    /** When {@link #execute()} began (System.nanoTime): the start-up before the ramp counts from here. */
+    private long executeNanos;
     private Period period;
     private MixSetup setup;
     private ScheduledExecutorService restarter;
@@ -154,6 +156,7 @@ public final class LoadRun {
      * {@link RunResult.Outcome#FAILED} result, never an exception.
      */
     public RunResult execute() {
+        executeNanos = System.nanoTime();
         List<String> problems = Preflight.check(plan, limits);
         if (!problems.isEmpty()) {
             return refused(problems);
@@ -325,8 +328,8 @@ public final class LoadRun {
 
     /**
      * Prepare phase, before the start time and not part of the ramp: builds the clients and warms the JIT on a few
-     * throw-away ones (a fresh JVM runs the connect path interpreted at first). Says how long it took from the
-     * JVM's start: that time is in the report, beside the ramp.
+     * throw-away ones (a fresh JVM runs the connect path interpreted at first). Says how long the run took to get
+     * here: that time is in the report, beside the ramp.
      */
     private void prepare(List<InetSocketAddress> targets) {
         phase = "prepare";
@@ -335,10 +338,9 @@ public final class LoadRun {
         heapBaseline = measureHeap ? heapAfterGc() : 0;
         clients = clientsFactory.open(plan, targets, metrics, clock);
         clients.warmUp(workload.warmUpWithRequests());
-        long ready = Math.max(0, System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
+        long ready = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - executeNanos);
         report.counter(RunReport.READY_MILLIS, ready);
-        live.message(String.format(Locale.ROOT, "Clients built and warmed up, %.1f s after this process started (not part of the ramp).",
-                ready / 1000.0));
+        live.message(String.format(Locale.ROOT, "Clients built and warmed up in %.1f s (not part of the ramp).", ready / 1000.0));
     }
 
     /** Ramp phase: connects the clients at the connect rate and waits (bounded) for every handshake to finish. */
