@@ -215,13 +215,17 @@ class OutboundQueueTest {
         assertThat(r.future.cancel(false)).isTrue();
         assertThat(counters.requestsInFlight()).isZero();
         assertThat(connection.registry.size()).isZero();
-        assertThat(time.pendingDelays()).as("its timeout is no longer armed").isEmpty();
 
         queue.completeRequest(connection, written.id(), new byte[] {1});
         queue.failRequest(connection, new ErrorMessage(written.id(), ErrorCode.APPLICATION_ERROR, "late"));
         assertThat(r.future).isCancelled();
         assertThat(counters.requestsInFlight()).isZero();
         assertThat(counters.snapshot(state, 0, 0, 0).answersDropped()).isEqualTo(2);
+
+        time.forward(Duration.ofSeconds(10)); // the timer, left armed, fires at the old deadline and finds nothing
+        assertThat(r.future).isCancelled();
+        assertThat(counters.requestsInFlight()).isZero();
+        assertThat(time.pendingDelays()).as("no timer once nothing is pending").isEmpty();
     }
 
     @Test
