@@ -93,13 +93,16 @@ final class OutboundQueue {
 
     // ---- operations in ----
 
-    /** Takes a request from any thread: checks its size here, the rest happens on the loop. */
+    /**
+     * Takes a request from any thread: checks its size here, the rest happens on the loop, at once when called
+     * there (from a response callback, say), else in a task that is the op itself (no lambda per request).
+     */
     void request(RequestOp op) {
         if (!rejectIfTooLarge(op)) {
             if (loop.inEventLoop()) {
                 startRequest(op);
             } else {
-                onLoop.execute(() -> startRequest(op));
+                onLoop.execute(op);
             }
         }
     }
@@ -126,7 +129,8 @@ final class OutboundQueue {
         return true;
     }
 
-    private void startRequest(RequestOp op) {
+    /** On the loop: starts the request's clock and writes or buffers it. */
+    void startRequest(RequestOp op) {
         if (op.isDone()) {
             return; // cancelled before it reached the loop
         }

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
  * A request: waits for the response with the same id, or for its deadline ({@link RequestTimeouts}), or for
  * the application to cancel its future, which takes it out of the buffer or the registry at once.
  */
-final class RequestOp extends Op {
+final class RequestOp extends Op implements Runnable {
     final CompletableFuture<byte[]> future = new Answer();
     final long timeoutNanos;
     final OutboundQueue queue;
@@ -23,6 +23,12 @@ final class RequestOp extends Op {
         super(payload);
         this.queue = queue;
         this.timeoutNanos = timeoutNanos;
+    }
+
+    /** Runs on the client's loop when the request was made on another thread: see {@link OutboundQueue#request}. */
+    @Override
+    public void run() {
+        queue.startRequest(this);
     }
 
     @Override
