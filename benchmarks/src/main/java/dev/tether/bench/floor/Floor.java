@@ -19,6 +19,8 @@ import java.util.function.DoublePredicate;
  * java -cp benchmarks/target/benchmarks.jar dev.tether.bench.floor.Floor [--quick] [--rounds N] [--nats] [--nats-server PATH]
  *     [--only connect|requests|push]   (one group of rows: the connects and the idle heap, the closed loop and the
  *     fixed rate, or the push fan-out; the other rows print as NaN)
+ *     [--clients-only]   (Tether's clients talk to the bare server too: the client rows then compare the two
+ *     clients alone, without the reference server's own pace in the client's CPU per request)
  *     [--jvm-option OPTION]...   (added to every child JVM; {log} and {name} are replaced, e.g.
  *     --jvm-option -XX:StartFlightRecording=filename={log}/{name}.jfr,settings=profile)
  * </pre>
@@ -90,14 +92,18 @@ public final class Floor {
     private final List<String> jvmOptions;
     /** The group of rows to measure ({@code connect}, {@code requests}, {@code push}), or null for all. */
     private final String only;
+    /** Whether Tether's side runs the bare server too (the client rows then compare the clients alone). */
+    private final boolean clientsOnly;
 
-    private Floor(Plan plan, Path logs, boolean nats, String natsServer, List<String> jvmOptions, String only) {
+    private Floor(Plan plan, Path logs, boolean nats, String natsServer, List<String> jvmOptions, String only,
+                  boolean clientsOnly) {
         this.plan = plan;
         this.logs = logs;
         this.nats = nats;
         this.natsServer = natsServer;
         this.jvmOptions = jvmOptions;
         this.only = only;
+        this.clientsOnly = clientsOnly;
     }
 
     private boolean measures(String group) {
@@ -111,6 +117,7 @@ public final class Floor {
         Integer rounds = null;
         List<String> jvmOptions = new ArrayList<>();
         String only = null;
+        boolean clientsOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> plan = Plan.QUICK;
@@ -119,9 +126,10 @@ public final class Floor {
                 case "--nats-server" -> natsServer = args[++i];
                 case "--jvm-option" -> jvmOptions.add(args[++i]);
                 case "--only" -> only = args[++i];
+                case "--clients-only" -> clientsOnly = true;
                 default -> {
                     System.err.println("usage: Floor [--quick] [--rounds N] [--nats] [--nats-server PATH]"
-                            + " [--only connect|requests|push] [--jvm-option OPTION]...");
+                            + " [--only connect|requests|push] [--clients-only] [--jvm-option OPTION]...");
                     System.exit(2);
                 }
             }
@@ -143,7 +151,7 @@ public final class Floor {
         Path logs = Files.createTempDirectory("tether-floor-");
         System.out.printf(Locale.ROOT, "Tether floor, %s, %s; %s; child logs in %s%n", Instant.now(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), plan, logs);
-        new Floor(plan, logs, nats, natsServer, jvmOptions, only).run();
+        new Floor(plan, logs, nats, natsServer, jvmOptions, only, clientsOnly).run();
     }
 
     private void run() throws Exception {
@@ -179,7 +187,8 @@ public final class Floor {
         String kind = side.equals("tether") ? "sdk" : "bare";
         try (Child server = agent(side + "-server-" + round, "-Xmx1g");
              Child client = agent(side + "-client-" + round, "-Xmx2g")) {
-            int port = Integer.parseInt(server.call(60, "serve " + side + " " + plan.ioThreads()).get("port"));
+            String serverKind = clientsOnly ? "bare" : side;
+            int port = Integer.parseInt(server.call(60, "serve " + serverKind + " " + plan.ioThreads()).get("port"));
             if (measures("connect")) {
                 client.call(300, "warmup " + kind + " " + plan.warmupConnections());
             }
@@ -320,8 +329,9 @@ public final class Floor {
     private void printTable(Map<String, List<Map<String, Double>>> results) {
         List<Map<String, Double>> tether = results.get("tether");
         List<Map<String, Double>> bare = results.get("bare");
-        System.out.printf(Locale.ROOT, "%nmedians of %d round(s); ratio = Tether / bare Netty%s%n%n", plan.rounds(),
-                plan.smokeCheck() ? " (--quick: a smoke check with small counts, not a measurement)" : "");
+        System.out.printf(Locale.ROOT, "%nmedians of %d round(s); ratio = Tether / bare Netty%s%s%n%n", plan.rounds(),
+                plan.smokeCheck() ? " (--quick: a smoke check with small counts, not a measurement)" : "",
+                clientsOnly ? " (--clients-only: both sides' clients against the bare server; the server rows compare nothing)" : "");
         System.out.println("| measure | bare Netty | Tether | ratio | same-round ratios | aim | within aim |");
         System.out.println("|---|---:|---:|---:|---|---|---|");
         for (Row row : ROWS) {
