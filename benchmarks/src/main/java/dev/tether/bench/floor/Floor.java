@@ -17,6 +17,10 @@ import java.util.function.DoublePredicate;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.tether.bench.floor.Floor [--quick] [--rounds N] [--nats] [--nats-server PATH]
+ *     [--only connect|requests|push]   (one group of rows: the connects and the idle heap, the closed loop and the
+ *     fixed rate, or the push fan-out; the other rows print as NaN)
+ *     [--clients-only]   (Tether's clients talk to the bare server too: the client rows then compare the two
+ *     clients alone, without the reference server's own pace in the client's CPU per request)
  *     [--jvm-option OPTION]...   (added to every child JVM; {log} and {name} are replaced, e.g.
  *     --jvm-option -XX:StartFlightRecording=filename={log}/{name}.jfr,settings=profile)
  * </pre>
@@ -86,13 +90,24 @@ public final class Floor {
     private final boolean nats;
     private final String natsServer;
     private final List<String> jvmOptions;
+    /** The group of rows to measure ({@code connect}, {@code requests}, {@code push}), or null for all. */
+    private final String only;
+    /** Whether Tether's side runs the bare server too (the client rows then compare the clients alone). */
+    private final boolean clientsOnly;
 
-    private Floor(Plan plan, Path logs, boolean nats, String natsServer, List<String> jvmOptions) {
+    private Floor(Plan plan, Path logs, boolean nats, String natsServer, List<String> jvmOptions, String only,
+                  boolean clientsOnly) {
         this.plan = plan;
         this.logs = logs;
         this.nats = nats;
         this.natsServer = natsServer;
         this.jvmOptions = jvmOptions;
+        this.only = only;
+        this.clientsOnly = clientsOnly;
+    }
+
+    private boolean measures(String group) {
+        return only == null || only.equals(group);
     }
 
     public static void main(String[] args) throws Exception {
@@ -101,6 +116,8 @@ public final class Floor {
         String natsServer = "nats-server";
         Integer rounds = null;
         List<String> jvmOptions = new ArrayList<>();
+        String only = null;
+        boolean clientsOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> plan = Plan.QUICK;
@@ -108,14 +125,21 @@ public final class Floor {
                 case "--nats" -> nats = true;
                 case "--nats-server" -> natsServer = args[++i];
                 case "--jvm-option" -> jvmOptions.add(args[++i]);
+                case "--only" -> only = args[++i];
+                case "--clients-only" -> clientsOnly = true;
                 default -> {
-                    System.err.println("usage: Floor [--quick] [--rounds N] [--nats] [--nats-server PATH] [--jvm-option OPTION]...");
+                    System.err.println("usage: Floor [--quick] [--rounds N] [--nats] [--nats-server PATH]"
+                            + " [--only connect|requests|push] [--clients-only] [--jvm-option OPTION]...");
                     System.exit(2);
                 }
             }
         }
         if (rounds != null) {
             plan = plan.withRounds(rounds);
+        }
+        if (only != null && !List.of("connect", "requests", "push").contains(only)) {
+            System.err.println("--only takes connect, requests or push: " + only);
+            System.exit(2);
         }
         long fds = ((com.sun.management.UnixOperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
@@ -127,7 +151,7 @@ public final class Floor {
         Path logs = Files.createTempDirectory("tether-floor-");
         System.out.printf(Locale.ROOT, "Tether floor, %s, %s; %s; child logs in %s%n", Instant.now(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), plan, logs);
-        new Floor(plan, logs, nats, natsServer, jvmOptions).run();
+        new Floor(plan, logs, nats, natsServer, jvmOptions, only, clientsOnly).run();
     }
 
     private void run() throws Exception {
@@ -163,68 +187,89 @@ public final class Floor {
         String kind = side.equals("tether") ? "sdk" : "bare";
         try (Child server = agent(side + "-server-" + round, "-Xmx1g");
              Child client = agent(side + "-client-" + round, "-Xmx2g")) {
-            int port = Integer.parseInt(server.call(60, "serve " + side + " " + plan.ioThreads()).get("port"));
-            client.call(300, "warmup " + kind + " " + plan.warmupConnections());
+            String serverKind = clientsOnly ? "bare" : side;
+            int port = Integer.parseInt(server.call(60, "serve " + serverKind + " " + plan.ioThreads()).get("port"));
+            if (measures("connect")) {
+                client.call(300, "warmup " + kind + " " + plan.warmupConnections());
+            }
             client.call(60, "clients " + kind + " " + port + " " + plan.ioThreads());
-
-            // fresh server: rate and server CPU per connect while it is cold
-            long s0 = cpu(server);
-            Map<String, String> fresh = client.call(300, "connect " + plan.connections() + " " + plan.window());
-            long s1 = cpu(server);
-            double ok = num(fresh, "ok");
-            r.put("connectRate", ok * 1e9 / num(fresh, "nanos"));
-            r.put("serverCpuConnectFresh", (s1 - s0) / ok / 1000);
-            r.put("connectFailed", num(fresh, "failed"));
-            client.call(300, "close");
-
-            // warmed: server and client CPU per connect, then heap per idle client with all of them open
-            long heap0 = Long.parseLong(client.call(120, "heap").get("heap"));
-            long s2 = cpu(server);
-            Map<String, String> warm = client.call(300, "connect " + plan.connections() + " " + plan.window());
-            long s3 = cpu(server);
-            ok = num(warm, "ok");
-            r.put("connectFailed", r.get("connectFailed") + num(warm, "failed"));
-            r.put("serverCpuConnectWarm", (s3 - s2) / ok / 1000);
-            r.put("clientCpuConnectWarm", num(warm, "cpu") / ok / 1000);
-            r.put("connectRateWarm", ok * 1e9 / num(warm, "nanos"));
-            long heap1 = Long.parseLong(client.call(120, "heap").get("heap"));
-            r.put("heapIdle", (heap1 - heap0) / ok);
-            client.call(300, "close");
-
-            // closed loop, one request in flight per connection
+            if (measures("connect")) {
+                connectRows(server, client, r);
+            }
             client.call(300, "connect " + plan.loadConnections() + " " + plan.window());
-            client.call(120, "closed " + plan.payload() + " " + plan.warmupSeconds());
-            long s4 = cpu(server);
-            Map<String, String> closed = client.call(120, "closed " + plan.payload() + " " + plan.closedSeconds());
-            long s5 = cpu(server);
-            double requests = num(closed, "requests");
-            r.put("clientCpuRequest", num(closed, "cpu") / requests / 1000);
-            r.put("allocRequest", num(closed, "alloc") / requests);
-            r.put("serverCpuRequest", (s5 - s4) / requests / 1000);
-            r.put("closedThroughput", requests * 1e9 / num(closed, "nanos"));
-            r.put("closedErrors", num(closed, "errors"));
-
-            // fixed rate, latency from the intended send time
-            client.call(120, "rate " + plan.rate() + " " + plan.payload() + " " + plan.warmupSeconds());
-            Map<String, String> rate = client.call(120, "rate " + plan.rate() + " " + plan.payload() + " " + plan.rateSeconds());
-            r.put("rateP50", num(rate, "p50") / 1000);
-            r.put("rateP99", num(rate, "p99") / 1000);
-            r.put("rateLate", num(rate, "late"));
-            r.put("rateErrors", num(rate, "errors"));
-
-            // push fan-out to the same connections
-            long w0 = pushes(client);
-            Map<String, String> warmPush = server.call(120, "push " + plan.pushesPerSecond() + " " + plan.warmupSeconds() + " " + plan.payload());
-            long p0 = awaitPushes(client, w0, (long) num(warmPush, "broadcasts") * plan.loadConnections()); // warm-up ones all in
-            Map<String, String> push = server.call(120, "push " + plan.pushesPerSecond() + " " + plan.rateSeconds() + " " + plan.payload());
-            long p1 = awaitPushes(client, p0, (long) num(push, "broadcasts") * plan.loadConnections());
-            double delivered = p1 - p0;
-            r.put("pushServerCpu", num(push, "cpu") / delivered / 1000);
-            r.put("pushCore", 100 * num(push, "cpu") / num(push, "nanos"));
-            r.put("pushDelivered", delivered / (num(push, "nanos") / 1e9));
+            if (measures("requests")) {
+                requestRows(server, client, r);
+            }
+            if (measures("push")) {
+                pushRows(server, client, r);
+            }
             client.call(300, "close");
         }
         return r;
+    }
+
+    /** Fresh and warmed connects, and the heap per idle client with all of them open. */
+    private void connectRows(Child server, Child client, Map<String, Double> r) throws Exception {
+        // fresh server: rate and server CPU per connect while it is cold
+        long s0 = cpu(server);
+        Map<String, String> fresh = client.call(300, "connect " + plan.connections() + " " + plan.window());
+        long s1 = cpu(server);
+        double ok = num(fresh, "ok");
+        r.put("connectRate", ok * 1e9 / num(fresh, "nanos"));
+        r.put("serverCpuConnectFresh", (s1 - s0) / ok / 1000);
+        r.put("connectFailed", num(fresh, "failed"));
+        client.call(300, "close");
+
+        // warmed: server and client CPU per connect, then heap per idle client with all of them open
+        long heap0 = Long.parseLong(client.call(120, "heap").get("heap"));
+        long s2 = cpu(server);
+        Map<String, String> warm = client.call(300, "connect " + plan.connections() + " " + plan.window());
+        long s3 = cpu(server);
+        ok = num(warm, "ok");
+        r.put("connectFailed", r.get("connectFailed") + num(warm, "failed"));
+        r.put("serverCpuConnectWarm", (s3 - s2) / ok / 1000);
+        r.put("clientCpuConnectWarm", num(warm, "cpu") / ok / 1000);
+        r.put("connectRateWarm", ok * 1e9 / num(warm, "nanos"));
+        long heap1 = Long.parseLong(client.call(120, "heap").get("heap"));
+        r.put("heapIdle", (heap1 - heap0) / ok);
+        client.call(300, "close");
+    }
+
+    /** The closed loop and the fixed rate on the load connections. */
+    private void requestRows(Child server, Child client, Map<String, Double> r) throws Exception {
+        // closed loop, one request in flight per connection
+        client.call(120, "closed " + plan.payload() + " " + plan.warmupSeconds());
+        long s4 = cpu(server);
+        Map<String, String> closed = client.call(120, "closed " + plan.payload() + " " + plan.closedSeconds());
+        long s5 = cpu(server);
+        double requests = num(closed, "requests");
+        r.put("clientCpuRequest", num(closed, "cpu") / requests / 1000);
+        r.put("allocRequest", num(closed, "alloc") / requests);
+        r.put("serverCpuRequest", (s5 - s4) / requests / 1000);
+        r.put("closedThroughput", requests * 1e9 / num(closed, "nanos"));
+        r.put("closedErrors", num(closed, "errors"));
+
+        // fixed rate, latency from the intended send time
+        client.call(120, "rate " + plan.rate() + " " + plan.payload() + " " + plan.warmupSeconds());
+        Map<String, String> rate = client.call(120, "rate " + plan.rate() + " " + plan.payload() + " " + plan.rateSeconds());
+        r.put("rateP50", num(rate, "p50") / 1000);
+        r.put("rateP99", num(rate, "p99") / 1000);
+        r.put("rateLate", num(rate, "late"));
+        r.put("rateErrors", num(rate, "errors"));
+    }
+
+    /** The push fan-out to the load connections. */
+    private void pushRows(Child server, Child client, Map<String, Double> r) throws Exception {
+        // push fan-out to the same connections
+        long w0 = pushes(client);
+        Map<String, String> warmPush = server.call(120, "push " + plan.pushesPerSecond() + " " + plan.warmupSeconds() + " " + plan.payload());
+        long p0 = awaitPushes(client, w0, (long) num(warmPush, "broadcasts") * plan.loadConnections()); // warm-up ones all in
+        Map<String, String> push = server.call(120, "push " + plan.pushesPerSecond() + " " + plan.rateSeconds() + " " + plan.payload());
+        long p1 = awaitPushes(client, p0, (long) num(push, "broadcasts") * plan.loadConnections());
+        double delivered = p1 - p0;
+        r.put("pushServerCpu", num(push, "cpu") / delivered / 1000);
+        r.put("pushCore", 100 * num(push, "cpu") / num(push, "nanos"));
+        r.put("pushDelivered", delivered / (num(push, "nanos") / 1e9));
     }
 
     /** An agent JVM with {@code heap}, G1 and the {@code --jvm-option}s. */
@@ -284,8 +329,9 @@ public final class Floor {
     private void printTable(Map<String, List<Map<String, Double>>> results) {
         List<Map<String, Double>> tether = results.get("tether");
         List<Map<String, Double>> bare = results.get("bare");
-        System.out.printf(Locale.ROOT, "%nmedians of %d round(s); ratio = Tether / bare Netty%s%n%n", plan.rounds(),
-                plan.smokeCheck() ? " (--quick: a smoke check with small counts, not a measurement)" : "");
+        System.out.printf(Locale.ROOT, "%nmedians of %d round(s); ratio = Tether / bare Netty%s%s%n%n", plan.rounds(),
+                plan.smokeCheck() ? " (--quick: a smoke check with small counts, not a measurement)" : "",
+                clientsOnly ? " (--clients-only: both sides' clients against the bare server; the server rows compare nothing)" : "");
         System.out.println("| measure | bare Netty | Tether | ratio | same-round ratios | aim | within aim |");
         System.out.println("|---|---:|---:|---:|---|---|---|");
         for (Row row : ROWS) {

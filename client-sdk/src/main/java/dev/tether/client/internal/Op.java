@@ -1,17 +1,22 @@
 package dev.tether.client.internal;
 
 import dev.tether.protocol.Protocol;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * One application operation (a request or a send) on its way to the socket. While it waits in the
- * {@link SendBuffer} it is linked into that buffer's list, so a timed-out request leaves the buffer in
- * constant time. Confined to the client's event loop.
+ * One application operation (a request or a send) on its way to the socket, and the future the application
+ * holds for it: one object per operation, not two. While it waits in the {@link SendBuffer} it is linked into
+ * that buffer's list, so a timed-out request leaves the buffer in constant time. Its fields are confined to
+ * the client's event loop; the future is completed there and may be read and cancelled anywhere. Futures
+ * derived from it ({@code thenApply}, ...) are plain {@link CompletableFuture}s.
+ *
+ * @param <T> what the future completes with
  */
-abstract class Op {
+abstract class Op<T> extends CompletableFuture<T> {
     final byte[] payload;
     /** Links of the send buffer's list; {@code inBuffer} says whether they are in use. */
-    Op prev;
-    Op next;
+    Op<?> prev;
+    Op<?> next;
     boolean inBuffer;
 
     Op(byte[] payload) {
@@ -27,9 +32,6 @@ abstract class Op {
                 + payload.length;
     }
 
-    /** Whether the application no longer waits for it (timed out or cancelled): skip it at flush. */
-    abstract boolean isDone();
-
-    /** Fails the operation's future (no-op if already done). */
+    /** Fails the operation's future (no-op if already done). Whether it is done ({@link #isDone}) says to skip it at flush. */
     abstract void fail(Throwable cause);
 }

@@ -93,14 +93,22 @@ final class OutboundQueue {
 
     // ---- operations in ----
 
-    /** Takes a request from any thread: checks its size here, the rest happens on the loop. */
+    /**
+     * Takes a request from any thread: checks its size here, the rest happens on the loop, at once when called
+     * there (from a response callback, say), else in a task that is the op itself (no lambda per request).
+     */
     void request(RequestOp op) {
         if (!rejectIfTooLarge(op)) {
-            if (loop.inEventLoop()) {
-                startRequest(op);
-            } else {
-                onLoop.execute(() -> startRequest(op));
-            }
+            startOnLoop(op);
+        }
+    }
+
+    /** Starts {@code op} now if called on the loop, else in a task on the loop ({@code op} itself). Any thread. */
+    void startOnLoop(RequestOp op) {
+        if (loop.inEventLoop()) {
+            startRequest(op);
+        } else {
+            onLoop.execute(op);
         }
     }
 
@@ -116,7 +124,7 @@ final class OutboundQueue {
     }
 
     /** Fails {@code op} if its frame exceeds the client's maximum frame length; returns whether it did. Any thread. */
-    private boolean rejectIfTooLarge(Op op) {
+    private boolean rejectIfTooLarge(Op<?> op) {
         long frameLength = op.frameSize(mayNumber) - Protocol.LENGTH_FIELD_SIZE;
         if (frameLength <= maxFrameLength) {
             return false;
@@ -126,10 +134,12 @@ final class OutboundQueue {
         return true;
     }
 
+    /** On the loop: starts the request's clock and writes or buffers it, once. */
     private void startRequest(RequestOp op) {
-        if (op.isDone()) {
-            return; // cancelled before it reached the loop
+        if (op.started || op.isDone()) {
+            return; // started already, or cancelled before it reached the loop
         }
+        op.started = true;
         if (owner.state() != ConnectionState.CLOSED) {
             timeouts.add(op);
         }
@@ -137,7 +147,7 @@ final class OutboundQueue {
     }
 
     /** Writes {@code op} at once if the open connection takes it, else buffers it (or fails it: buffer full, closed). */
-    private void submit(Op op) {
+    private void submit(Op<?> op) {
         if (owner.state() == ConnectionState.CLOSED) {
             op.fail(owner.closedException());
             return;
@@ -158,7 +168,7 @@ final class OutboundQueue {
     }
 
     /** Whether writing {@code op} keeps it until acknowledged (so it must fit in the bounds once written). */
-    private boolean keeps(Op op) {
+    private boolean keeps(Op<?> op) {
         return numbered && op instanceof SendOp;
     }
 
@@ -232,7 +242,7 @@ final class OutboundQueue {
 
     private int acknowledgeBelow(long sequence) {
         int n = 0;
-        for (Op s = buffer.oldestAwaiting(); s != null && ((SendOp) s).sequence < sequence; s = s.next) {
+        for (Op<?> s = buffer.oldestAwaiting(); s != null && ((SendOp) s).sequence < sequence; s = s.next) {
             n++;
         }
         if (n == 0) {
@@ -240,7 +250,7 @@ final class OutboundQueue {
         }
         counters.sendsAcknowledged(n); // first: whoever a completed future wakes sees the count
         for (int i = 0; i < n; i++) {
-            buffer.pollAwaiting().future.complete(null);
+            buffer.pollAwaiting().complete(null);
         }
         return n;
     }
@@ -265,7 +275,7 @@ final class OutboundQueue {
     void writeAllBuffered() {
         Connection c = target;
         if (c != null) {
-            for (Op op; target == c && (op = buffer.poll()) != null; ) {
+            for (Op<?> op; target == c && (op = buffer.poll()) != null; ) {
                 if (!op.isDone()) {
                     writeWithoutFlush(c, op);
                 }
@@ -282,7 +292,7 @@ final class OutboundQueue {
         }
         boolean wrote = false;
         while (target == c && c.channel().isWritable()) {
-            Op op = buffer.poll();
+            Op<?> op = buffer.poll();
             if (op == null) {
                 break;
             }
@@ -296,14 +306,14 @@ final class OutboundQueue {
         }
     }
 
-    private void writeAndFlush(Connection c, Op op) {
+    private void writeAndFlush(Connection c, Op<?> op) {
         Object frame = frame(c, op);
         if (frame != null) {
             c.channel().writeAndFlush(frame, promise(c.channel(), op));
         }
     }
 
-    private void writeWithoutFlush(Connection c, Op op) {
+    private void writeWithoutFlush(Connection c, Op<?> op) {
         Object frame = frame(c, op);
         if (frame != null) {
             c.channel().write(frame, promise(c.channel(), op));
@@ -314,7 +324,7 @@ final class OutboundQueue {
      * The message for {@code op} on {@code c} (a request is registered there, a numbered send kept), or null if
      * {@code op} was failed or must wait for the next session.
      */
-    private Object frame(Connection c, Op op) {
+    private Object frame(Connection c, Op<?> op) {
         if (op.frameSize(numbered) - Protocol.LENGTH_FIELD_SIZE > c.serverMaxFrameLength()) {
             op.fail(new IllegalArgumentException("payload of " + op.payload.length + " bytes exceeds the server's max frame length "
                     + c.serverMaxFrameLength()));
@@ -347,7 +357,7 @@ final class OutboundQueue {
      * A send written without a number learns when it is written; a numbered one completes on its ACK, and a
      * request on its answer: they need no promise.
      */
-    private static ChannelPromise promise(Channel ch, Op op) {
+    private static ChannelPromise promise(Channel ch, Op<?> op) {
         return op instanceof SendOp s && s.sequence == SendOp.UNSEQUENCED ? ch.newPromise().addListener(s) : ch.voidPromise();
     }
 
@@ -356,7 +366,7 @@ final class OutboundQueue {
     void completeRequest(Connection c, long id, byte[] payload) {
         RequestOp r = takeInFlight(c, id);
         if (r != null) {
-            r.future.complete(payload);
+            r.complete(payload);
             requestDone(c);
         }
     }
@@ -364,7 +374,7 @@ final class OutboundQueue {
     void failRequest(Connection c, ErrorMessage error) {
         RequestOp r = takeInFlight(c, error.id());
         if (r != null) {
-            r.future.completeExceptionally(new ServerErrorException(error.code(), error.text()));
+            r.completeExceptionally(new ServerErrorException(error.code(), error.text()));
             requestDone(c);
         }
     }
@@ -412,7 +422,7 @@ final class OutboundQueue {
     }
 
     private void onRequestTimeout(RequestOp r) {
-        if (r.future.isDone()) {
+        if (r.isDone()) {
             return;
         }
         Connection c = r.connection;
@@ -421,7 +431,7 @@ final class OutboundQueue {
         } else if (c != null && c.registry.remove(r.id) != null) {
             counters.requestsDone(1);
         }
-        r.future.completeExceptionally(new RequestTimeoutException("no response to request " + r.id
+        r.completeExceptionally(new RequestTimeoutException("no response to request " + r.id
                 + (c == null ? " (still in the send buffer, " + owner.state() + ")" : " from " + Connection.describe(c.endpoint))
                 + " within " + Duration.ofNanos(r.timeoutNanos).toMillis() + " ms"));
         if (c != null) {
@@ -439,9 +449,9 @@ final class OutboundQueue {
 
     void onSendFailed(SendOp s, Throwable cause) {
         if (owner.state() == ConnectionState.CLOSED) {
-            s.future.completeExceptionally(new ClientClosedException("client closed before the send was written", cause));
+            s.completeExceptionally(new ClientClosedException("client closed before the send was written", cause));
         } else {
-            s.future.completeExceptionally(new ConnectionLostException(
+            s.completeExceptionally(new ConnectionLostException(
                     "connection lost before the send was written: " + cause, cause));
         }
     }

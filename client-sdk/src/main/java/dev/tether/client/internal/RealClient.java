@@ -151,14 +151,14 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     private CompletableFuture<byte[]> request(byte[] payload, long timeoutNanos) {
         RequestOp op = new RequestOp(queue, Objects.requireNonNull(payload, "payload"), timeoutNanos);
         queue.request(op);
-        return op.future;
+        return op;
     }
 
     @Override
     public CompletableFuture<Void> send(byte[] payload) {
         SendOp op = new SendOp(queue, Objects.requireNonNull(payload, "payload"));
         queue.send(op);
-        return op.future;
+        return op;
     }
 
     @Override

@@ -15,8 +15,8 @@ package dev.tether.client.internal;
 final class SendBuffer {
     private final int maxMessages;
     private final long maxBytes;
-    private Op head;
-    private Op tail;
+    private Op<?> head;
+    private Op<?> tail;
     private volatile int size;
     private volatile long bytes;
     /** Sends written and awaiting their acknowledgement, oldest (lowest sequence) first, linked by {@code next}. */
@@ -31,12 +31,12 @@ final class SendBuffer {
     }
 
     /** Whether {@code op} fits within the bounds, counting what waits and what awaits its acknowledgement. */
-    boolean hasRoomFor(Op op) {
+    boolean hasRoomFor(Op<?> op) {
         return size + awaiting < maxMessages && bytes + awaitingBytes + op.payload.length <= maxBytes;
     }
 
     /** Appends {@code op}, or returns false (and changes nothing) if that would exceed a bound. */
-    boolean offer(Op op) {
+    boolean offer(Op<?> op) {
         if (!hasRoomFor(op)) {
             return false;
         }
@@ -55,7 +55,7 @@ final class SendBuffer {
     }
 
     /** Puts {@code op}, just taken out, back at the front (it could not be written after all). */
-    void pushFront(Op op) {
+    void pushFront(Op<?> op) {
         op.prev = null;
         op.next = head;
         if (head == null) {
@@ -70,8 +70,8 @@ final class SendBuffer {
     }
 
     /** Removes and returns the oldest operation, or null. */
-    Op poll() {
-        Op op = head;
+    Op<?> poll() {
+        Op<?> op = head;
         if (op != null) {
             remove(op);
         }
@@ -79,7 +79,7 @@ final class SendBuffer {
     }
 
     /** Removes {@code op} if it is in this buffer. */
-    void remove(Op op) {
+    void remove(Op<?> op) {
         if (!op.inBuffer) {
             return;
         }
@@ -122,7 +122,7 @@ final class SendBuffer {
 
     /** Empties the waiting list, failing every operation with {@code cause}. */
     void failAll(Throwable cause) {
-        for (Op op; (op = poll()) != null; ) {
+        for (Op<?> op; (op = poll()) != null; ) {
             op.fail(cause);
         }
     }
@@ -178,8 +178,8 @@ final class SendBuffer {
         awaitingHead = null;
         awaitingTail = null;
         long moved = 0;
-        Op prev = null;
-        for (Op op = first; op != null; op = op.next) {
+        Op<?> prev = null;
+        for (Op<?> op = first; op != null; op = op.next) {
             op.prev = prev;
             op.inBuffer = true;
             moved += op.payload.length;

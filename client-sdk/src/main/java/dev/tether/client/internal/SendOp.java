@@ -2,7 +2,6 @@ package dev.tether.client.internal;
 
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A one-way send. Without session resumption its future completes when Netty reports the frame written to
@@ -10,11 +9,10 @@ import java.util.concurrent.CompletableFuture;
  * awaiting acknowledgement) until the server's ACK covers its sequence, which completes the future; a failed
  * write then changes nothing, the send is written again on the next connection.
  */
-final class SendOp extends Op implements ChannelFutureListener {
+final class SendOp extends Op<Void> implements ChannelFutureListener {
     /** {@link #sequence} of a send written without a sequence number (or not written yet). */
     static final long UNSEQUENCED = -1;
 
-    final CompletableFuture<Void> future = new CompletableFuture<>();
     final OutboundQueue queue;
     /** The sequence number of its last write, or {@link #UNSEQUENCED}. Loop-confined. */
     long sequence = UNSEQUENCED;
@@ -25,13 +23,8 @@ final class SendOp extends Op implements ChannelFutureListener {
     }
 
     @Override
-    boolean isDone() {
-        return future.isDone();
-    }
-
-    @Override
     void fail(Throwable cause) {
-        future.completeExceptionally(cause);
+        completeExceptionally(cause);
     }
 
     @Override
@@ -40,7 +33,7 @@ final class SendOp extends Op implements ChannelFutureListener {
             return; // awaits its acknowledgement; a failed write is repeated on the next connection
         }
         if (f.isSuccess()) {
-            future.complete(null);
+            complete(null);
         } else {
             queue.onSendFailed(this, f.cause());
         }

@@ -6,6 +6,7 @@ import dev.tether.protocol.Protocol;
 import dev.tether.protocol.ProtocolException;
 import dev.tether.protocol.Welcome;
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 
 /**
  * The protocol version one channel's frames are read in, with the client's rule before the handshake: until a
@@ -44,10 +45,17 @@ final class FrameVersion {
     /** Parses the whole frame whose length prefix is at {@code start} and holds {@code length} bytes after it. */
     Message parse(ByteBuf in, int start, int length) throws ProtocolException {
         int frameStart = start + Protocol.LENGTH_FIELD_SIZE;
-        if (welcomeMaxVersion == 0) {
-            return FrameParser.parse(in.nioBuffer(frameStart, length), version);
+        ByteBuffer frame;
+        if (length <= Frames.SCRATCH_SIZE) {
+            frame = Frames.scratch().limit(length); // a copy of a small frame costs less than a view of it (Frames)
+            in.getBytes(frameStart, frame.array(), 0, length);
+        } else {
+            frame = in.nioBuffer(frameStart, length);
         }
-        Message m = FrameParser.parseBeforeWelcome(in.nioBuffer(frameStart, length), welcomeMaxVersion);
+        if (welcomeMaxVersion == 0) {
+            return FrameParser.parse(frame, version);
+        }
+        Message m = FrameParser.parseBeforeWelcome(frame, welcomeMaxVersion);
         if (m instanceof Welcome) {
             // Parsed, so its header version is one the client offered. Fixed here, not by the handler behind, so
             // that frames right behind the welcome in the same read are read in the negotiated version.

@@ -9,6 +9,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.EncoderException;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -16,7 +18,30 @@ import java.util.List;
  * {@link FrameCodec}: each of them only adds the handler around it.
  */
 final class Frames {
+    /**
+     * Frames up to this size (a request, response, send or push of up to about 1 KB, every control message) are
+     * encoded into the thread's scratch buffer and copied into the frame, and decoded from a copy there; larger
+     * ones are encoded and decoded through an NIO view of the frame, which is one more object per frame (a
+     * {@code DirectByteBuffer}: in a closed loop of small requests, about a fifth of all the bytes allocated per
+     * request, each way), paid only where the payload's own copy costs more.
+     */
+    static final int SCRATCH_SIZE = 1024;
+    private static final FastThreadLocal<ByteBuffer> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected ByteBuffer initialValue() {
+            return ByteBuffer.allocate(SCRATCH_SIZE);
+        }
+    };
+
     private Frames() {
+    }
+
+    /**
+     * The calling thread's scratch buffer of {@link #SCRATCH_SIZE} bytes, cleared. Handlers encode and decode on
+     * their channel's event loop, one frame at a time, and neither calls out while it uses the buffer.
+     */
+    static ByteBuffer scratch() {
+        return SCRATCH.get().clear();
     }
 
     /**
@@ -59,12 +84,18 @@ final class Frames {
             }
             ByteBuf frame = ctx.alloc().ioBuffer(size, size);
             try {
-                MessageEncoder.encode(m, v, frame.nioBuffer(0, size));
+                if (size <= SCRATCH_SIZE) {
+                    ByteBuffer scratch = scratch();
+                    MessageEncoder.encode(m, v, scratch);
+                    frame.writeBytes(scratch.array(), 0, size);
+                } else {
+                    MessageEncoder.encode(m, v, frame.nioBuffer(0, size));
+                    frame.writerIndex(size);
+                }
             } catch (RuntimeException e) {
                 frame.release();
                 throw new EncoderException(e);
             }
-            frame.writerIndex(size);
             counters.frameOut(size);
             ctx.write(frame, promise);
             return;

@@ -115,7 +115,7 @@ class ClientCloseTest {
 
         close.beginGraceful(time, CLOSE_TIMEOUT_NANOS, null);
 
-        assertThatThrownBy(() -> waiting.future.get(1, SECONDS)).cause().isInstanceOf(ClientClosedException.class);
+        assertThatThrownBy(() -> waiting.get(1, SECONDS)).cause().isInstanceOf(ClientClosedException.class);
         assertThat(close.future()).isCompleted();
         assertThat(time.pendingDelays()).isEmpty(); // the deadline is cancelled
     }
@@ -146,12 +146,12 @@ class ClientCloseTest {
         close.beginGraceful(time, CLOSE_TIMEOUT_NANOS, null);
         time.forward(Duration.ofSeconds(4));
         assertThat(close.future()).isNotDone();
-        assertThat(r.future).isNotDone();
+        assertThat(r).isNotDone();
         assertThat(ch.isOpen()).isTrue();
 
         time.forward(Duration.ofSeconds(1));
         assertThat(ch.isOpen()).isFalse();
-        assertThatThrownBy(() -> r.future.get(1, SECONDS)).cause().isInstanceOf(ClientClosedException.class);
+        assertThatThrownBy(() -> r.get(1, SECONDS)).cause().isInstanceOf(ClientClosedException.class);
         assertThat(close.future()).isCompleted();
         assertThat(time.pendingDelays()).isEmpty(); // the request's timeout is stopped too
     }

@@ -128,7 +128,7 @@ class OutboundQueueTest {
         Request written = ch.readOutbound();
         assertThat(written.payload()).hasSize(2);
         assertThat(r.id).isEqualTo(written.id());
-        assertThat(s.future).isCompleted(); // written to the (embedded) socket
+        assertThat(s).isCompleted(); // written to the (embedded) socket
         assertThat(queue.bufferedCount()).isZero();
         assertThat(counters.requestsInFlight()).isEqualTo(1);
     }
@@ -139,7 +139,7 @@ class OutboundQueueTest {
         send(1);
         send(1);
         SendOp fourth = send(1);
-        assertThatThrownBy(() -> fourth.future.get(1, SECONDS)).cause().isInstanceOf(SendBufferFullException.class)
+        assertThatThrownBy(() -> fourth.get(1, SECONDS)).cause().isInstanceOf(SendBufferFullException.class)
                 .hasMessageContaining("3/3 messages").hasMessageContaining("CONNECTED");
     }
 
@@ -150,8 +150,8 @@ class OutboundQueueTest {
         RequestOp failed = request(1);
         queue.completeRequest(connection, ok.id, new byte[] {9});
         queue.failRequest(connection, new ErrorMessage(failed.id, ErrorCode.APPLICATION_ERROR, "nope"));
-        assertThat(ok.future.get(1, SECONDS)).containsExactly(9);
-        assertThatThrownBy(() -> failed.future.get(1, SECONDS)).cause().isInstanceOf(ServerErrorException.class)
+        assertThat(ok.get(1, SECONDS)).containsExactly(9);
+        assertThatThrownBy(() -> failed.get(1, SECONDS)).cause().isInstanceOf(ServerErrorException.class)
                 .hasMessageContaining("nope");
         queue.completeRequest(connection, ok.id, new byte[] {1}); // a second answer: ignored
         queue.completeRequest(connection, 12345, new byte[] {1}); // never asked: ignored
@@ -163,9 +163,9 @@ class OutboundQueueTest {
         queue.connected(connection);
         RequestOp r = request(1);
         time.forward(Duration.ofMillis(9_999));
-        assertThat(r.future).isNotDone();
+        assertThat(r).isNotDone();
         time.forward(Duration.ofMillis(1));
-        assertThatThrownBy(() -> r.future.get(1, SECONDS)).cause().isInstanceOf(RequestTimeoutException.class)
+        assertThatThrownBy(() -> r.get(1, SECONDS)).cause().isInstanceOf(RequestTimeoutException.class)
                 .hasMessageContaining("within 10000 ms");
         assertThat(counters.requestsInFlight()).isZero();
         queue.completeRequest(connection, r.id, new byte[] {1});
@@ -179,8 +179,8 @@ class OutboundQueueTest {
         queue.disconnected();
         RequestOp waiting = request(1);
         queue.failInFlight(connection, new ConnectionLostException("gone"));
-        assertThatThrownBy(() -> inFlight.future.get(1, SECONDS)).cause().isInstanceOf(ConnectionLostException.class);
-        assertThat(waiting.future).isNotDone();
+        assertThatThrownBy(() -> inFlight.get(1, SECONDS)).cause().isInstanceOf(ConnectionLostException.class);
+        assertThat(waiting).isNotDone();
         assertThat(queue.bufferedCount()).isEqualTo(1);
         assertThat(counters.requestsInFlight()).isZero();
     }
@@ -191,18 +191,34 @@ class OutboundQueueTest {
         RequestOp r = request(1);
         state = ConnectionState.CLOSED;
         SendOp late = send(1);
-        assertThatThrownBy(() -> late.future.get(1, SECONDS)).cause().isInstanceOf(ClientClosedException.class);
+        assertThatThrownBy(() -> late.get(1, SECONDS)).cause().isInstanceOf(ClientClosedException.class);
         queue.completeRequest(connection, r.id, new byte[0]);
-        assertThat(r.future.get(1, SECONDS)).isEmpty();
+        assertThat(r.get(1, SECONDS)).isEmpty();
         assertThat(lastRequestDoneCalls).isEqualTo(1);
     }
 
     @Test
     void aPayloadOverTheMaximumFrameLengthFailsAtOnce() {
-        CompletableFuture<byte[]> tooBig = request(1024 - 12 + 1).future;
+        CompletableFuture<byte[]> tooBig = request(1024 - 12 + 1);
         assertThatThrownBy(() -> tooBig.get(1, SECONDS)).cause().isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("exceeds maxFrameLength 1024");
         assertThat(queue.bufferedCount()).isZero();
+    }
+
+    @Test
+    void theRequestIsItsOwnFutureAndAStrayRunOfItDoesNotSendItTwice() throws Exception {
+        queue.connected(connection);
+        RequestOp r = request(1);
+        r.run(); // the application holds r as a CompletableFuture, which it could cast to the Runnable it also is
+        Request written = ch.readOutbound();
+        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(counters.requestsInFlight()).isEqualTo(1);
+
+        queue.completeRequest(connection, written.id(), new byte[] {7});
+        assertThat(r.get(1, SECONDS)).containsExactly(7);
+        r.run();
+        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(counters.requestsInFlight()).isZero();
     }
 
     @Test
@@ -212,16 +228,20 @@ class OutboundQueueTest {
         Request written = ch.readOutbound();
         assertThat(counters.requestsInFlight()).isEqualTo(1);
 
-        assertThat(r.future.cancel(false)).isTrue();
+        assertThat(r.cancel(false)).isTrue();
         assertThat(counters.requestsInFlight()).isZero();
         assertThat(connection.registry.size()).isZero();
-        assertThat(time.pendingDelays()).as("its timeout is no longer armed").isEmpty();
 
         queue.completeRequest(connection, written.id(), new byte[] {1});
         queue.failRequest(connection, new ErrorMessage(written.id(), ErrorCode.APPLICATION_ERROR, "late"));
-        assertThat(r.future).isCancelled();
+        assertThat(r).isCancelled();
         assertThat(counters.requestsInFlight()).isZero();
         assertThat(counters.snapshot(state, 0, 0, 0).answersDropped()).isEqualTo(2);
+
+        time.forward(Duration.ofSeconds(10)); // the timer, left armed, fires at the old deadline and finds nothing
+        assertThat(r).isCancelled();
+        assertThat(counters.requestsInFlight()).isZero();
+        assertThat(time.pendingDelays()).as("no timer once nothing is pending").isEmpty();
     }
 
     @Test
@@ -230,7 +250,7 @@ class OutboundQueueTest {
         RequestOp kept = request(2);
         assertThat(queue.bufferedCount()).isEqualTo(2);
 
-        cancelled.future.cancel(false);
+        cancelled.cancel(false);
         assertThat(queue.bufferedCount()).isEqualTo(1);
         assertThat(queue.bufferedBytes()).isEqualTo(2);
 
@@ -246,9 +266,9 @@ class OutboundQueueTest {
         queue.connected(connection);
         RequestOp r = request(1);
         state = ConnectionState.CLOSED;
-        r.future.cancel(true);
+        r.cancel(true);
         assertThat(lastRequestDoneCalls).isEqualTo(1);
-        r.future.cancel(true);
+        r.cancel(true);
         assertThat(lastRequestDoneCalls).as("a second cancel changes nothing").isEqualTo(1);
         assertThat(counters.requestsInFlight()).isZero();
     }
@@ -257,8 +277,8 @@ class OutboundQueueTest {
     void cancellingADerivedFutureDoesNotWithdrawTheRequest() {
         queue.connected(connection);
         RequestOp r = request(1);
-        r.future.thenApply(b -> b.length).cancel(false);
-        assertThat(r.future).isNotDone();
+        r.thenApply(b -> b.length).cancel(false);
+        assertThat(r).isNotDone();
         assertThat(counters.requestsInFlight()).isEqualTo(1);
     }
 
@@ -267,7 +287,7 @@ class OutboundQueueTest {
         queue.connected(connection);
         RequestOp r = request(1);
         time.forward(Duration.ofSeconds(10));
-        assertThat(r.future.cancel(false)).isFalse();
+        assertThat(r.cancel(false)).isFalse();
         assertThat(counters.requestsInFlight()).isZero();
     }
 
@@ -281,16 +301,16 @@ class OutboundQueueTest {
         SendOp b = send(1);
         assertThat(((Send) ch.readOutbound()).sequence()).isZero();
         assertThat(((Send) ch.readOutbound()).sequence()).isEqualTo(1);
-        assertThat(a.future).isNotDone(); // written, not yet acknowledged
+        assertThat(a).isNotDone(); // written, not yet acknowledged
         assertThat(queue.awaitingAck()).isEqualTo(2);
 
         assertThat(queue.acknowledge(1)).isTrue();
-        assertThat(a.future).isCompleted();
-        assertThat(b.future).isNotDone();
+        assertThat(a).isCompleted();
+        assertThat(b).isNotDone();
         assertThat(queue.acknowledge(0)).as("lower than before: ignored, not an error").isTrue();
         assertThat(queue.acknowledge(3)).as("more than was sent").isFalse();
         assertThat(queue.acknowledge(2)).isTrue();
-        assertThat(b.future).isCompleted();
+        assertThat(b).isCompleted();
         assertThat(queue.awaitingAck()).isZero();
         assertThat(counters.snapshot(state, 0, 0, 0).sendsAcknowledged()).isEqualTo(2);
     }
@@ -301,7 +321,7 @@ class OutboundQueueTest {
         queue.connected(connection);
         SendOp s = send(1);
         assertThat(((Send) ch.readOutbound()).sequence()).isEqualTo(Send.NO_SEQUENCE);
-        assertThat(s.future).isCompleted(); // written is done, without resumption
+        assertThat(s).isCompleted(); // written is done, without resumption
         assertThat(queue.acknowledge(0)).isFalse();
     }
 
@@ -319,7 +339,7 @@ class OutboundQueueTest {
 
         assertThat(queue.resumed(3)).as("the server cannot have more than was sent").isFalse();
         assertThat(queue.resumed(1)).isTrue();
-        assertThat(a.future).isCompleted();
+        assertThat(a).isCompleted();
         assertThat(queue.bufferedCount()).isEqualTo(2);
         queue.connected(connection);
         Send first = ch.readOutbound();
@@ -344,12 +364,12 @@ class OutboundQueueTest {
         // An ACK can say at most 2^63-1 ("every send below"): a send numbered 2^63-1 could never be covered.
         assertThat((Object) ch.readOutbound()).isNull();
         assertThat(sequencesExhausted).isEqualTo(1);
-        assertThat(c.future).isNotDone();
+        assertThat(c).isNotDone();
         assertThat(queue.bufferedCount()).isEqualTo(1); // waits for the next session, first in line
 
         assertThat(queue.acknowledge(Long.MAX_VALUE)).isTrue();
-        assertThat(a.future).isCompleted();
-        assertThat(b.future).isCompleted();
+        assertThat(a).isCompleted();
+        assertThat(b).isCompleted();
         queue.sessionStarted(true); // a new session numbers from the start again
         queue.connected(connection);
         assertThat(((Send) ch.readOutbound()).sequence()).isEqualTo(Long.MAX_VALUE - 2);
@@ -364,7 +384,7 @@ class OutboundQueueTest {
         dev.tether.client.SessionLostException lost = new dev.tether.client.SessionLostException(
                 new dev.tether.client.SessionLoss(dev.tether.client.SessionLoss.Kind.NOT_RESUMED, "a", "b", -1, 0, 1));
         queue.sessionLost(dev.tether.client.UnacknowledgedSends.FAIL, lost, true);
-        assertThatThrownBy(() -> a.future.get(1, SECONDS)).cause().isSameAs(lost);
+        assertThatThrownBy(() -> a.get(1, SECONDS)).cause().isSameAs(lost);
         assertThat(queue.awaitingAck()).isZero();
         assertThat(counters.snapshot(state, 0, 0, 0).sendsFailedOnSessionLoss()).isEqualTo(1);
     }
@@ -377,7 +397,7 @@ class OutboundQueueTest {
         state = ConnectionState.CLOSED;
         assertThat(queue.nothingInFlight()).isFalse();
         queue.acknowledge(1);
-        assertThat(a.future).isCompleted();
+        assertThat(a).isCompleted();
         assertThat(lastRequestDoneCalls).isEqualTo(1);
         assertThat(queue.nothingInFlight()).isTrue();
     }

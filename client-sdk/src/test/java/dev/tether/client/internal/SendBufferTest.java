@@ -18,9 +18,9 @@ class SendBufferTest {
         return new SendOp(null, new byte[size]);
     }
 
-    private List<Op> drain() {
-        List<Op> out = new ArrayList<>();
-        for (Op op; (op = buffer.poll()) != null; ) {
+    private List<Op<?>> drain() {
+        List<Op<?>> out = new ArrayList<>();
+        for (Op<?> op; (op = buffer.poll()) != null; ) {
             out.add(op);
         }
         return out;

@@ -87,6 +87,27 @@ class FrameCodecTest {
     }
 
     @Test
+    void framesCodedInTheScratchBufferAndThroughTheFramesOwnViewAreTheProtocolsBytes() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameCodec(1 << 20, new SingleWriterFrameCounters()));
+        Random random = new Random(13);
+        int overhead = MessageEncoder.encodedSize(new Request(1, new byte[0]));
+        // around the scratch size (encoded there and copied, or through an NIO view of the frame), and far from it
+        for (int frame : new int[] {overhead, 100, Frames.SCRATCH_SIZE - 1, Frames.SCRATCH_SIZE, Frames.SCRATCH_SIZE + 1, 70_000}) {
+            byte[] payload = new byte[frame - overhead];
+            random.nextBytes(payload);
+            for (Message m : List.of(new Request(7, payload), new Response(8, payload))) {
+                ch.writeOutbound(m);
+                ByteBuf written = ch.readOutbound();
+                assertThat(written.readableBytes()).isEqualTo(frame);
+                assertThat(ByteBufUtil.getBytes(written)).isEqualTo(MessageEncoder.toBytes(m));
+                ch.writeInbound(written); // and back
+                assertThat((Object) ch.readInbound()).isEqualTo(m);
+            }
+        }
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
     void preEncodedFramesPassUnchangedAndCountedEmptyMarkersAndOtherObjectsUncounted() {
         SingleWriterFrameCounters counters = new SingleWriterFrameCounters();
         EmbeddedChannel ch = new EmbeddedChannel(new FrameCodec(1 << 20, counters));
