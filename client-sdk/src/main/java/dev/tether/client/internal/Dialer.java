@@ -130,29 +130,23 @@ final class Dialer {
         ch.config().setOption(ChannelOption.TCP_NODELAY, true);
         ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
         ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(config));
+        // The connection's own deadline (startHandshakeTimer) already covers the TCP connect: Netty's connect
+        // timeout would be a second timer per connect, scheduled and cancelled in the loop's timer heap.
+        ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
         if (config.localAddress() != null && "epoll".equals(loops.transport().name())) {
             // The kernel then picks the source port at connect time, for this destination, rather than at bind time,
             // where one free for every destination is searched: milliseconds per connect past half the port range.
             ch.config().setOption(IP_BIND_ADDRESS_NO_PORT, true);
         }
-        ChannelPipeline p = ch.pipeline();
-        // Requests issued from a response callback (on this loop, while a read is in progress) are flushed
-        // once at the end of the read instead of one system call each.
-        p.addLast("flushConsolidation", new FlushConsolidationHandler(
-                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
-        if (sslContext != null) {
-            p.addLast("tls", sslContext.newHandler(ch.alloc(), endpoint.getHostString(), endpoint.getPort()));
-        }
-        // The codec counts every frame into the client's totals: nothing else in the SDK counts. One handler for
-        // both directions: one pipeline entry per idle connection instead of two.
-        p.addLast(CODEC_HANDLER, new FrameCodec(config.maxFrameLength(), counters));
-        p.addLast(CONNECTION_HANDLER, c);
         c.attach(ch);
+        // This runs on the loop, so the registration completes (and its listener runs) at once. The handlers go in
+        // after it: each handlerAdded then runs in place, with no callback queued per handler for the registration.
         loop.register(ch).addListener((ChannelFutureListener) reg -> {
             if (!reg.isSuccess()) {
                 c.close(new ConnectFailedException("cannot register a socket for " + Connection.describe(endpoint), reg.cause()));
                 return;
             }
+            installPipeline(ch, c);
             var local = config.localAddress() == null ? null : new InetSocketAddress(config.localAddress(), 0);
             ch.connect(remote, local).addListener((ChannelFutureListener) f -> {
                 if (!f.isSuccess()) {
@@ -161,6 +155,22 @@ final class Dialer {
                 }
             });
         });
+    }
+
+    /** Flush consolidation, TLS if configured, the counting frame codec, and the connection last. */
+    private void installPipeline(Channel ch, Connection c) {
+        ChannelPipeline p = ch.pipeline();
+        // Requests issued from a response callback (on this loop, while a read is in progress) are flushed
+        // once at the end of the read instead of one system call each.
+        p.addLast("flushConsolidation", new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
+        if (sslContext != null) {
+            p.addLast("tls", sslContext.newHandler(ch.alloc(), c.endpoint.getHostString(), c.endpoint.getPort()));
+        }
+        // The codec counts every frame into the client's totals: nothing else in the SDK counts. One handler for
+        // both directions: one pipeline entry per idle connection instead of two.
+        p.addLast(CODEC_HANDLER, new FrameCodec(config.maxFrameLength(), counters));
+        p.addLast(CONNECTION_HANDLER, c);
     }
 
     /** The shared default, or (rarely) the client's own marks: made per connection, not kept per idle client. */

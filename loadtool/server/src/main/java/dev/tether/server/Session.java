@@ -53,6 +53,8 @@ final class Session extends ChannelInboundHandlerAdapter implements ServerSessio
     /** Pipeline names of the frame decoder (its frame limit raised after the handshake) and encoder. */
     static final String DECODER = "decoder";
     static final String ENCODER = "encoder";
+    /** Pipeline name of the session handler: named, so that adding it generates no name. */
+    static final String HANDLER = "session";
 
     /** The most bytes read and dropped after an error close began, before the connection is closed regardless. */
     static final long MAX_DISCARD_WHILE_CLOSING = 256 * 1024;
