@@ -36,17 +36,18 @@ final class ClientCounters extends SingleWriterFrameCounters {
     private volatile InetSocketAddress connectedEndpoint;
     /** When the current connection's handshake completed, in nanoseconds since the epoch; NOT_CONNECTED when none. */
     private volatile long connectedSinceEpochNanos = NOT_CONNECTED;
-    private volatile long reconnects;
     private volatile long lastRttNanos = -1;
-    private volatile long answersDropped;
-    // Session resumption, written on the loop only: the one counter of the steady state here, the rest in
-    // SessionTotals, made at the first reconnect or oddity (a client that never loses its socket holds none).
+    // Session resumption, written on the loop only: the one counter of the steady state here, the rest (with the
+    // reconnects and the dropped answers) in SessionTotals, made at the first reconnect or oddity (a client that
+    // never loses its socket holds none).
     private volatile Resumption resumption = Resumption.NOT_CONNECTED;
     private volatile long sendsAcknowledged;
     private volatile SessionTotals sessionTotals;
 
     /** What happens at reconnects (or when a server misbehaves): rare, so kept apart from the idle client. */
     private static final class SessionTotals {
+        volatile long reconnects;
+        volatile long answersDropped;
         volatile long sendsRetransmitted;
         volatile long sendsResentAfterSessionLoss;
         volatile long sendsFailedOnSessionLoss;
@@ -79,7 +80,8 @@ final class ClientCounters extends SingleWriterFrameCounters {
 
     /** An answer matched no request in flight (timed out, cancelled or unknown) and was dropped (loop only). */
     void answerDropped() {
-        answersDropped = answersDropped + 1;
+        SessionTotals t = totals();
+        t.answersDropped = t.answersDropped + 1;
     }
 
     void resumption(Resumption r) {
@@ -147,7 +149,8 @@ final class ClientCounters extends SingleWriterFrameCounters {
     /** A handshake completed; {@code reconnect}: it was not the client's first. */
     void connected(String sessionId, InetSocketAddress endpoint, boolean reconnect) {
         if (reconnect) {
-            reconnects = reconnects + 1;
+            SessionTotals t = totals();
+            t.reconnects = t.reconnects + 1;
         }
         this.sessionId = sessionId;
         this.connectedEndpoint = endpoint;
@@ -179,9 +182,9 @@ final class ClientCounters extends SingleWriterFrameCounters {
         if (t == null) {
             t = NO_TOTALS;
         }
-        return new ClientStats(state, sessionId, connectedEndpoint, connectedSince, reconnects,
+        return new ClientStats(state, sessionId, connectedEndpoint, connectedSince, t.reconnects,
                 rtt < 0 ? null : Duration.ofNanos(rtt), framesIn(), framesOut(), bytesIn(), bytesOut(), requestsInFlight(),
-                bufferedSends, bufferedBytes, answersDropped, resumption, sendsAwaitingAck, sendsAcknowledged,
+                bufferedSends, bufferedBytes, t.answersDropped, resumption, sendsAwaitingAck, sendsAcknowledged,
                 t.sendsRetransmitted, t.sendsResentAfterSessionLoss, t.sendsFailedOnSessionLoss, t.resumesSucceeded,
                 t.resumesFailed, t.pushesReplayed, t.pushDuplicatesDropped, t.pushesMissing);
     }

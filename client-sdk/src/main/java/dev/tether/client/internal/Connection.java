@@ -27,7 +27,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetSocketAddress;
@@ -36,6 +35,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLException;
 
 /**
@@ -386,10 +386,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
         if (interval <= 0 && deadPeer <= 0) {
             return;
         }
-        ChannelPipeline p = channel.pipeline();
-        // Next to the socket: it sees each read (not each frame) and each real flush, see FlushTimeIdleStateHandler.
-        p.addFirst("idle", HeartbeatHandler.idleStateHandler(interval, deadPeer));
-        p.addBefore(Dialer.CONNECTION_HANDLER, "heartbeat", new HeartbeatHandler(this, interval, deadPeer));
+        // Installed by the dialer (it is the flush consolidation too); absent only from unit tests' bare pipelines.
+        // ThreadLocalRandom (this loop's, shared by all its connections) picks the first ping's phase.
+        HeartbeatHandler h = channel.pipeline().get(HeartbeatHandler.class);
+        if (h != null) {
+            h.start(interval, deadPeer, ThreadLocalRandom.current());
+        }
     }
 
     /** The server broke the protocol: tell it (ERROR with id 0, as PROTOCOL.md §11 asks), then close. */

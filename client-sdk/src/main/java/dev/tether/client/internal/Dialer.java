@@ -10,7 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -28,13 +27,15 @@ import javax.net.ssl.SSLException;
  * How a socket becomes a {@link Connection}: picks the next endpoint (round robin over the configured
  * ones), resolves its name at each attempt off the event loop ({@link NameResolver}; a DNS change is thus
  * followed on reconnect), opens the socket
- * with the client's options, installs the pipeline (flush consolidation, TLS, the counting frame codec,
- * the connection) and connects. Whatever goes wrong on the way ends as the connection's
+ * with the client's options, installs the pipeline (flush consolidation and heartbeat, TLS, the counting frame
+ * codec, the connection) and connects. Whatever goes wrong on the way ends as the connection's
  * {@link Connection.Listener#onAttemptFailed}. Confined to the client's event loop.
  */
 final class Dialer {
     /** The name of the {@link Connection} handler in the pipeline. */
     static final String CONNECTION_HANDLER = "connection";
+    /** The name of the {@link HeartbeatHandler} (also the flush consolidation) in the pipeline: first. */
+    static final String HEARTBEAT_HANDLER = "heartbeat";
     /** The name of the frame codec in the pipeline. */
     static final String CODEC_HANDLER = "frameCodec";
     private static final WriteBufferWaterMark DEFAULT_WATER_MARK = new WriteBufferWaterMark(
@@ -157,13 +158,13 @@ final class Dialer {
         });
     }
 
-    /** Flush consolidation, TLS if configured, the counting frame codec, and the connection last. */
+    /** The heartbeat (also the flush consolidation), TLS if configured, the counting frame codec, and the connection last. */
     private void installPipeline(Channel ch, Connection c) {
         ChannelPipeline p = ch.pipeline();
         // Requests issued from a response callback (on this loop, while a read is in progress) are flushed
-        // once at the end of the read instead of one system call each.
-        p.addLast("flushConsolidation", new FlushConsolidationHandler(
-                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
+        // once at the end of the read instead of one system call each; the same handler runs the heartbeat
+        // once the welcome arrives.
+        p.addLast(HEARTBEAT_HANDLER, new HeartbeatHandler(c));
         if (sslContext != null) {
             p.addLast("tls", sslContext.newHandler(ch.alloc(), c.endpoint.getHostString(), c.endpoint.getPort()));
         }

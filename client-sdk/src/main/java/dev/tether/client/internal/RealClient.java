@@ -70,7 +70,10 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     private final Dialer dialer;
     private final OutboundQueue queue;
     private final ClientSession session;
-    private final ReconnectLoop reconnect;
+    /** Picks the backoff's jitter; kept for the reconnect loop, made at the first reconnect. */
+    private final RandomGenerator random;
+    /** Null until the first reconnect is scheduled: a client that never loses its connection holds none. */
+    private ReconnectLoop reconnect;
     private final long requestTimeoutNanos;
     /** The close under way or over; made by the first close (most clients live as long as the process). */
     private volatile ClientClose clientClose;
@@ -118,7 +121,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         this.session = new ClientSession(config, counters);
         this.queue = new OutboundQueue(this, counters, loop, this::runOnLoop, scheduler, config);
         this.dialer = new Dialer(config, loops, loop, scheduler, counters, queue, session, resolver);
-        this.reconnect = new ReconnectLoop(config.backoff(), random, scheduler, this::startAttempt);
+        this.random = random;
         this.requestTimeoutNanos = config.requestTimeout().toNanos();
     }
 
@@ -178,7 +181,9 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     public void reconnectNow() {
         runOnLoop(() -> {
             if (state == ConnectionState.RECONNECTING || state == ConnectionState.DRAINING) {
-                reconnect.skipWait();
+                if (reconnect != null) {
+                    reconnect.skipWait();
+                }
             }
         });
     }
@@ -275,7 +280,9 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         everConnected = true;
         int attempt = attemptsInSeries;
         attemptsInSeries = 0;
-        reconnect.reset();
+        if (reconnect != null) {
+            reconnect.reset();
+        }
         if (lost != null) {
             events.sessionLost(lost.loss());
         }
@@ -336,7 +343,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         long busyHint = c.busyRetryAfterMillis();
         if (busyHint > 0) {
             // The server is up and said when to come back (also on a first connect: the address is right).
-            Duration delay = reconnect.scheduleAfterHint(Duration.ofMillis(busyHint));
+            Duration delay = reconnect().scheduleAfterHint(Duration.ofMillis(busyHint));
             setState(ConnectionState.RECONNECTING, c.endpoint, attemptsInSeries + 1, delay, cause);
             return;
         }
@@ -370,7 +377,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
             counters.disconnected();
             if (!closed) {
                 attemptsInSeries = 0;
-                Duration delay = reconnect.scheduleAfterLoss();
+                Duration delay = reconnect().scheduleAfterLoss();
                 setState(ConnectionState.RECONNECTING, c.endpoint, 1, delay, cause);
             }
         }
@@ -380,7 +387,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
     }
 
     private void scheduleReconnect(InetSocketAddress endpoint, Throwable cause) {
-        Duration delay = reconnect.scheduleRetry();
+        Duration delay = reconnect().scheduleRetry();
         setState(ConnectionState.RECONNECTING, endpoint, attemptsInSeries + 1, delay, cause);
     }
 
@@ -407,7 +414,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         draining.add(c);
         counters.disconnected();
         attemptsInSeries = 0;
-        Duration delay = reconnect.scheduleAfterHint(Duration.ofMillis(g.reconnectAfterMillis()));
+        Duration delay = reconnect().scheduleAfterHint(Duration.ofMillis(g.reconnectAfterMillis()));
         setState(ConnectionState.DRAINING, c.endpoint, 0, delay,
                 new ConnectionLostException("server " + Connection.describe(c.endpoint) + " is going away: " + g.reason()));
         if (c.registry.size() == 0) {
@@ -434,7 +441,9 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         if (state == ConnectionState.CLOSED) {
             return;
         }
-        reconnect.cancel();
+        if (reconnect != null) {
+            reconnect.cancel();
+        }
         InetSocketAddress ep = current != null ? current.endpoint : counters.connectedEndpoint();
         setState(ConnectionState.CLOSED, ep, 0, null, cause);
         completeConnectWaiters(cause != null ? cause : closedException());
@@ -494,6 +503,16 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         if (events.wantsStateChanges()) {
             events.stateChanged(new StateChange(previous, next, endpoint, attempt, delay, cause));
         }
+    }
+
+    /** The reconnect loop, made on first use (loop only). */
+    private ReconnectLoop reconnect() {
+        ReconnectLoop r = reconnect;
+        if (r == null) {
+            r = new ReconnectLoop(config.backoff(), random, scheduler, this::startAttempt);
+            reconnect = r;
+        }
+        return r;
     }
 
     private void runOnLoop(Runnable task) {

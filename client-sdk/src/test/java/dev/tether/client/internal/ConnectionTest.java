@@ -109,6 +109,7 @@ class ConnectionTest {
         }, new ClientCounters(), ch.eventLoop(), Runnable::run, new FakeScheduler(), config);
         Connection c = new Connection(new InetSocketAddress("127.0.0.1", 7000), listener, queue, session = new ClientSession(config, new ClientCounters()), config);
         c.attach(ch);
+        ch.pipeline().addLast(Dialer.HEARTBEAT_HANDLER, new HeartbeatHandler(c)); // as the dialer builds it
         ch.pipeline().addLast(Dialer.CONNECTION_HANDLER, c);
         ch.pipeline().fireChannelActive();
         assertThat((Object) ch.readOutbound()).isInstanceOf(Hello.class);

@@ -108,13 +108,13 @@ class DialerTest {
     }
 
     @Test
-    void theSocketGetsTheCountingCodecAndTheConnectionLastAndTheHeartbeatAfterTheWelcome() throws Exception {
+    void theSocketGetsTheHeartbeatFirstAndTheCountingCodecAndTheConnectionLast() throws Exception {
         Dialer d = dialer(ClientConfig.builder().endpoint("127.0.0.1", server.port()).build());
         Connection c = d.nextConnection(listener);
         loops.next().submit(() -> d.dial(c)).get(5, SECONDS);
         assertThat(opened.get(10, SECONDS)).isSameAs(c);
         List<String> names = loops.next().submit(() -> c.channel().pipeline().names()).get(5, SECONDS);
-        assertThat(names).containsSubsequence("idle", "flushConsolidation", Dialer.CODEC_HANDLER, "heartbeat",
+        assertThat(names).containsSubsequence(Dialer.HEARTBEAT_HANDLER, Dialer.CODEC_HANDLER,
                 Dialer.CONNECTION_HANDLER).doesNotContain("tls");
         // One handler decodes and encodes: one pipeline entry per connection, not two.
         assertThat(loops.next().submit(() -> c.channel().pipeline().get(Dialer.CODEC_HANDLER)).get(5, SECONDS))
@@ -134,7 +134,7 @@ class DialerTest {
             d.dial(c);
             return c.channel().pipeline().names();
         }).get(5, SECONDS);
-        assertThat(names).containsSubsequence("flushConsolidation", "tls", Dialer.CODEC_HANDLER, Dialer.CONNECTION_HANDLER);
+        assertThat(names).containsSubsequence(Dialer.HEARTBEAT_HANDLER, "tls", Dialer.CODEC_HANDLER, Dialer.CONNECTION_HANDLER);
         loops.next().submit(() -> c.close(new IllegalStateException("test over"))).get(5, SECONDS);
     }
 

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,8 @@ final class ClientPool implements LoadClients {
     private final LongAdder reconnects = new LongAdder();
     private final java.util.concurrent.atomic.AtomicLong firstConnectCall = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
     private final java.util.concurrent.atomic.AtomicLong lastConnected = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
-    private final Duration[] lastRtt;
+    /** Each client's last sampled heartbeat round trip in nanoseconds, -1 before the first: no object per client. */
+    private final long[] lastRttNanos;
     private final ClientConfig firstConfig;
     /** Number of the first client in the whole plan: ids stay unique across shards. */
     private final int firstClient;
@@ -55,7 +57,8 @@ final class ClientPool implements LoadClients {
         this.connections = new Connection[n];
         this.everConnected = new AtomicIntegerArray(n);
         this.lastFailure = new java.util.concurrent.atomic.AtomicReferenceArray<>(n);
-        this.lastRtt = new Duration[n];
+        this.lastRttNanos = new long[n];
+        Arrays.fill(lastRttNanos, -1);
         TlsOptions tls = tls(plan.tls());
         List<InetAddress> sources = plan.sourceAddresses();
         ClientConfig first = null;
@@ -256,9 +259,9 @@ final class ClientPool implements LoadClients {
         long now = clock.getAsLong();
         for (int i = 0; i < clients.length; i++) {
             Duration rtt = clients[i].stats().lastHeartbeatRtt();
-            if (rtt != null && !rtt.equals(lastRtt[i])) {
-                lastRtt[i] = rtt;
-                metrics.recorders(now).record(Metric.HEARTBEAT, rtt.toNanos());
+            if (rtt != null && rtt.toNanos() != lastRttNanos[i]) {
+                lastRttNanos[i] = rtt.toNanos();
+                metrics.recorders(now).record(Metric.HEARTBEAT, lastRttNanos[i]);
             }
         }
     }
