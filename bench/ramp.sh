@@ -11,14 +11,15 @@
 #   - the machine's memory and every JVM's RSS every 5 s (memory per connection = RSS / connections).
 # As root it raises net.core.somaxconn and net.ipv4.tcp_max_syn_backlog to 65535 for the run and puts the old
 # values back afterwards (KEEP_SYSCTLS=1: leave them as they are); as another user it only reports them.
-# DURATION (default 60s) is the measured window; OUT the output directory (default ramp-<time>).
+# DURATION (default 60s) is the measured window; OUT the output directory (default ramp-<time>); JAR the loadtool jar
+# (default loadtool/target/loadtool.jar). The child JVMs' options can be changed with TETHER_CHILD_JAVA_OPTIONS.
 #
 # Needs loadtool/target/loadtool.jar (mvn -B -o -q -DskipTests package) and nstat (iproute2).
 # Example: bench/ramp.sh                 # the 100,000-connection run of docs/BENCHMARKS.md
 #          bench/ramp.sh 20000 5000      # a smaller one while iterating
 set -uo pipefail
 cd "$(dirname "$0")/.."
-JAR=loadtool/target/loadtool.jar
+JAR=${JAR:-loadtool/target/loadtool.jar}
 N=${1:-100000}
 RATE=${2:-5000}
 shift $(( $# < 2 ? $# : 2 ))
@@ -41,6 +42,7 @@ fi
 {
   echo "date:  $(date -u +%FT%TZ)"
   echo "load:  $(cat /proc/loadavg)"
+  echo "child JVM options added: ${TETHER_CHILD_JAVA_OPTIONS:-(none)}"
   echo "cores: $(nproc)"
   echo "open files (ulimit -n): $(ulimit -n)"
   for k in net.core.somaxconn net.ipv4.tcp_max_syn_backlog net.ipv4.ip_local_port_range net.ipv4.tcp_syncookies \
@@ -64,9 +66,13 @@ run=$!
 while kill -0 "$run" 2>/dev/null; do
   { echo "== $(date -u +%T) $(free -m | awk '/^Mem:/ {print "used " $3 " MiB of " $2}')"
     # This run's JVMs only: the parent, its client shards (run ... --shard K/N) and its servers.
-    ps -o pid=,rss=,args= -p "$(echo "$run" $(descendants "$run") | tr ' ' ',')" | awk '$3 ~ /java$/ {
-      role = $0 ~ / server / ? "server" : $0 ~ /--shard/ ? "client shard" : "run (parent)"
-      printf "  pid %s %5d MiB %s\n", $1, $2 / 1024, role}'; } >> "$OUT/memory.txt"
+    # With each JVM's open files (its sockets: how evenly SO_REUSEPORT spreads the connections over the servers).
+    ps -o pid=,rss=,args= -p "$(echo "$run" $(descendants "$run") | tr ' ' ',')" | while read -r pid rss args; do
+      case "$args" in *java*) ;; *) continue ;; esac
+      fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
+      case "$args" in *" server "*) role=server ;; *--shard*) role="client shard" ;; *) role="run (parent)" ;; esac
+      printf "  pid %s %5d MiB %6d files %s\n" "$pid" $((rss / 1024)) "$fds" "$role"
+    done; } >> "$OUT/memory.txt"
   sleep 5
 done
 wait "$run"
@@ -76,7 +82,7 @@ put_back
 
 {
   echo "exit code $code; files in $OUT"
-  grep -E "running them in|started [0-9]+ reference server|connecting from|^Note|^  (clients|ramp|errors|generator)|^  (connect|heartbeat) " "$OUT/run.log"
+  grep -E "running them in|started [0-9]+ reference server|connecting from|processes ready|^Note|^  (clients|ramp|errors|generator|memory|unconnected)|^              [^ ]|^  (connect|heartbeat) " "$OUT/run.log"
   echo "kernel counters during the run (after - before):"
   join "$OUT/counters-before.txt" "$OUT/counters-after.txt" | awk '{printf "  %-28s %d\n", $1, $3 - $2}'
   echo "memory at the busiest sample:"

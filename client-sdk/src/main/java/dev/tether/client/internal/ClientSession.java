@@ -12,14 +12,33 @@ import dev.tether.protocol.Welcome;
  * The session a client's connections share with the server (PROTOCOL.md §13), on the inbound side: the resume
  * token and session id of the last welcome, whether resumption is on, and the pushes: the sequence of the next
  * push expected (duplicates below it are dropped, a jump above it is counted as missing), and the
- * acknowledgement owed to the server, written once at the end of each read batch that brought sequenced
- * pushes. The outbound side (sends numbered and kept until acknowledged) is the {@link OutboundQueue}'s.
+ * acknowledgement owed to the server. The outbound side (sends numbered and kept until acknowledged) is the
+ * {@link OutboundQueue}'s.
+ *
+ * <p>Pushes are acknowledged lazily (PROTOCOL.md §13.3): at the end of a read batch only when
+ * {@link #ACK_AFTER_PUSHES} pushes or {@link #ACK_AFTER_BYTES} payload bytes are unacknowledged, when the batch
+ * brought a duplicate (the server is replaying: it should learn at once what we have), or when it is the first
+ * batch on a connection; otherwise the connection arms one timer and acknowledges {@link #ACK_DELAY_NANOS}
+ * later, and before a graceful close. A fan-out of small pushes then costs the server one ACK to read per many
+ * pushes rather than one per push. Both bounds are far below the reference server's replay window (1,024
+ * pushes, 256 KiB), so the delay never makes the window overflow.
  *
  * <p>A fresh (not resumed) session starts a new <em>epoch</em>: a connection remembers the epoch it was opened
  * in, and what arrives on a connection of an older epoch (one draining after a go-away while the next one
  * started a new session) is not taken for the new session's. Confined to the client's event loop.
  */
 final class ClientSession {
+    /** Unacknowledged pushes that make the end of a read batch acknowledge at once. */
+    static final int ACK_AFTER_PUSHES = 128;
+    /** Unacknowledged payload bytes that make the end of a read batch acknowledge at once. */
+    static final int ACK_AFTER_BYTES = 64 * 1024;
+    /** How long an acknowledgement may wait after the read batch that made it owed. */
+    static final long ACK_DELAY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+    /** {@link #ack}: nothing owed; an ACK owed that may wait; one to write at the end of this batch. */
+    private static final byte ACK_NONE = 0;
+    private static final byte ACK_LATER = 1;
+    private static final byte ACK_NOW = 2;
+
     private final boolean enabled;
     private final ClientCounters counters;
     /** The first push sequence of a fresh session: 0, other values only in tests (sequences near their limit). */
@@ -33,8 +52,10 @@ final class ClientSession {
     private long pushesExpected;
     /** The value of the last ACK written; -1 before the first on the current connection. */
     private long pushesAcked = -1;
-    /** Whether the read batch under way brought a sequenced push (an ACK is owed at its end). */
-    private boolean ackDue;
+    /** Whether an ACK is owed, and whether it can wait ({@link #ACK_NONE}, {@link #ACK_LATER}, {@link #ACK_NOW}). */
+    private byte ack;
+    /** Payload bytes of the pushes received since the last ACK written. */
+    private int unackedBytes;
 
     ClientSession(ClientConfig config, ClientCounters counters) {
         this.enabled = config.resumption();
@@ -108,6 +129,8 @@ final class ClientSession {
             pushesExpected = next;
         }
         pushesAcked = -1; // the first batch on this connection acknowledges again
+        ack = ACK_NONE;
+        unackedBytes = 0;
     }
 
     /** A new session (the first, or one that replaces a session the server did not resume): a new epoch. */
@@ -119,6 +142,8 @@ final class ClientSession {
         epoch++;
         pushesExpected = firstPushSequence;
         pushesAcked = -1;
+        ack = ACK_NONE;
+        unackedBytes = 0;
     }
 
     /** Forget the token: the next connection starts a new session (the sequence space is used up). */
@@ -143,7 +168,7 @@ final class ClientSession {
         long seq = p.sequence();
         if (seq < pushesExpected) {
             counters.pushDuplicateDropped();
-            ackDue = true; // the server should learn again what we have, so that it trims its window
+            ack = ACK_NOW; // the server should learn again what we have, so that it trims its window
             return false;
         }
         if (seq > pushesExpected) {
@@ -151,24 +176,43 @@ final class ClientSession {
         }
         // A push numbered 2^63-1 is the last one an ACK (a count, itself at most 2^63-1) can cover.
         pushesExpected = seq == Long.MAX_VALUE ? Long.MAX_VALUE : seq + 1;
-        ackDue = true;
+        unackedBytes += Math.min(p.payload().length, ACK_AFTER_BYTES);
+        if (ack != ACK_NOW) {
+            ack = pushesAcked < 0 || unackedBytes >= ACK_AFTER_BYTES || pushesExpected - pushesAcked >= ACK_AFTER_PUSHES
+                    ? ACK_NOW : ACK_LATER;
+        }
         return true;
     }
 
     /**
-     * At the end of a read batch on a connection of {@code connectionEpoch}: the ACK to write, at most one per
-     * batch, or null when the batch brought no sequenced push or the server has this count already.
+     * At the end of a read batch on a connection of {@code connectionEpoch}: the ACK to write now, at most one
+     * per batch, or null when nothing is owed, the server has this count already, or the ACK may wait (then
+     * {@link #ackOwed} is true and the connection writes it later through {@link #ackToWrite(int, boolean)}).
      */
     Ack ackToWrite(int connectionEpoch) {
-        if (!ackDue || connectionEpoch != epoch) {
+        return ackToWrite(connectionEpoch, false);
+    }
+
+    /**
+     * The ACK to write on a connection of {@code connectionEpoch}: with {@code evenIfItMayWait}, whatever is owed
+     * (the delay has passed, or the connection closes gracefully); without, only one that may not wait.
+     */
+    Ack ackToWrite(int connectionEpoch, boolean evenIfItMayWait) {
+        if (ack == ACK_NONE || connectionEpoch != epoch || ack == ACK_LATER && !evenIfItMayWait) {
             return null;
         }
-        ackDue = false;
+        ack = ACK_NONE;
+        unackedBytes = 0;
         if (pushesExpected <= pushesAcked) {
             return null;
         }
         pushesAcked = pushesExpected;
         return new Ack(pushesExpected);
+    }
+
+    /** Whether an ACK is owed on a connection of {@code connectionEpoch} (one that may wait, after a batch). */
+    boolean ackOwed(int connectionEpoch) {
+        return ack != ACK_NONE && connectionEpoch == epoch;
     }
 
     private static long saturatedAdd(long a, long b) {

@@ -36,14 +36,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
  * One physical connection of a client, from its dial to its close: the last handler of its channel's
  * pipeline (which the {@link Dialer} builds). It says hello, checks the welcome (and switches its codec to the
  * negotiated version), runs the heartbeat, hands answers to requests and acknowledgements of sends to the
- * {@link OutboundQueue}, lets the {@link ClientSession} sort out duplicate pushes and acknowledges pushes at
- * the end of each read batch, and tells its {@link Listener} (the client) of everything else. A client has at most one connection in use plus,
+ * {@link OutboundQueue}, lets the {@link ClientSession} sort out duplicate pushes and acknowledges pushes
+ * (at the end of a read batch, or after {@link ClientSession#ACK_DELAY_NANOS}: see there), and tells its {@link Listener} (the client) of everything else. A client has at most one connection in use plus,
  * after a go-away, connections finishing their in-flight requests. Confined to the client's event loop.
  */
 final class Connection extends ChannelInboundHandlerAdapter implements HeartbeatHandler.Listener, ChannelFutureListener {
@@ -107,6 +108,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     private long helloPushesReceived = Hello.NO_SEQUENCE;
     /** The session epoch this connection was opened in (see {@link ClientSession}); -1 before its welcome. */
     private int epoch = -1;
+    /** Whether the timer that writes a delayed push ACK is armed (at most one per connection). */
+    private boolean ackTimerArmed;
 
     private record PendingPing(long timestamp, CompletableFuture<Duration> future) {
     }
@@ -207,11 +210,20 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
         }
     }
 
-    /** Closes once everything written so far has left: an empty write completes after all before it. */
+    /**
+     * Closes once everything written so far has left: an empty write completes after all before it. A push
+     * ACK still owed goes first, so the server's window does not keep what the client has.
+     */
     void closeAfterWrites() {
         if (channel == null) {
             close(new ConnectionLostException("closed before it had a socket"));
         } else {
+            if (state == State.OPEN || state == State.DRAINING) {
+                Ack ack = session.ackToWrite(epoch, true);
+                if (ack != null) {
+                    channel.write(ack, channel.voidPromise());
+                }
+            }
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
@@ -344,16 +356,33 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
         }
     }
 
-    /** The end of a read batch: one ACK for the pushes it brought, if any (never one per push). */
+    /**
+     * The end of a read batch: at most one ACK for the pushes received, now if it may not wait, else from a
+     * timer armed for {@link ClientSession#ACK_DELAY_NANOS} (never one per push).
+     */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (state == State.OPEN || state == State.DRAINING) {
             Ack ack = session.ackToWrite(epoch);
             if (ack != null) {
                 ctx.writeAndFlush(ack, ctx.voidPromise());
+            } else if (!ackTimerArmed && session.ackOwed(epoch)) {
+                ackTimerArmed = true;
+                ctx.executor().schedule(this::ackDelayPassed, ClientSession.ACK_DELAY_NANOS, TimeUnit.NANOSECONDS);
             }
         }
         ctx.fireChannelReadComplete();
+    }
+
+    /** The ACK timer: writes what is owed by now (nothing if a batch's ACK covered it meanwhile). */
+    private void ackDelayPassed() {
+        ackTimerArmed = false;
+        if ((state == State.OPEN || state == State.DRAINING) && channel.isActive()) {
+            Ack ack = session.ackToWrite(epoch, true);
+            if (ack != null) {
+                channel.writeAndFlush(ack, channel.voidPromise());
+            }
+        }
     }
 
     /** An ERROR with id 0: the server refuses or ends the connection; some reasons no retry can fix. */

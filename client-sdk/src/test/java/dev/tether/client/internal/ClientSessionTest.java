@@ -98,6 +98,38 @@ class ClientSessionTest {
     }
 
     @Test
+    void aDelayedAckLosesNothingTheResumingHelloCountsEveryPushReceived() {
+        session.started(fresh("s-1"), Resumption.ON);
+        int e = session.epoch();
+        session.acceptPush(push(0), e);
+        assertThat(session.ackToWrite(e)).as("the first batch of a connection").isEqualTo(new Ack(1));
+        session.acceptPush(push(1), e);
+        session.acceptPush(push(2), e);
+        assertThat(session.ackToWrite(e)).as("may wait").isNull();
+        assertThat(session.ackOwed(e)).isTrue();
+        // The connection drops before the delay passes: the hello says 3, so the server replays only from 3.
+        assertThat(session.hello(CONFIG).pushesReceived()).isEqualTo(3);
+        session.resumed(new Welcome(2, 0, 1 << 20, "s-1", TOKEN, 0, 0, 0), 3);
+        assertThat(session.ackOwed(e)).as("the hello acknowledged them").isFalse();
+        assertThat(session.acceptPush(push(3), e)).isTrue();
+        assertThat(session.ackToWrite(e)).as("the first batch on the new connection").isEqualTo(new Ack(4));
+    }
+
+    @Test
+    void theDelayedAckIsWrittenWhenAskedEvenIfItMayWait() {
+        session.started(fresh("s-1"), Resumption.ON);
+        int e = session.epoch();
+        session.acceptPush(push(0), e);
+        session.ackToWrite(e);
+        session.acceptPush(push(1), e);
+        assertThat(session.ackToWrite(e)).isNull();
+        assertThat(session.ackToWrite(e + 1, true)).as("another session's connection").isNull();
+        assertThat(session.ackToWrite(e, true)).isEqualTo(new Ack(2));
+        assertThat(session.ackOwed(e)).isFalse();
+        assertThat(session.ackToWrite(e, true)).isNull();
+    }
+
+    @Test
     void aResumeExpectsTheFirstPushTheServerStillHad() {
         session.started(fresh("s-1"), Resumption.ON);
         session.acceptPush(push(0), session.epoch());

@@ -221,20 +221,98 @@ class ConnectionTest {
         ch.finishAndReleaseAll();
     }
 
-    @Test
-    void pushesAreAcknowledgedOncePerReadBatchNeverOncePerPush() {
-        EmbeddedChannel ch = handshaking(config().build());
-        ch.writeInbound(new Welcome(2, 30_000, 1 << 20, "s-1", new byte[] {7}));
+    /** A connection with resumption on and no heartbeat: the only timer it can arm is the push ACK's. */
+    private EmbeddedChannel resumable() {
+        EmbeddedChannel ch = handshaking(config().heartbeatInterval(Duration.ZERO).build());
+        ch.writeInbound(new Welcome(2, 0, 1 << 20, "s-1", new byte[] {7}));
         assertThat((Object) ch.readOutbound()).as("no ACK before any push").isNull();
+        assertThat(ch.runScheduledPendingTasks()).as("no timer while nothing is owed").isEqualTo(-1);
+        return ch;
+    }
+
+    private static final long ACK_DELAY_MILLIS = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(ClientSession.ACK_DELAY_NANOS);
+
+    @Test
+    void theFirstBatchOfAConnectionIsAcknowledgedAtOnceLaterOnesOnceAfterTheDelay() {
+        EmbeddedChannel ch = resumable();
         // One read batch of three pushes: EmbeddedChannel reads them all, then completes the read once.
         ch.writeInbound(push(0), push(1), push(2));
         assertThat((Object) ch.readOutbound()).isEqualTo(new Ack(3));
         assertThat((Object) ch.readOutbound()).isNull();
-        ch.writeInbound(push(2)); // a duplicate: dropped, and nothing new to acknowledge
-        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(ch.runScheduledPendingTasks()).as("nothing owed: no timer").isEqualTo(-1);
+
         ch.writeInbound(push(3));
-        assertThat((Object) ch.readOutbound()).isEqualTo(new Ack(4));
-        assertThat(pushes).extracting(Push::sequence).containsExactly(0L, 1L, 2L, 3L);
+        assertThat((Object) ch.readOutbound()).as("may wait").isNull();
+        EmbeddedTime.advance(ch, ACK_DELAY_MILLIS / 2);
+        ch.writeInbound(push(4)); // a second batch within the delay: the same timer covers it
+        EmbeddedTime.advance(ch, ACK_DELAY_MILLIS / 2 - 1);
+        assertThat((Object) ch.readOutbound()).as("1 ms before the delay").isNull();
+        EmbeddedTime.advance(ch, 1);
+        assertThat((Object) ch.readOutbound()).isEqualTo(new Ack(5));
+        assertThat((Object) ch.readOutbound()).as("one ACK for both batches").isNull();
+        assertThat(ch.runScheduledPendingTasks()).as("nothing owed: no timer").isEqualTo(-1);
+
+        ch.writeInbound(push(4)); // a duplicate, and nothing new: nothing to acknowledge
+        assertThat((Object) ch.readOutbound()).isNull();
+        EmbeddedTime.advance(ch, ACK_DELAY_MILLIS);
+        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(pushes).extracting(Push::sequence).containsExactly(0L, 1L, 2L, 3L, 4L);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void enoughUnacknowledgedPushesAreAcknowledgedAtTheEndOfTheirBatch() {
+        EmbeddedChannel ch = resumable();
+        ch.writeInbound(push(0));
+        assertThat((Object) ch.readOutbound()).isEqualTo(new Ack(1));
+        Object[] batch = new Object[ClientSession.ACK_AFTER_PUSHES - 1];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = push(1 + i);
+        }
+        ch.writeInbound(batch);
+        assertThat((Object) ch.readOutbound()).as("one push short of the threshold").isNull();
+        ch.writeInbound(push(ClientSession.ACK_AFTER_PUSHES));
+        assertThat((Object) ch.readOutbound()).isEqualTo(new Ack(ClientSession.ACK_AFTER_PUSHES + 1));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void enoughUnacknowledgedBytesAreAcknowledgedAtTheEndOfTheirBatch() {
+        EmbeddedChannel ch = resumable();
+        ch.writeInbound(push(0));
+        assertThat((Object) ch.readOutbound()).isEqualTo(new Ack(1));
+        ch.writeInbound(new Push(null, Push.NO_TIMESTAMP, 1, new byte[ClientSession.ACK_AFTER_BYTES - 1]));
+        assertThat((Object) ch.readOutbound()).as("one byte short of the threshold").isNull();
+        ch.writeInbound(push(2));
+        assertThat((Object) ch.readOutbound()).isEqualTo(new Ack(3));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aDuplicateIsAcknowledgedAtOnceSoThatAReplayingServerLearnsWhatWeHave() {
+        EmbeddedChannel ch = resumable();
+        ch.writeInbound(push(0));
+        assertThat((Object) ch.readOutbound()).isEqualTo(new Ack(1));
+        ch.writeInbound(push(1));
+        assertThat((Object) ch.readOutbound()).isNull();
+        ch.writeInbound(push(0), push(1)); // replayed: the next ACK goes at the end of this batch
+        assertThat((Object) ch.readOutbound()).isEqualTo(new Ack(2));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aGracefulCloseWritesTheAckStillOwedFirst() {
+        EmbeddedChannel ch = resumable();
+        ch.writeInbound(push(0));
+        assertThat((Object) ch.readOutbound()).isEqualTo(new Ack(1));
+        ch.writeInbound(push(1), push(2));
+        assertThat((Object) ch.readOutbound()).isNull();
+        connection.closeAfterWrites();
+        ch.runPendingTasks();
+        assertThat((Object) ch.readOutbound()).isEqualTo(new Ack(3));
+        assertThat(ch.isOpen()).isFalse();
+        EmbeddedTime.advance(ch, ACK_DELAY_MILLIS);
+        assertThat(ch.outboundMessages()).as("the timer finds nothing more to write").allSatisfy(m -> assertThat(m).isNotInstanceOf(Ack.class));
         ch.finishAndReleaseAll();
     }
 

@@ -12,7 +12,10 @@ import java.nio.ByteBuffer;
  * One push as the server fans it out: the payload encoded once, in one direct buffer that every session's
  * frame shares, and the few header bytes that differ per session (the version byte, the sequence) written
  * per frame. PUSH puts its payload last (PROTOCOL.md §4), so a frame is a small header followed by the
- * shared payload, and the payload is never copied per session.
+ * shared payload, and a large payload is never copied per session. A small one (at most
+ * {@link #COPY_LIMIT} bytes) is copied behind the header into one buffer instead: copying a few hundred bytes
+ * costs less than the composite buffer, the duplicate and the shared reference count's two atomic updates
+ * per frame, and the socket then writes one buffer, not two.
  *
  * <p>Reference counted through its payload buffer: the creator holds one reference, each replay window
  * entry and each task that still has to write it holds one more; {@link #frame} gives the channel a
@@ -20,6 +23,8 @@ import java.nio.ByteBuffer;
  */
 final class OutboundPush {
     private static final byte[] EMPTY = new byte[0];
+    /** Payloads up to this many bytes are copied into each frame rather than shared. */
+    static final int COPY_LIMIT = 512;
 
     private final ByteBuf payload;
     private final int payloadLength;
@@ -66,17 +71,18 @@ final class OutboundPush {
      * {@link Push#NO_SEQUENCE}); the caller owns the returned buffer (its write releases it).
      */
     ByteBuf frame(ByteBufAllocator alloc, int version, long sequence) {
+        if (sequence != Push.NO_SEQUENCE && version < Protocol.VERSION_2) {
+            throw new IllegalArgumentException("a version-1 push carries no sequence");
+        }
         byte[] template = version < Protocol.VERSION_2 ? headerV1 : sequence == Push.NO_SEQUENCE ? headerV2 : headerV2Sequenced;
-        ByteBuf header = alloc.ioBuffer(template.length, template.length).writeBytes(template);
+        boolean copy = payloadLength <= COPY_LIMIT;
+        int capacity = copy ? template.length + payloadLength : template.length;
+        ByteBuf header = alloc.ioBuffer(capacity, capacity).writeBytes(template);
         if (sequence != Push.NO_SEQUENCE) {
-            if (version < Protocol.VERSION_2) {
-                header.release();
-                throw new IllegalArgumentException("a version-1 push carries no sequence");
-            }
             header.setLong(template.length - Long.BYTES, sequence); // the sequence is the last field before the payload
         }
-        if (payloadLength == 0) {
-            return header;
+        if (copy) {
+            return header.writeBytes(payload, payload.readerIndex(), payloadLength);
         }
         CompositeByteBuf frame = alloc.compositeDirectBuffer(2);
         return frame.addComponents(true, header, payload.retainedDuplicate());

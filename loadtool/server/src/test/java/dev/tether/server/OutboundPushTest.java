@@ -34,14 +34,49 @@ class OutboundPushTest {
 
     @Test
     void framesMatchTheEncoderInEachVersionWithAndWithoutASequence() throws ProtocolException {
-        OutboundPush p = OutboundPush.encode(ByteBufAllocator.DEFAULT, "prices", 1234, PAYLOAD);
+        framesMatchTheEncoder(PAYLOAD); // copied into each frame
+    }
+
+    @Test
+    void framesOfALargePayloadShareItAndStillMatchTheEncoder() throws ProtocolException {
+        byte[] large = new byte[OutboundPush.COPY_LIMIT + 1];
+        for (int i = 0; i < large.length; i++) {
+            large[i] = (byte) (i * 31);
+        }
+        framesMatchTheEncoder(large);
+        OutboundPush p = OutboundPush.encode(ByteBufAllocator.DEFAULT, null, 0, large);
         try {
-            Push v1 = new Push("prices", 1234, Push.NO_SEQUENCE, PAYLOAD);
+            ByteBuf frame = p.frame(ByteBufAllocator.DEFAULT, 2, 3);
+            assertThat(p.refCnt()).as("the frame holds the shared payload").isEqualTo(2);
+            frame.release();
+            assertThat(p.refCnt()).isEqualTo(1);
+        } finally {
+            p.release();
+        }
+    }
+
+    @Test
+    void framesOfASmallPayloadCopyItAndHoldNoReference() {
+        OutboundPush p = OutboundPush.encode(ByteBufAllocator.DEFAULT, null, 0, new byte[OutboundPush.COPY_LIMIT]);
+        try {
+            ByteBuf frame = p.frame(ByteBufAllocator.DEFAULT, 2, 3);
+            assertThat(p.refCnt()).isEqualTo(1);
+            assertThat(frame.nioBufferCount()).as("one buffer for the socket").isEqualTo(1);
+            frame.release();
+        } finally {
+            p.release();
+        }
+    }
+
+    private static void framesMatchTheEncoder(byte[] payload) throws ProtocolException {
+        OutboundPush p = OutboundPush.encode(ByteBufAllocator.DEFAULT, "prices", 1234, payload);
+        try {
+            Push v1 = new Push("prices", 1234, Push.NO_SEQUENCE, payload);
             assertThat(bytes(p.frame(ByteBufAllocator.DEFAULT, 1, Push.NO_SEQUENCE))).isEqualTo(MessageEncoder.toBytes(v1, 1));
             assertThat(bytes(p.frame(ByteBufAllocator.DEFAULT, 2, Push.NO_SEQUENCE))).isEqualTo(MessageEncoder.toBytes(v1, 2));
             for (long seq : new long[] {0, 1, 1L << 32, Long.MAX_VALUE}) {
                 byte[] frame = bytes(p.frame(ByteBufAllocator.DEFAULT, 2, seq));
-                Push expected = new Push("prices", 1234, seq, PAYLOAD);
+                Push expected = new Push("prices", 1234, seq, payload);
                 assertThat(frame).isEqualTo(MessageEncoder.toBytes(expected, 2));
                 assertThat(parse(frame, 2)).isEqualTo(expected);
             }

@@ -72,6 +72,7 @@ public final class JsonReport {
         clients.put("neverConnectedByReason", r.neverConnectedByReason());
         clients.put("rampCompleted", r.rampCompleted());
         clients.put("rampSeconds", seconds(r, RunReport.RAMP_MILLIS));
+        clients.put("readySeconds", seconds(r, RunReport.READY_MILLIS));
         clients.put("connectsPerSecond", merged(r, RunReport.RAMP_MILLIS) ? r.achievedConnectRate() : null);
         clients.put("targetConnectsPerSecond", count(r, RunReport.TARGET_CONNECT_RATE));
         root.put("clients", clients);

@@ -30,6 +30,11 @@ public final class RunReport {
     public static final String NEVER_CONNECTED_PREFIX = "neverConnected.";
     /** First connect call to last handshake of the ramp. */
     public static final String RAMP_MILLIS = "clients.rampMillis";
+    /**
+     * Before the ramp, not in it: from the start of the run (fanned out: of the parent's, child JVMs starting
+     * included) until every client was built and warmed up and the ramp could start.
+     */
+    public static final String READY_MILLIS = "clients.readyMillis";
     public static final String TARGET_CONNECT_RATE = "plan.connectRate";
     public static final String OPS_SCHEDULED = "ops.scheduled";
     public static final String OPS_COMPLETED = "ops.completed";
@@ -44,6 +49,15 @@ public final class RunReport {
     public static final String CORES = "generator.cores";
     public static final String HEAP_BYTES = "generator.heapUsedBytes";
     public static final String HEAP_BASELINE_BYTES = "generator.heapBaselineBytes";
+    /**
+     * A fanned-out run on one machine: the resident memory (RSS, JVMs included) of its client processes and of its
+     * server processes, and how many clients were connected then; set by run --processes on the merge only.
+     */
+    public static final String CLIENT_RSS_BYTES = "memory.clientProcessesRssBytes";
+    public static final String SERVER_RSS_BYTES = "memory.serverProcessesRssBytes";
+    public static final String RSS_CONNECTIONS = "memory.connections";
+    public static final String CLIENT_PROCESSES = "memory.clientProcesses";
+    public static final String SERVER_PROCESSES = "memory.serverProcesses";
     public static final String LATE_THRESHOLD_MILLIS = "plan.lateThresholdMillis";
     /** Outage episodes (see loadtool/README.md, "Outages and storms"): counts, except where the name has a unit. */
     public static final String OUTAGE_EPISODES = "outage.episodes";
@@ -77,16 +91,17 @@ public final class RunReport {
 
     /** Counters of the plan or the ramp: added only when the inputs ran side by side (shards of one run). */
     private static final Set<String> SIDE_BY_SIDE_ONLY = Set.of(CLIENTS_TARGET, CLIENTS_CONNECTED, CLIENTS_PEAK,
-            RAMP_MILLIS, TARGET_CONNECT_RATE, TARGET_RATE, DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS,
+            RAMP_MILLIS, READY_MILLIS, TARGET_CONNECT_RATE, TARGET_RATE, DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS,
             CPU_MILLIS, WALL_MILLIS);
     /** Of those, the ones that take the largest value instead of the sum (CPU time adds up, its wall time does not). */
-    private static final Set<String> MAX_ON_MERGE = Set.of(DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS, RAMP_MILLIS,
+    private static final Set<String> MAX_ON_MERGE = Set.of(DURATION_MILLIS, WARMUP_MILLIS, LATE_THRESHOLD_MILLIS, RAMP_MILLIS, READY_MILLIS,
             WALL_MILLIS, OUTAGE_ALL_BACK_MILLIS); // shards' clients come back side by side: the slowest shard is the time to all back
     /**
      * Figures of one generator's machine or heap: never added across inputs (processes may share a machine, and
      * heaps per client do not add). Whoever knows the machines may set them on the merge (run --processes does).
      */
-    private static final Set<String> PER_GENERATOR = Set.of(CORES, HEAP_BYTES, HEAP_BASELINE_BYTES);
+    private static final Set<String> PER_GENERATOR = Set.of(CORES, HEAP_BYTES, HEAP_BASELINE_BYTES, CLIENT_RSS_BYTES, SERVER_RSS_BYTES,
+            RSS_CONNECTIONS, CLIENT_PROCESSES, SERVER_PROCESSES);
 
     private final Map<String, String> info = new LinkedHashMap<>();
     private final Map<String, Long> counters = new TreeMap<>();

@@ -73,11 +73,13 @@ public final class TextReport {
             t.addRowValues("outages", r.info(RunReport.OUTAGES));
         }
         if (r.counter(RunReport.RAMP_MILLIS) > 0) {
-            t.addRowValues("ramp", String.format(Locale.ROOT, "%s%d connected in %.2f s: %.0f clients/s (asked %d/s)",
+            t.addRowValues("ramp", String.format(Locale.ROOT, "%s%d connected in %.2f s: %.0f clients/s (asked %d/s)%s",
                     r.rampCompleted() ? "" : String.format(Locale.ROOT, "incomplete (%d of %d never connected): ",
                             r.counter(RunReport.NEVER_CONNECTED), r.counter(RunReport.CLIENTS_TARGET)),
                     r.counter(RunReport.CLIENTS_PEAK), r.counter(RunReport.RAMP_MILLIS) / 1000.0, r.achievedConnectRate(),
-                    r.counter(RunReport.TARGET_CONNECT_RATE)));
+                    r.counter(RunReport.TARGET_CONNECT_RATE),
+                    r.hasCounter(RunReport.READY_MILLIS) ? String.format(Locale.ROOT, ", after %.1f s of start-up and warm-up (not in the ramp)",
+                            r.counter(RunReport.READY_MILLIS) / 1000.0) : ""));
         }
         boolean timed = r.hasCounter(RunReport.DURATION_MILLIS) || r.runs() == 1;
         if (timed) {
@@ -105,6 +107,10 @@ public final class TextReport {
         String generator = generatorLine(r);
         if (generator != null) {
             t.addRowValues("generator", generator);
+        }
+        String memory = memoryLine(r);
+        if (memory != null) {
+            t.addRowValues("memory", memory);
         }
         b.append(t);
         if (r.runs() > 1) {
@@ -181,6 +187,21 @@ public final class TextReport {
     }
 
     /** Generator CPU and heap, or {@code null} when not known (or for a merge: they are per input). */
+    /** A fanned-out run's resident memory per connection, of its client processes and its server processes. */
+    public static String memoryLine(RunReport r) {
+        long connections = r.counter(RunReport.RSS_CONNECTIONS);
+        if (connections <= 0 || r.counter(RunReport.CLIENT_RSS_BYTES) <= 0) {
+            return null;
+        }
+        String clients = String.format(Locale.ROOT, "%d client processes %.2f GiB RSS = %.1f KiB per connection",
+                r.counter(RunReport.CLIENT_PROCESSES), r.counter(RunReport.CLIENT_RSS_BYTES) / 1073741824.0,
+                r.counter(RunReport.CLIENT_RSS_BYTES) / 1024.0 / connections);
+        String servers = r.counter(RunReport.SERVER_RSS_BYTES) <= 0 ? "" : String.format(Locale.ROOT,
+                "; %d server processes %.2f GiB RSS = %.1f KiB per connection", r.counter(RunReport.SERVER_PROCESSES),
+                r.counter(RunReport.SERVER_RSS_BYTES) / 1073741824.0, r.counter(RunReport.SERVER_RSS_BYTES) / 1024.0 / connections);
+        return String.format(Locale.ROOT, "%s%s (with %d connected; JVMs included)", clients, servers, connections);
+    }
+
     private static String generatorLine(RunReport r) {
         double cpu = r.cpuPercent();
         if (cpu < 0) {

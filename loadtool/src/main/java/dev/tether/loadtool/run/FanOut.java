@@ -32,8 +32,13 @@ import org.HdrHistogram.Histogram;
  * parent (Ctrl-C) stops every child; each writes what it has, and the merge is marked interrupted.
  */
 final class FanOut {
-    /** How long the children get to start their JVMs before the agreed start time. */
-    static final Duration START_LEAD = Duration.ofSeconds(5);
+    /**
+     * How far ahead of "now" the parent sets the start time once every child is ready: time for the line to reach
+     * each child, so that all of them start at the same moment.
+     */
+    static final Duration START_LEAD = Duration.ofMillis(200);
+    /** How long the children may take to get ready (start their JVMs, build and warm up their clients). */
+    static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
     /** How long stopped children may take to write their results before they are killed. */
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
     /** Lines of each child's own output kept to show when it fails. */
@@ -49,6 +54,11 @@ final class FanOut {
     private final boolean keepLogs;
     private final List<Child> children = new ArrayList<>();
     private volatile boolean stopped;
+    /** From the start of {@link #execute} until every child was ready; -1 when the children got a --start-at instead. */
+    private long readyMillis = -1;
+    private final ResidentMemory memory = new ResidentMemory(Path.of("/proc"));
+    /** The server processes' ids, once started; empty with no server processes. */
+    private volatile List<Long> serverPids = List.of();
 
     /**
      * @param whole     the plan as typed (unsplit)
@@ -160,6 +170,7 @@ final class FanOut {
 
     /** Runs the children and merges their logs. Never throws for a failed run: see {@link RunResult}. */
     RunResult execute() {
+        long began = System.nanoTime();
         List<String> problems = check();
         if (!problems.isEmpty()) {
             problems.forEach(p -> out.println("loadtool run: refused: " + p));
@@ -177,6 +188,11 @@ final class FanOut {
             int serverProcesses = serverProcesses();
             if (serverProcesses > 0) {
                 servers = ServerProcesses.start(whole, serverProcesses);
+                List<Long> pids = new ArrayList<>();
+                for (int i = 0; i < servers.count(); i++) {
+                    pids.add(servers.pid(i));
+                }
+                serverPids = List.copyOf(pids);
                 args.addAll(List.of("--target", LoadRun.hostPort(servers.address())));
                 live.message(String.format(Locale.ROOT, "No --target given, and one process may hold only %d connections: started %d "
                         + "reference server processes sharing %s (SO_REUSEPORT).", limits.maxOpenFiles(), servers.count(),
@@ -186,18 +202,22 @@ final class FanOut {
                 args.addAll(List.of("--target", LoadRun.hostPort(server.address())));
                 live.message("No --target given: started the reference server in this process on " + LoadRun.hostPort(server.address()) + ".");
             }
-            Instant startAt = whole.startAt() != null ? whole.startAt() : Instant.now().plus(START_LEAD);
-            live.message(String.format(Locale.ROOT, "Running %d clients in %d processes (shards of %d to %d clients)%s, starting at %s.",
+            Instant startAt = whole.startAt();
+            live.message(String.format(Locale.ROOT, "Running %d clients in %d processes (shards of %d to %d clients)%s, starting %s.",
                     whole.clients(), processes, new Shard(processes - 1, processes).clients(whole.clients()),
                     new Shard(0, processes).clients(whole.clients()),
                     whole.sourceAddresses().isEmpty() ? "" : ", from " + whole.sourceAddresses().size() + " source addresses "
                             + whole.sourceAddresses().get(0).getHostAddress() + "-"
-                            + whole.sourceAddresses().get(whole.sourceAddresses().size() - 1).getHostAddress(), startAt));
+                            + whole.sourceAddresses().get(whole.sourceAddresses().size() - 1).getHostAddress(),
+                    startAt != null ? "at " + startAt : "once every process is ready"));
             for (int k = 0; k < processes && !stopped; k++) {
-                children.add(Child.start(k, processes, args, startAt, shardLog(logPrefix, k), whole.authToken()));
+                children.add(Child.start(k, processes, args, startAt, shardLog(logPrefix, k), whole.authToken(), System.getenv()));
             }
             ticker = new Ticker();
             ticker.start();
+            if (startAt == null) {
+                signalStart(began);
+            }
             for (Child c : children) {
                 c.awaitExit();
             }
@@ -219,6 +239,42 @@ final class FanOut {
             if (servers != null) {
                 servers.close();
             }
+        }
+    }
+
+    /**
+     * Waits (stoppable, bounded by {@link #READY_TIMEOUT}) until every child has built and warmed up its clients (or
+     * ended), then sends them all one start time a moment ahead: the ramp starts warm and together, and the time
+     * before it (JVMs starting, servers included) is reported apart from it.
+     */
+    private void signalStart(long began) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        for (Child c : children) {
+            while (!stopped) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    c.ready.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+                    break;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // Still preparing: look at the stop flag, then wait again.
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    break; // not completed exceptionally
+                }
+            }
+        }
+        readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+        Instant start = Instant.now().plus(START_LEAD);
+        long ready = children.stream().filter(c -> c.ready.isDone() && c.process.isAlive()).count();
+        live.message(String.format(Locale.ROOT, "%d of %d processes ready %.1f s after the start (JVMs started, clients built and warmed "
+                + "up; not part of the ramp): the ramp starts at %s.", ready, processes, readyMillis / 1000.0, start));
+        for (Child c : children) {
+            c.start(start);
         }
     }
 
@@ -249,6 +305,18 @@ final class FanOut {
             report.info("processes", processes + (serverProcesses > 0 ? " (and " + serverProcesses + " reference server processes)"
                     : whole.embedded() ? " (and the embedded server in the parent)" : ""));
             report.interrupted(interrupted);
+            if (readyMillis >= 0) {
+                report.counter(RunReport.READY_MILLIS, readyMillis); // the parent's view: every child, and the servers, ready
+            }
+            if (memory.connected() > 0) {
+                report.counter(RunReport.RSS_CONNECTIONS, memory.connected());
+                report.counter(RunReport.CLIENT_RSS_BYTES, memory.clientBytes());
+                report.counter(RunReport.CLIENT_PROCESSES, processes);
+                if (memory.serverBytes() > 0) {
+                    report.counter(RunReport.SERVER_RSS_BYTES, memory.serverBytes());
+                    report.counter(RunReport.SERVER_PROCESSES, serverPids.size());
+                }
+            }
             // Every child ran on this machine: its cores, not their sum; the plan's rates, not the sum of rounded shares.
             report.counter(RunReport.CORES, Runtime.getRuntime().availableProcessors());
             if (logs.size() == processes) {
@@ -282,7 +350,7 @@ final class FanOut {
     }
 
     /** One child JVM: its process, the reader of its output, its latest seconds. */
-    private static final class Child {
+    static final class Child {
         final int index;
         final Process process;
         final Path hlog;
@@ -290,6 +358,8 @@ final class FanOut {
         private final List<ShardProgress> pending = new ArrayList<>();
         private ShardProgress latest;
         private final Thread reader;
+        /** Done when the child said {@link ShardProgress#READY}, or ended without saying it. */
+        final java.util.concurrent.CompletableFuture<Void> ready = new java.util.concurrent.CompletableFuture<>();
 
         private Child(int index, Process process, Path hlog) {
             this.index = index;
@@ -300,13 +370,10 @@ final class FanOut {
             reader.start();
         }
 
-        static Child start(int k, int n, List<String> args, Instant startAt, Path hlog, String token) throws IOException {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                    dev.tether.loadtool.LoadTool.class.getName(), "run"));
-            command.addAll(args);
-            command.addAll(List.of("--shard", k + "/" + n, "--start-at", startAt.toString(), "--hlog", hlog.toString(),
-                    ShardOptions.PROGRESS_OPTION));
+        /** @param startAt when the child starts its ramp; {@code null}: when told ({@link #start(Instant)}) */
+        static Child start(int k, int n, List<String> args, Instant startAt, Path hlog, String token, java.util.Map<String, String> env)
+                throws IOException {
+            List<String> command = command(k, n, args, startAt, hlog, env);
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             if (token != null) {
                 pb.environment().put("TETHER_AUTH_TOKEN", token); // never on a command line
@@ -314,11 +381,32 @@ final class FanOut {
             return new Child(k, pb.start(), hlog);
         }
 
+        /** The child's command line. */
+        static List<String> command(int k, int n, List<String> args, Instant startAt, Path hlog, java.util.Map<String, String> env) {
+            List<String> command = ChildJvm.command("run", env);
+            command.addAll(args);
+            command.addAll(List.of("--shard", k + "/" + n));
+            command.addAll(startAt != null ? List.of("--start-at", startAt.toString()) : List.of(ShardOptions.START_SIGNAL_OPTION));
+            command.addAll(List.of("--hlog", hlog.toString(), ShardOptions.PROGRESS_OPTION));
+            return command;
+        }
+
+        /** Sends the start time (for a child started without one); a child that has ended is left alone. */
+        void start(Instant at) {
+            try (java.io.OutputStream in = process.getOutputStream()) {
+                in.write((at + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                keep("(start time not delivered: " + e.getMessage() + ")");
+            }
+        }
+
         private void read() {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
-                    if (ShardProgress.isProgress(line)) {
+                    if (line.equals(ShardProgress.READY)) {
+                        ready.complete(null);
+                    } else if (ShardProgress.isProgress(line)) {
                         try {
                             ShardProgress p = ShardProgress.parse(line);
                             synchronized (this) {
@@ -334,6 +422,8 @@ final class FanOut {
                 }
             } catch (IOException e) {
                 keep("(output lost: " + e.getMessage() + ")");
+            } finally {
+                ready.complete(null); // ended without saying it: nobody waits for it any more
             }
         }
 
@@ -454,6 +544,16 @@ final class FanOut {
                 }
             }
             boolean any = merged.getTotalCount() > 0;
+            if (reporting == processes && !phase.equals("ramp")) {
+                // After the ramp, with every child reporting: what the processes hold for the connections.
+                memory.sample(children.stream().map(c -> c.process.pid()).toList(), serverPids, connected);
+            }
+            if (reporting == 0) {
+                long ready = children.stream().filter(c -> c.ready.isDone()).count();
+                live.show(String.format(Locale.ROOT, "[%6.1fs %-6s] %d/%d processes ready (starting JVMs, building and warming up clients)",
+                        (System.nanoTime() - startNanos) / 1e9, "start", ready, processes));
+                return;
+            }
             live.show(String.format(Locale.ROOT, "[%6.1fs %-6s] %d/%d processes  connected %d/%d  %.0f %s/s  %s p50 %s  p99 %s  errors %d  reconnects %d",
                     (System.nanoTime() - startNanos) / 1e9, phase, reporting, processes, connected, whole.clients(), count / seconds, unit,
                     metric, any ? TextReport.millis(merged.getValueAtPercentile(50)) + "ms" : "-",

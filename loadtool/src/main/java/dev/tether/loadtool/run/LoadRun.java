@@ -61,6 +61,10 @@ public final class LoadRun {
     private volatile String phase = "start";
     /** Where each second's figures go as well as to the live line (a child of {@code run --processes}); may be null. */
     private volatile PrintWriter progress;
+    /** For a child of {@code run --processes}: the start time its parent sends once every child is ready; may be null. */
+    private volatile CompletableFuture<Instant> startSignal;
+    /** When this run starts its ramp: {@code --start-at}, the start signal's time, or {@code null} for at once. */
+    private Instant startAt;
 
     // What the phases build, in order; closed at the end of execute().
     private final RunReport report = new RunReport();
@@ -74,6 +78,14 @@ public final class LoadRun {
     private Reporter reporter;
     private long heapBaseline;
     private long heapAfterRamp;
+    /**
+     * Whether this run measures its heap with a full GC before and after the ramp. Not a child of {@code run --processes}:
+     * heaps are not added across processes (the parent reports their resident memory), and six full GCs at the end of
+     * six ramps took CPU from the ramps still under way and held heartbeats for seconds.
+     */
+    private boolean measureHeap = true;
+    /** When {@link #execute()} began (System.nanoTime): the start-up before the ramp counts from here. */
+    private long executeNanos;
     private Period period;
     private MixSetup setup;
     private ScheduledExecutorService restarter;
@@ -88,6 +100,7 @@ public final class LoadRun {
         this.limits = limits;
         this.clock = clock;
         this.clientsFactory = clientsFactory;
+        this.startAt = plan.startAt();
     }
 
     /**
@@ -122,6 +135,16 @@ public final class LoadRun {
         this.progress = sink;
     }
 
+    /**
+     * For a child of {@code run --processes}: once its clients are built and warmed up, it says so on the progress
+     * sink ({@link ShardProgress#READY}) and waits for {@code start}, the time its parent sends when every child is
+     * ready, instead of a {@code --start-at} given in advance; a failed {@code start} (the parent went away) fails
+     * the run. Call before {@link #execute()}, after {@link #progressTo}.
+     */
+    void startWhenTold(CompletableFuture<Instant> start) {
+        this.startSignal = start;
+    }
+
     /** Ends the run early; the result covers what was measured until now. */
     public void stop() {
         stopRequested = true;
@@ -133,6 +156,7 @@ public final class LoadRun {
      * {@link RunResult.Outcome#FAILED} result, never an exception.
      */
     public RunResult execute() {
+        executeNanos = System.nanoTime();
         List<String> problems = Preflight.check(plan, limits);
         if (!problems.isEmpty()) {
             return refused(problems);
@@ -142,10 +166,13 @@ public final class LoadRun {
         }
         warmUpNetty();
         try {
-            awaitStart();
             List<InetSocketAddress> targets = startServer();
+            prepare(targets);
+            awaitSignal();
+            awaitStart();
+            begin();
             openHlog();
-            ramp(targets);
+            ramp();
             setUp();
             drive();
             drain();
@@ -183,19 +210,19 @@ public final class LoadRun {
      * several machines ramp together. A time that has passed starts the run at once and says by how much.
      */
     private void awaitStart() {
-        if (whole.startAt() == null) {
+        if (startAt == null || stopRequested) {
             return;
         }
         phase = "start";
-        long delay = StartAt.delayNanos(whole.startAt(), System.currentTimeMillis());
+        long delay = StartAt.delayNanos(startAt, System.currentTimeMillis());
         if (delay <= 0) {
             if (delay < -SECOND) {
                 live.message(String.format(Locale.ROOT, "--start-at %s passed %.1f s ago: starting at once (this shard is late).",
-                        whole.startAt(), -delay / 1e9));
+                        startAt, -delay / 1e9));
             }
             return;
         }
-        live.message(String.format(Locale.ROOT, "Waiting %.1f s for --start-at %s.", delay / 1e9, whole.startAt()));
+        live.message(String.format(Locale.ROOT, "Waiting %.1f s for --start-at %s.", delay / 1e9, startAt));
         long until = clock.getAsLong() + delay;
         while (!stopRequested) {
             long left = until - clock.getAsLong();
@@ -206,20 +233,59 @@ public final class LoadRun {
         }
     }
 
+    /**
+     * For a child of {@code run --processes}: says it is ready and waits (stoppable) for the start time its parent
+     * sends when every child is.
+     */
+    private void awaitSignal() {
+        CompletableFuture<Instant> signal = startSignal;
+        if (signal == null) {
+            return;
+        }
+        phase = "ready";
+        PrintWriter sink = progress;
+        if (sink != null) {
+            synchronized (sink) {
+                sink.println(ShardProgress.READY);
+                sink.flush();
+            }
+        }
+        while (!stopRequested && !signal.isDone()) {
+            clock.sleep(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        if (stopRequested) {
+            return;
+        }
+        try {
+            startAt = signal.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            throw new RunFailed("no start time from the parent process: " + (e.getCause() != null ? e.getCause().getMessage() : e), false);
+        }
+    }
+
+    /** The run's clock starts: what the report and the hlog count their seconds from. */
+    private void begin() {
+        startMillis = System.currentTimeMillis();
+        startNanos = clock.getAsLong();
+        report.info(RunReport.STARTED, Instant.ofEpochMilli(startMillis).toString());
+        if (startAt != null) {
+            report.info(ShardMerge.START_AT, startAt.toString());
+        }
+        metrics.recordOutages(plan.clients(), startNanos);
+        for (dev.tether.loadtool.report.Metric m : dev.tether.loadtool.report.Metric.values()) {
+            metrics.result.interval(m); // nothing was recorded while the clients were prepared: the first second starts now
+            metrics.warmup.interval(m);
+        }
+    }
+
     /** Server phase: the embedded reference server when the plan has no target; says what is about to run. */
     private List<InetSocketAddress> startServer() {
         phase = "server";
-        startMillis = System.currentTimeMillis();
-        startNanos = clock.getAsLong();
         report.info(RunReport.MODE, plan.mode().label());
-        report.info(RunReport.STARTED, Instant.ofEpochMilli(startMillis).toString());
         report.parameters(parameters(plan, commandLine));
         report.info(ShardMerge.PLAN, PlanIdentity.of(whole));
         if (whole.shard().isPart()) {
             report.info(ShardMerge.SHARD, whole.shard().toString());
-        }
-        if (whole.startAt() != null) {
-            report.info(ShardMerge.START_AT, whole.startAt().toString());
         }
         List<InetSocketAddress> targets = plan.targets();
         if (plan.embedded()) {
@@ -261,18 +327,27 @@ public final class LoadRun {
     }
 
     /**
-     * Ramp phase: builds the clients, warms the JIT on a few throw-away ones, then connects the clients at the
-     * connect rate and waits (bounded) for every handshake to finish.
+     * Prepare phase, before the start time and not part of the ramp: builds the clients and warms the JIT on a few
+     * throw-away ones (a fresh JVM runs the connect path interpreted at first). Says how long the run took to get
+     * here: that time is in the report, beside the ramp.
      */
-    private void ramp(List<InetSocketAddress> targets) {
+    private void prepare(List<InetSocketAddress> targets) {
+        phase = "prepare";
         metrics = new RunMetrics(ClientPool::errorKind, plan.lateThreshold().toNanos());
-        metrics.recordOutages(plan.clients(), startNanos);
-        heapBaseline = heapAfterGc();
+        measureHeap = progress == null;
+        heapBaseline = measureHeap ? heapAfterGc() : 0;
         clients = clientsFactory.open(plan, targets, metrics, clock);
+        clients.warmUp(workload.warmUpWithRequests());
+        long ready = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - executeNanos);
+        report.counter(RunReport.READY_MILLIS, ready);
+        live.message(String.format(Locale.ROOT, "Clients built and warmed up in %.1f s (not part of the ramp).", ready / 1000.0));
+    }
+
+    /** Ramp phase: connects the clients at the connect rate and waits (bounded) for every handshake to finish. */
+    private void ramp() {
         reporter = new Reporter();
         reporter.start();
         phase = "ramp";
-        clients.warmUp(workload.warmUpWithRequests());
         ConnectPacer pacer = new ConnectPacer(clock.getAsLong(), plan.connectRate());
         List<CompletableFuture<?>> connects = new ArrayList<>(clients.size());
         for (int i = 0; i < clients.size() && !stopRequested; i++) {
@@ -301,7 +376,7 @@ public final class LoadRun {
             throw new RunFailed("no client could connect to " + report.info(RunReport.TARGET)
                     + (why.isEmpty() ? (stopRequested ? ": stopped during the ramp" : "") : ": " + why), true);
         }
-        heapAfterRamp = heapAfterGc();
+        heapAfterRamp = measureHeap ? heapAfterGc() : 0;
         scheduleRestart(); // not before the ramp has ended: a restart amid the handshakes would mix ramp and outage
     }
 
@@ -381,8 +456,10 @@ public final class LoadRun {
         report.counter(RunReport.CPU_MILLIS, TimeUnit.NANOSECONDS.toMillis(period.cpuNanos));
         report.counter(RunReport.WALL_MILLIS, TimeUnit.NANOSECONDS.toMillis(period.measuredNanos));
         report.counter(RunReport.CORES, Runtime.getRuntime().availableProcessors());
-        report.counter(RunReport.HEAP_BYTES, heapAfterRamp);
-        report.counter(RunReport.HEAP_BASELINE_BYTES, heapBaseline);
+        if (measureHeap) {
+            report.counter(RunReport.HEAP_BYTES, heapAfterRamp);
+            report.counter(RunReport.HEAP_BASELINE_BYTES, heapBaseline);
+        }
         // Completed operations are the values in the result histogram, the source of truth of every figure.
         workload.report(report, period.measureStart);
         if (setup != null) {

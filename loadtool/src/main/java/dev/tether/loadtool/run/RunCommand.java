@@ -111,6 +111,9 @@ public final class RunCommand implements Callable<Integer> {
         if (shards.progressJson) {
             run.progressTo(out);
         }
+        if (shards.startOnSignal) {
+            run.startWhenTold(StartAt.readFrom(System.in));
+        }
         return execute(run::execute, run::stop, out, err);
     }
 

@@ -33,8 +33,13 @@ public final class ServerProcesses implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 60;
     /** Lines of each child's own output kept to show when it fails. */
     private static final int TAIL_LINES = 10;
-    /** The kernel's hash spreads connections unevenly: room for this much more than an even share. */
-    static final double SPREAD_MARGIN = 1.25;
+    /**
+     * The kernel picks a server for each connection by a hash of its addresses and ports, so each server's count is
+     * binomial around the even share: room for this many standard deviations above it.
+     */
+    static final double SPREAD_DEVIATIONS = 5;
+    /** And this share of each process's open files is never planned for (files other than sockets, late closes). */
+    static final double FILE_HEADROOM = 0.95;
 
     /** Hears what the children print and when one ends. Called on each child's reader thread. */
     public interface Listener {
@@ -65,9 +70,20 @@ public final class ServerProcesses implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** How many server processes hold {@code clients} connections when each may have {@code perProcess} sockets. */
+    /**
+     * How many server processes hold {@code clients} connections when each may have {@code perProcess} sockets: at
+     * least two, and enough that the kernel's uneven spread fits ({@link #SPREAD_DEVIATIONS}).
+     */
     static int needed(int clients, long perProcess) {
-        return (int) Math.max(2, Math.ceil(clients * SPREAD_MARGIN / Math.max(1, perProcess)));
+        // Fewer JVMs on the few cores that also run the clients: as few servers as hold the expected spread (measured
+        // at 100,000 connections over 6 servers: see docs/BENCHMARKS.md), rather than a fixed 25% more.
+        double room = perProcess * FILE_HEADROOM;
+        for (int n = 2; ; n++) {
+            double share = (double) clients / n;
+            if (share + SPREAD_DEVIATIONS * Math.sqrt(clients * (1.0 / n) * (1 - 1.0 / n)) <= room || n >= clients) {
+                return n;
+            }
+        }
     }
 
     /** Starts {@code count} servers configured from the plan, on a free loopback port, and waits until each listens. */
@@ -145,9 +161,7 @@ public final class ServerProcesses implements AutoCloseable {
     }
 
     private void startOne(List<String> options, CountDownLatch listening) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                dev.tether.loadtool.LoadTool.class.getName(), "server"));
+        List<String> command = ChildJvm.command("server", System.getenv());
         command.addAll(options);
         // Standard input stays a pipe from this process: when it closes (this process ended), the child drains and exits.
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

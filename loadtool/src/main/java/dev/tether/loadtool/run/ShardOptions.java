@@ -34,6 +34,16 @@ public final class ShardOptions {
     @Option(names = PROGRESS_OPTION, hidden = true, description = "Internal: per-second progress as JSON lines (for run --processes).")
     boolean progressJson;
 
+    /**
+     * The hidden option a child of {@code --processes} gets instead of {@code --start-at}: it prepares its clients,
+     * prints {@link ShardProgress#READY}, and starts at the time its parent then writes on its standard input (one
+     * line, as {@code --start-at} takes it), so that the ramp starts once every child is ready.
+     */
+    static final String START_SIGNAL_OPTION = "--start-on-signal";
+
+    @Option(names = START_SIGNAL_OPTION, hidden = true, description = "Internal: start at the time read from standard input (for run --processes).")
+    boolean startOnSignal;
+
     /** The shard to run; {@link Shard#WHOLE} without {@code --shard}. @throws IllegalArgumentException for a bad K/N */
     public Shard shard(Map<String, String> environment) {
         return shard == null ? Shard.WHOLE : Shard.parse(shard, environment);

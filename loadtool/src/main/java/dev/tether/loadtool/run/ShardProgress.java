@@ -30,6 +30,11 @@ record ShardProgress(String phase, int connected, long count, double seconds, lo
                      String metric, Histogram histogram) {
     /** The first characters of every progress line; anything else a child prints is text for the user. */
     static final String PREFIX = "{\"tetherProgress\":1,";
+    /**
+     * The line a child started with {@link ShardOptions#START_SIGNAL_OPTION} prints once its clients are built and
+     * warmed up; it then waits for a start time on its standard input.
+     */
+    static final String READY = "{\"tetherReady\":1}";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Writes this as one line. */

@@ -34,6 +34,29 @@ final class StartAt {
         return (startAt.toEpochMilli() - nowMillis) * 1_000_000L;
     }
 
+    /**
+     * The start time a parent process writes on {@code in} (one line, as {@link #parse} takes it), read on a daemon
+     * thread: the future fails when {@code in} ends first (the parent went away) or the line is not a time.
+     */
+    static java.util.concurrent.CompletableFuture<Instant> readFrom(java.io.InputStream in) {
+        java.util.concurrent.CompletableFuture<Instant> start = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                String line = new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+                if (line == null) {
+                    start.completeExceptionally(new java.io.EOFException("standard input ended before a start time came"));
+                } else {
+                    start.complete(parse(line));
+                }
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                start.completeExceptionally(e);
+            }
+        }, "loadtool-start-signal");
+        reader.setDaemon(true);
+        reader.start();
+        return start;
+    }
+
     /** The picocli converter. */
     static final class Converter implements CommandLine.ITypeConverter<Instant> {
         @Override

@@ -108,6 +108,78 @@ class LoadRunTest {
     }
 
     @Test
+    void aChildStartedOnSignalSaysItIsReadyAfterItsWarmUpAndConnectsOnlyOnceTold() {
+        // A child of run --processes: clients built and warmed up, then READY on the progress sink, then nothing
+        // until the parent's start time arrives (here at 5 s of fake time); the ramp is counted from then on.
+        FakeClock clock = new FakeClock(TimeUnit.SECONDS.toNanos(100));
+        long signalAt = clock.getAsLong() + TimeUnit.SECONDS.toNanos(5);
+        java.util.concurrent.CompletableFuture<java.time.Instant> signal = new java.util.concurrent.CompletableFuture<>();
+        clock.schedule(new FakeClock.Events() {
+            @Override
+            public long nextAt() {
+                return signal.isDone() ? Long.MAX_VALUE : signalAt;
+            }
+
+            @Override
+            public void fireDue() {
+                if (clock.getAsLong() >= signalAt) {
+                    signal.complete(java.time.Instant.now()); // "now": no further wait for the wall clock
+                }
+            }
+        });
+        ScriptedConnection conn = new ScriptedConnection(clock, sentAt -> MS);
+        StringWriter progress = new StringWriter();
+        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        LoadPlan plan = LoadPlan.builder()
+                .targets(List.of(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 7000)))
+                .clients(1).mode(Mode.IDLE).warmup(Duration.ZERO).duration(Duration.ofSeconds(1))
+                .build();
+        LoadRun run = new LoadRun(plan, new PrintWriter(output, true), false, ResourceLimits.UNKNOWN, clock,
+                (p, targets, metrics, c) -> {
+                    ScriptedClients clients = new ScriptedClients(List.of(conn), metrics);
+                    clients.calls = call -> calls.add(call + (progress.toString().contains(ShardProgress.READY) ? " after READY" : "")
+                            + (signal.isDone() ? " after the signal" : ""));
+                    return clients;
+                });
+        run.progressTo(new PrintWriter(progress, true));
+        run.startWhenTold(signal);
+
+        RunResult result = run.execute();
+
+        assertThat(result.outcome()).as(output.toString()).isEqualTo(RunResult.Outcome.COMPLETED);
+        assertThat(calls).containsExactly("warmUp", "connect 0 after READY after the signal");
+        assertThat(progress.toString()).startsWith(ShardProgress.READY + System.lineSeparator());
+        assertThat(result.report().hasCounter(RunReport.READY_MILLIS)).isTrue();
+        // A child's heap is not measured (no full GCs around its ramp): the parent reports the processes' memory.
+        assertThat(result.report().hasCounter(RunReport.HEAP_BYTES)).isFalse();
+        assertThat(result.report().hasCounter(RunReport.HEAP_BASELINE_BYTES)).isFalse();
+        assertThat(result.report().info(dev.tether.loadtool.report.ShardMerge.START_AT)).isEqualTo(signal.join().toString());
+    }
+
+    @Test
+    void aChildWhoseParentWentAwayBeforeTheStartFailsWithoutConnecting() {
+        FakeClock clock = new FakeClock(TimeUnit.SECONDS.toNanos(100));
+        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        LoadPlan plan = LoadPlan.builder()
+                .targets(List.of(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 7000)))
+                .clients(1).mode(Mode.IDLE).warmup(Duration.ZERO).duration(Duration.ofSeconds(1))
+                .build();
+        LoadRun run = new LoadRun(plan, new PrintWriter(output, true), false, ResourceLimits.UNKNOWN, clock,
+                (p, targets, metrics, c) -> {
+                    ScriptedClients clients = new ScriptedClients(List.of(new ScriptedConnection(clock, sentAt -> MS)), metrics);
+                    clients.calls = calls::add;
+                    return clients;
+                });
+        run.startWhenTold(StartAt.readFrom(new java.io.ByteArrayInputStream(new byte[0]))); // standard input closed at once
+
+        RunResult result = run.execute();
+
+        assertThat(result.outcome()).isEqualTo(RunResult.Outcome.FAILED);
+        assertThat(result.message()).contains("no start time from the parent process").contains("standard input ended");
+        assertThat(calls).containsExactly("warmUp");
+    }
+
+    @Test
     void aFewHundredClientsAgainstTheEmbeddedServer() {
         LoadPlan plan = LoadPlan.builder()
                 .clients(300).connectRate(3_000).rate(900)

@@ -30,8 +30,12 @@ final class ScriptedClients implements LoadClients {
         return connections.get(i);
     }
 
+    /** Told of every {@link #warmUp} and {@link #connect} call, in order: "warmUp", "connect 0", ... */
+    java.util.function.Consumer<String> calls = call -> { };
+
     @Override
     public CompletableFuture<?> connect(int i) {
+        calls.accept("connect " + i);
         metrics.result.record(Metric.CONNECT, TimeUnit.MILLISECONDS.toNanos(1));
         connected.incrementAndGet();
         return connections.get(i).connect();
@@ -39,6 +43,7 @@ final class ScriptedClients implements LoadClients {
 
     @Override
     public void warmUp(boolean request) {
+        calls.accept("warmUp");
     }
 
     @Override

@@ -54,7 +54,9 @@ class ShardedRunTest {
                     ? "ShardedRunTest: no network namespaces (" + NetworkNamespaces.unavailable + "): the workers share loopback"
                     : "ShardedRunTest: each worker in its own network namespace, the server on " + ns.serverAddress());
             String target = server.address().getHostString() + ":" + server.port();
-            Instant startAt = Instant.now().plusSeconds(6);
+            // Time for each worker's JVM to start and its clients to be built and warmed up, which come before the start
+            // time, on a loaded machine.
+            Instant startAt = Instant.now().plusSeconds(10);
             for (int k = 0; k < SHARDS; k++) {
                 List<String> command = new ArrayList<>(ns != null ? ns.exec(k) : List.of());
                 command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
