@@ -139,15 +139,24 @@ final class Dialer {
             // where one free for every destination is searched: milliseconds per connect past half the port range.
             ch.config().setOption(IP_BIND_ADDRESS_NO_PORT, true);
         }
+        ChannelPipeline p = ch.pipeline();
+        // Requests issued from a response callback (on this loop, while a read is in progress) are flushed
+        // once at the end of the read instead of one system call each; the same handler runs the heartbeat
+        // once the welcome arrives.
+        p.addLast(HEARTBEAT_HANDLER, new HeartbeatHandler(c));
+        if (sslContext != null) {
+            p.addLast("tls", sslContext.newHandler(ch.alloc(), endpoint.getHostString(), endpoint.getPort()));
+        }
+        // The codec counts every frame into the client's totals: nothing else in the SDK counts. One handler for
+        // both directions: one pipeline entry per idle connection instead of two.
+        p.addLast(CODEC_HANDLER, new FrameCodec(config.maxFrameLength(), counters));
+        p.addLast(CONNECTION_HANDLER, c);
         c.attach(ch);
-        // This runs on the loop, so the registration completes (and its listener runs) at once. The handlers go in
-        // after it: each handlerAdded then runs in place, with no callback queued per handler for the registration.
         loop.register(ch).addListener((ChannelFutureListener) reg -> {
             if (!reg.isSuccess()) {
                 c.close(new ConnectFailedException("cannot register a socket for " + Connection.describe(endpoint), reg.cause()));
                 return;
             }
-            installPipeline(ch, c);
             var local = config.localAddress() == null ? null : new InetSocketAddress(config.localAddress(), 0);
             ch.connect(remote, local).addListener((ChannelFutureListener) f -> {
                 if (!f.isSuccess()) {
@@ -156,22 +165,6 @@ final class Dialer {
                 }
             });
         });
-    }
-
-    /** The heartbeat (also the flush consolidation), TLS if configured, the counting frame codec, and the connection last. */
-    private void installPipeline(Channel ch, Connection c) {
-        ChannelPipeline p = ch.pipeline();
-        // Requests issued from a response callback (on this loop, while a read is in progress) are flushed
-        // once at the end of the read instead of one system call each; the same handler runs the heartbeat
-        // once the welcome arrives.
-        p.addLast(HEARTBEAT_HANDLER, new HeartbeatHandler(c));
-        if (sslContext != null) {
-            p.addLast("tls", sslContext.newHandler(ch.alloc(), c.endpoint.getHostString(), c.endpoint.getPort()));
-        }
-        // The codec counts every frame into the client's totals: nothing else in the SDK counts. One handler for
-        // both directions: one pipeline entry per idle connection instead of two.
-        p.addLast(CODEC_HANDLER, new FrameCodec(config.maxFrameLength(), counters));
-        p.addLast(CONNECTION_HANDLER, c);
     }
 
     /** The shared default, or (rarely) the client's own marks: made per connection, not kept per idle client. */
