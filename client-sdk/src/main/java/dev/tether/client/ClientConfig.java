@@ -137,7 +137,14 @@ public final class ClientConfig {
      * <p>The one place the rule is written; the SDK applies it when {@link #deadPeerTimeout()} is empty.
      */
     public static Duration deadPeerTimeoutFor(Duration heartbeatInterval) {
-        return heartbeatInterval.multipliedBy(2).plus(heartbeatInterval.dividedBy(8));
+        if (heartbeatInterval.isNegative()) {
+            return heartbeatInterval.multipliedBy(2).plus(heartbeatInterval.dividedBy(8));
+        }
+        // H + H + H / 8 (truncated to the nanosecond, as dividedBy does) in whole seconds and nanoseconds: Duration's
+        // multipliedBy and dividedBy go through BigDecimal, microseconds on every connect, which applies this rule.
+        long seconds = heartbeatInterval.getSeconds();
+        Duration eighth = Duration.ofSeconds(seconds / 8, ((seconds % 8) * 1_000_000_000L + heartbeatInterval.getNano()) / 8);
+        return heartbeatInterval.plus(heartbeatInterval).plus(eighth);
     }
 
     /** The timeout of {@link TetherClient#request(byte[])}. */

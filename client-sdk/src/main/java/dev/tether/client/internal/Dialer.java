@@ -131,6 +131,9 @@ final class Dialer {
         ch.config().setOption(ChannelOption.TCP_NODELAY, true);
         ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
         ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(config));
+        // The connection's own deadline (startHandshakeTimer) already covers the TCP connect: Netty's connect
+        // timeout would be a second timer per connect, scheduled and cancelled in the loop's timer heap.
+        ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
         if (config.localAddress() != null && "epoll".equals(loops.transport().name())) {
             // The kernel then picks the source port at connect time, for this destination, rather than at bind time,
             // where one free for every destination is searched: milliseconds per connect past half the port range.

@@ -24,7 +24,7 @@ import java.util.List;
  * <p>{@link FrameCodec} decodes the same way and encodes too, in one handler.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
-    private final int maxFrameLength;
+    private int maxFrameLength;
     private final FrameCounters counters;
     private final FrameVersion version;
     private boolean failed;
@@ -79,6 +79,31 @@ public final class FrameDecoder extends ByteToMessageDecoder {
      */
     public void version(int version) {
         this.version.set(version);
+    }
+
+    /**
+     * The largest length prefix accepted from now on: every length prefix checked after this call is checked against
+     * it (one read's frames are all checked as that read is decoded, before the first of them is passed on). A server
+     * can thus read the hello with a small limit and raise it once the peer is known, without a second decoder
+     * (bytes already buffered stay where they are). Call it on the channel's event loop.
+     *
+     * @param maxFrameLength the largest length prefix accepted, at least 1
+     * @throws IllegalArgumentException if {@code maxFrameLength} is below 1
+     */
+    public void maxFrameLength(int maxFrameLength) {
+        if (maxFrameLength < 1) {
+            throw new IllegalArgumentException("maxFrameLength must be at least 1: " + maxFrameLength);
+        }
+        this.maxFrameLength = maxFrameLength;
+    }
+
+    /**
+     * The largest length prefix accepted now.
+     *
+     * @return the limit in bytes
+     */
+    public int maxFrameLength() {
+        return maxFrameLength;
     }
 
     /**

@@ -189,6 +189,11 @@ class ConnectionTest {
         assertThat(ClientConfig.deadPeerTimeoutFor(Duration.ofSeconds(30))).isEqualTo(Duration.ofMillis(63_750));
         assertThat(ClientConfig.deadPeerTimeoutFor(Duration.ofMinutes(5))).isEqualTo(Duration.ofMillis(637_500));
         assertThat(ClientConfig.deadPeerTimeoutFor(Duration.ZERO)).isZero();
+        java.util.Random random = new java.util.Random(13);
+        for (int i = 0; i < 10_000; i++) { // exact to the nanosecond, as Duration's own arithmetic gives it
+            Duration h = Duration.ofSeconds(random.nextInt(1 << 20), random.nextInt(1_000_000_000));
+            assertThat(ClientConfig.deadPeerTimeoutFor(h)).as("%s", h).isEqualTo(h.multipliedBy(2).plus(h.dividedBy(8)));
+        }
     }
 
     @Test

@@ -64,6 +64,46 @@ class FrameDecoderTest {
         assertThat(ch.finishAndReleaseAll()).isFalse();
     }
 
+    @Test
+    void aRaisedFrameLimitAppliesToTheFramesOfTheNextReads() {
+        byte[] hello = bytes(MessageEncoder.encode(new Hello(1, 30_000, "client", null, null)));
+        byte[] request = bytes(MessageEncoder.encode(new Request(2, new byte[5000])));
+        FrameDecoder decoder = new FrameDecoder(200);
+        // As the reference server does: a small limit for the hello, the full one once it has been read.
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof Hello) {
+                    decoder.maxFrameLength(8192);
+                }
+                ctx.fireChannelRead(msg);
+            }
+        });
+        ch.writeInbound(Unpooled.wrappedBuffer(hello));
+        assertThat((Object) ch.readInbound()).isInstanceOf(Hello.class);
+        assertThat(decoder.maxFrameLength()).isEqualTo(8192);
+
+        ch.writeInbound(Unpooled.copiedBuffer(request, 0, 100)); // the length prefix is checked against the raised limit
+        ch.writeInbound(Unpooled.copiedBuffer(request, 100, request.length - 100));
+        assertThat((Object) ch.readInbound()).isInstanceOf(Request.class);
+        assertThat(ch.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void aFrameAboveTheLimitInForceIsRefusedBeforeItArrives() {
+        byte[] request = bytes(MessageEncoder.encode(new Request(2, new byte[5000])));
+        FrameDecoder decoder = new FrameDecoder(8192);
+        decoder.maxFrameLength(200);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> ch.writeInbound(Unpooled.copiedBuffer(request, 0, 8)));
+        assertThat(thrown).isInstanceOf(DecoderException.class).cause().isInstanceOf(ProtocolException.class);
+        assertThat(((ProtocolException) thrown.getCause()).code()).isEqualTo(ProtocolException.Code.FRAME_TOO_LARGE);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> decoder.maxFrameLength(0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
+        ch.finishAndReleaseAll();
+    }
+
     private static byte[] bytes(ByteBuffer frame) {
         byte[] b = new byte[frame.remaining()];
         frame.get(b);

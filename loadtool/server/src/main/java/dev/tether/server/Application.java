@@ -45,30 +45,53 @@ final class Application {
      * session's event loop, at once if the authenticator decided at once on the event loop.
      */
     void authenticate(Session s, Hello hello, InetSocketAddress remote) {
-        Runnable ask = () -> {
-            CompletionStage<AuthResult> stage;
-            try {
-                stage = authenticator.authenticate(hello.clientId(), hello.authToken(), remote);
-                if (stage == null) {
-                    throw new NullPointerException("the authenticator returned null");
-                }
-            } catch (Throwable t) {
-                stage = CompletableFuture.failedFuture(t);
-            }
-            whenDone(s.executor(), stage, (result, failure) -> s.authenticated(hello, result, unwrap(failure)));
-        };
         if (executor == null) {
-            ask.run();
+            ask(s, hello, remote);
             return;
         }
         try {
-            executor.execute(ask);
+            executor.execute(() -> ask(s, hello, remote));
         } catch (RejectedExecutionException e) {
             s.authenticated(hello, null, e);
         }
     }
 
+    private void ask(Session s, Hello hello, InetSocketAddress remote) {
+        CompletionStage<AuthResult> stage;
+        try {
+            stage = authenticator.authenticate(hello.clientId(), hello.authToken(), remote);
+            if (stage == null) {
+                throw new NullPointerException("the authenticator returned null");
+            }
+        } catch (Throwable t) {
+            stage = CompletableFuture.failedFuture(t);
+        }
+        EventExecutor loop = s.executor();
+        // The common case, a decision made at once on the event loop (every built-in authenticator), goes on to the
+        // WELCOME in place: no callback, no lambdas, a shorter connect path.
+        if (stage instanceof CompletableFuture<AuthResult> f && f.isDone() && loop.inEventLoop()) {
+            AuthResult result = null;
+            Throwable failure = null;
+            try {
+                result = f.join();
+            } catch (Throwable t) {
+                failure = unwrap(t);
+            }
+            s.authenticated(hello, result, failure);
+            return;
+        }
+        whenDone(loop, stage, (result, failure) -> s.authenticated(hello, result, unwrap(failure)));
+    }
+
     void opened(Session s) {
+        if (s.serial == null) {
+            try {
+                handler.onOpen(s);
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.WARNING, "server handler failed for " + s, t);
+            }
+            return;
+        }
         run(s, () -> handler.onOpen(s));
     }
 
@@ -77,6 +100,14 @@ final class Application {
     }
 
     void closed(Session s, CloseReason reason) {
+        if (s.serial == null) {
+            try {
+                handler.onClose(s, reason);
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.WARNING, "server handler failed for " + s, t);
+            }
+            return;
+        }
         run(s, () -> handler.onClose(s, reason));
     }
 

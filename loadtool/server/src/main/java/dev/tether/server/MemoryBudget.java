@@ -58,14 +58,14 @@ final class MemoryBudget {
     /** Direct memory handed out, by the JDK (ByteBuffer.allocateDirect) or by Netty's own counter, whichever is more. */
     static long jvmDirectMemoryUsed() {
         long jdk = 0;
-        for (BufferPoolMXBean pool : DIRECT_POOLS) {
+        for (BufferPoolMXBean pool : DIRECT_POOLS) { // an array: read on every connect and read batch, no iterator
             jdk = Math.max(jdk, pool.getMemoryUsed());
         }
         return Math.max(jdk, PlatformDependent.usedDirectMemory());
     }
 
-    private static final java.util.List<BufferPoolMXBean> DIRECT_POOLS = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)
-            .stream().filter(p -> p.getName().equals("direct")).toList();
+    private static final BufferPoolMXBean[] DIRECT_POOLS = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)
+            .stream().filter(p -> p.getName().equals("direct")).toArray(BufferPoolMXBean[]::new);
 
     /** What the levels compare: the sessions' count, or the JVM's direct memory in budget terms if that is more. */
     long level() {

@@ -349,7 +349,7 @@ public final class ReferenceServer implements AutoCloseable {
         Session session = new Session(this, sessionIdPrefix + Long.toString(nextSessionId.incrementAndGet(), 36));
         ch.pipeline().addLast(Session.DECODER, new FrameDecoder(Math.min(MAX_HANDSHAKE_FRAME_LENGTH, settings.maxFrameLength()), session.counters))
                 .addLast(Session.ENCODER, new FrameEncoder(session.counters))
-                .addLast(session);
+                .addLast(Session.HANDLER, session);
         if (tlsFailures != null) {
             addTls(ch);
         }

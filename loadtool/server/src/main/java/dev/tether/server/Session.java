@@ -50,9 +50,11 @@ import java.util.concurrent.TimeUnit;
  * event loop, and the {@code ServerSession} methods hop to it (pushes, closes) or touch only thread-safe state.
  */
 final class Session extends ChannelInboundHandlerAdapter implements ServerSession {
-    /** Pipeline names of the frame decoder (replaced after the handshake) and encoder. */
+    /** Pipeline names of the frame decoder (its frame limit raised after the handshake) and encoder. */
     static final String DECODER = "decoder";
     static final String ENCODER = "encoder";
+    /** Pipeline name of the session handler: named, so that adding it generates no name. */
+    static final String HANDLER = "session";
 
     /** The most bytes read and dropped after an error close began, before the connection is closed regardless. */
     static final long MAX_DISCARD_WHILE_CLOSING = 256 * 1024;
@@ -471,8 +473,8 @@ final class Session extends ChannelInboundHandlerAdapter implements ServerSessio
             return;
         }
         if (server.settings.maxFrameLength() > ReferenceServer.MAX_HANDSHAKE_FRAME_LENGTH) {
-            // Past the handshake: the full frame limit. Bytes the old decoder holds pass on to the new one.
-            ctx.pipeline().replace(DECODER, DECODER, new FrameDecoder(server.settings.maxFrameLength(), counters));
+            // Past the handshake: the full frame limit, in the same decoder (no second decoder and pipeline entry per connect).
+            ((FrameDecoder) ctx.pipeline().get(DECODER)).maxFrameLength(server.settings.maxFrameLength());
         }
         clientId = h.clientId();
         int negotiated = Math.min(h.maxVersion(), Protocol.VERSION);
