@@ -224,6 +224,7 @@ public final class Agent {
         Thread.sleep(200); // every connection busy before the window opens
         long cpu0 = cpuNanos();
         long machine0 = machineBusyNanos();
+        long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         Map<Long, Long> alloc0 = allocatedBytes();
         long done0 = completed.sum();
         latency.reset();
@@ -232,6 +233,7 @@ public final class Agent {
         long done1 = completed.sum();
         long cpu1 = cpuNanos();
         long machine1 = machineBusyNanos();
+        long jit1 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         Map<Long, Long> alloc1 = allocatedBytes();
         long nanos = System.nanoTime() - t0;
         Histogram h = latency.getIntervalHistogram();
@@ -243,6 +245,7 @@ public final class Agent {
         out.put("nanos", nanos);
         out.put("cpu", cpu1 - cpu0);
         out.put("machineBusy", machine0 < 0 || machine1 < 0 ? -1 : machine1 - machine0);
+        out.put("jitMillis", jit1 - jit0);
         out.put("alloc", allocated);
         out.put("errors", errors.sum());
         out.put("p50", h.getValueAtPercentile(50));
