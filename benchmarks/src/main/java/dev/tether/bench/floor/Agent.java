@@ -5,6 +5,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -79,6 +81,26 @@ public final class Agent {
     /** CPU time of this process (all threads, JIT and GC included), in nanoseconds. */
     public static long cpuNanos() {
         return OS.getProcessCpuTime();
+    }
+
+    /**
+     * CPU time the whole machine spent busy (every process, from {@code /proc/stat}: all but idle and iowait),
+     * in nanoseconds, or -1 where that file is missing or unreadable. A floor row compares two sessions run
+     * one after the other; what other processes took meanwhile tells whether they ran on the same machine.
+     */
+    static long machineBusyNanos() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
+                if (i != 4 && i != 5) {
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy * 10_000_000L; // USER_HZ = 100 ticks per second on Linux
+        } catch (Exception | Error e) {
+            return -1;
+        }
     }
 
     private Map<String, Object> handle(String[] c) throws Exception {
@@ -201,6 +223,8 @@ public final class Agent {
         }
         Thread.sleep(200); // every connection busy before the window opens
         long cpu0 = cpuNanos();
+        long machine0 = machineBusyNanos();
+        long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         Map<Long, Long> alloc0 = allocatedBytes();
         long done0 = completed.sum();
         latency.reset();
@@ -208,6 +232,8 @@ public final class Agent {
         Thread.sleep((long) (seconds * 1000));
         long done1 = completed.sum();
         long cpu1 = cpuNanos();
+        long machine1 = machineBusyNanos();
+        long jit1 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         Map<Long, Long> alloc1 = allocatedBytes();
         long nanos = System.nanoTime() - t0;
         Histogram h = latency.getIntervalHistogram();
@@ -218,6 +244,8 @@ public final class Agent {
         out.put("requests", requests);
         out.put("nanos", nanos);
         out.put("cpu", cpu1 - cpu0);
+        out.put("machineBusy", machine0 < 0 || machine1 < 0 ? -1 : machine1 - machine0);
+        out.put("jitMillis", jit1 - jit0);
         out.put("alloc", allocated);
         out.put("errors", errors.sum());
         out.put("p50", h.getValueAtPercentile(50));

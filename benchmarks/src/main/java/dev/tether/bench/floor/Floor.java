@@ -31,7 +31,9 @@ import java.util.function.DoublePredicate;
  * cold); all closed; N again (server and client CPU per connect, warmed; the client's heap per idle
  * connection with all N open); then 1,000 connections for the closed loop (client CPU and allocation per
  * request), the fixed rate (latency from the intended send time) and the push fan-out (server CPU per
- * delivery). CPU is process CPU time (JIT and GC included), never wall time. With {@code --nats} every round
+ * delivery). CPU is process CPU time (JIT and GC included), never wall time. The closed loop also reports
+ * what the CPU of other processes took of the machine meanwhile (from {@code /proc/stat}), its rate per
+ * CPU-second of client and server, and its ratios again over the rounds that ran without such company. With {@code --nats} every round
  * also runs nats-server and jnats clients (build with {@code -Pbench,nats}).
  */
 public final class Floor {
@@ -83,6 +85,8 @@ public final class Floor {
             new Row("pushCore", "push fan-out, server CPU in %% of a core", "%.1f%%", Aim.NONE),
             new Row("serverCpuRequest", "server CPU per request, closed loop", "%.2f us", Aim.NONE),
             new Row("closedThroughput", "closed-loop throughput, %s connections x 1", "%,.0f/s", Aim.NONE),
+            new Row("closedPerCpu", "closed-loop requests per CPU-second of client + server", "%,.0f/s", Aim.NONE),
+            new Row("closedOthers", "CPU of other processes during the closed loop, %% of the machine", "%.0f%%", Aim.NONE),
             new Row("rateP99", "latency p99 from intended send, fixed rate", "%.0f us", Aim.NONE));
 
     private final Plan plan;
@@ -238,7 +242,15 @@ public final class Floor {
     /** The closed loop and the fixed rate on the load connections. */
     private void requestRows(Child server, Child client, Map<String, Double> r) throws Exception {
         // closed loop, one request in flight per connection
-        client.call(120, "closed " + plan.payload() + " " + plan.warmupSeconds());
+        // warm up until the JIT is done with the path: its compiler threads' CPU counts in the process CPU, and
+        // Tether's larger path took more than one 2 s warm-up to compile (longer still on a crowded machine)
+        for (int i = 0; i < MAX_CLOSED_WARMUPS; i++) {
+            Map<String, String> w = client.call(120, "closed " + plan.payload() + " " + plan.warmupSeconds());
+            r.put("closedWarmups", i + 1.0);
+            if (num(w, "jitMillis") < JIT_QUIET_MILLIS) {
+                break;
+            }
+        }
         long s4 = cpu(server);
         Map<String, String> closed = client.call(120, "closed " + plan.payload() + " " + plan.closedSeconds());
         long s5 = cpu(server);
@@ -248,6 +260,15 @@ public final class Floor {
         r.put("serverCpuRequest", (s5 - s4) / requests / 1000);
         r.put("closedThroughput", requests * 1e9 / num(closed, "nanos"));
         r.put("closedErrors", num(closed, "errors"));
+        r.put("closedJitMillis", num(closed, "jitMillis"));
+        // On a 2-core machine the closed loop is CPU-bound: its rate is the CPU the two children get divided by
+        // their CPU per request, so a build or benchmark of someone else that holds one core halves it. The rate
+        // per CPU-second does not care; the share other processes took says whether the rate can be compared.
+        double childCpu = num(closed, "cpu") + (s5 - s4);
+        r.put("closedPerCpu", requests * 1e9 / childCpu);
+        double machine = num(closed, "machineBusy");
+        r.put("closedOthers", machine < 0 ? Double.NaN
+                : 100 * Math.max(0, machine - childCpu) / (num(closed, "nanos") * Runtime.getRuntime().availableProcessors()));
 
         // fixed rate, latency from the intended send time
         client.call(120, "rate " + plan.rate() + " " + plan.payload() + " " + plan.warmupSeconds());
@@ -350,6 +371,7 @@ public final class Floor {
                 sum(tether, "connectFailed"), sum(bare, "connectFailed"), sum(tether, "closedErrors"), sum(bare, "closedErrors"),
                 sum(tether, "rateErrors"), sum(bare, "rateErrors"), sum(tether, "rateLate"), sum(bare, "rateLate"),
                 median(tether, "pushDelivered"), median(bare, "pushDelivered"));
+        printQuietRounds(tether, bare);
         if (results.containsKey("nats") && !results.get("nats").isEmpty()) {
             NatsSession.printTable(results.get("nats"), tether, plan);
         }
@@ -363,6 +385,57 @@ public final class Floor {
             case "pushServerCpu" -> new Object[] {String.format(Locale.ROOT, "%,.0f", plan.pushesPerSecond() * plan.loadConnections())};
             default -> new Object[0];
         };
+    }
+
+    /** Closed-loop warm-ups at most, and the client's compilation time in one below which the JIT counts as done. */
+    static final int MAX_CLOSED_WARMUPS = 4;
+    static final long JIT_QUIET_MILLIS = 100;
+
+    /** Other processes' share of the machine below which a closed-loop session counts as quiet. */
+    static final double QUIET_OTHERS_PERCENT = 10;
+
+    /**
+     * The closed-loop ratios again, from the rounds whose two sessions both ran with other processes taking less
+     * than {@link #QUIET_OTHERS_PERCENT} of the machine: on a small shared machine a session's rate, and its CPU
+     * per request, move with what else runs, and the two sides of a round run one after the other.
+     */
+    private static void printQuietRounds(List<Map<String, Double>> tether, List<Map<String, Double>> bare) {
+        List<Map<String, Double>> quietTether = new ArrayList<>();
+        List<Map<String, Double>> quietBare = new ArrayList<>();
+        int rounds = 0;
+        for (Map<String, Double> t : tether) {
+            for (Map<String, Double> x : bare) {
+                if (x.get("round").equals(t.get("round")) && t.containsKey("closedOthers") && x.containsKey("closedOthers")) {
+                    rounds++;
+                    if (t.get("closedOthers") < QUIET_OTHERS_PERCENT && x.get("closedOthers") < QUIET_OTHERS_PERCENT) {
+                        quietTether.add(t);
+                        quietBare.add(x);
+                    }
+                }
+            }
+        }
+        if (rounds == 0) {
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%nclosed loop, rounds in which other processes took under %.0f%% of the machine on both sides: %d of %d",
+                QUIET_OTHERS_PERCENT, quietTether.size(), rounds);
+        if (quietTether.isEmpty()) {
+            System.out.println(" (no closed-loop ratio of this run compares like with like)");
+            return;
+        }
+        System.out.println();
+        for (String key : List.of("clientCpuRequest", "closedThroughput", "closedPerCpu")) {
+            System.out.printf(Locale.ROOT, "  %s: same-round ratios %s, median %.2fx%n", key,
+                    sameRoundRatios(quietTether, quietBare, key), medianRatio(quietTether, quietBare, key));
+        }
+    }
+
+    private static double medianRatio(List<Map<String, Double>> tether, List<Map<String, Double>> bare, String key) {
+        List<Map<String, Double>> ratios = new ArrayList<>();
+        for (int i = 0; i < tether.size(); i++) {
+            ratios.add(Map.of(key, tether.get(i).get(key) / bare.get(i).get(key)));
+        }
+        return median(ratios, key);
     }
 
     /** Tether / bare of each round in which both sides finished, in round order. */
