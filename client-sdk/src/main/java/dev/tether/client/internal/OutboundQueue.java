@@ -328,8 +328,9 @@ final class OutboundQueue {
     /** The client closes gracefully: writes every buffered operation to the open connection, if any; fails the rest. */
     void writeAllBuffered() {
         Connection c = target;
-        if (c != null && buffer != null) {
-            for (Op<?> op; target == c && (op = buffer.poll()) != null; ) {
+        SendBuffer buffer = this.buffer;
+        if (c != null) {
+            for (Op<?> op; buffer != null && target == c && (op = buffer.poll()) != null; ) {
                 if (!op.isDone()) {
                     writeWithoutFlush(c, op);
                 }
