@@ -22,11 +22,18 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The smallest Tether echo server, for the SDK benchmarks: answers HELLO with WELCOME, REQUEST with a
  * RESPONSE carrying the same payload, PING with PONG; ignores everything else. Runs in its own process so
  * that client measurements do not include it.
+ *
+ * <p>It closes a connection on any error, and says why on stderr (the first time only): a server started from
+ * {@code benchmarks/target/benchmarks.jar} that is rebuilt while it runs cannot load the classes it has not
+ * loaded yet ({@code Request} and {@code Response} are first needed at the first request, after many
+ * handshakes have worked), so every request then ends in a close the client reports as "closed by the peer".
+ * Start long-running servers from a copy of the jar.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.tether.bench.sdk.EchoServer [port=7400] [threads=1] [host=127.0.0.1]</pre>
  */
@@ -75,8 +82,15 @@ public final class EchoServer {
             ctx.flush(); // one flush per read batch, not per answer
         }
 
+        /** Whether an error has been reported already (one line per server, not one per connection). */
+        private final AtomicBoolean reported = new AtomicBoolean();
+
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (reported.compareAndSet(false, true)) {
+                System.err.println("echo server: closing " + ctx.channel() + " (further errors close silently): " + cause);
+                cause.printStackTrace();
+            }
             ctx.close();
         }
     }

@@ -99,8 +99,15 @@ public final class IdleClientHeap {
         for (int i = 0; i < 200; i++) {
             TetherClient c = TetherClient.builder().config(config).resources(resources).build();
             c.connect().get(10, TimeUnit.SECONDS);
-            c.request(new byte[8]).get(10, TimeUnit.SECONDS);
-            c.close();
+            try {
+                c.request(new byte[8]).get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // Seen when the echo server runs from a jar rebuilt after it started: see EchoServer's class doc.
+                throw new IllegalStateException("warm-up request to the echo server failed (its stderr says why;"
+                        + " start it from a copy of the jar if that is rebuilt meanwhile): " + e.getCause(), e);
+            } finally {
+                c.close();
+            }
         }
     }
 

@@ -82,7 +82,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     }
 
     final InetSocketAddress endpoint;
-    final RequestRegistry registry = new RequestRegistry();
+    /** The requests in flight here; created by the first request, since an idle connection never has one. */
+    private RequestRegistry registry;
     private final Listener listener;
     /** Where responses and writability go: the queue owns the requests in flight. */
     private final OutboundQueue queue;
@@ -161,6 +162,38 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
 
     State state() {
         return state;
+    }
+
+    /** The requests in flight on this connection, created at the first request written here. */
+    RequestRegistry registry() {
+        RequestRegistry r = registry;
+        if (r == null) {
+            r = registry = new RequestRegistry();
+        }
+        return r;
+    }
+
+    /** Removes and returns the request in flight with this id, or null (see {@link RequestRegistry#remove}). */
+    RequestOp removeRequest(long id) {
+        RequestRegistry r = registry;
+        return r == null ? null : r.remove(id);
+    }
+
+    /** How many requests are in flight on this connection. */
+    int requestsInFlight() {
+        RequestRegistry r = registry;
+        return r == null ? 0 : r.size();
+    }
+
+    /** Removes every request in flight and returns them. */
+    java.util.List<RequestOp> drainRequests() {
+        RequestRegistry r = registry;
+        return r == null ? java.util.List.of() : r.drain();
+    }
+
+    /** Whether a request was ever written here (tests: an idle connection has no registry). */
+    boolean hasRegistry() {
+        return registry != null;
     }
 
     /**

@@ -59,8 +59,17 @@ final class OutboundQueue {
     private final EventLoop loop;
     /** Runs a task on the loop (or fails it if the client's loop is gone). */
     private final Executor onLoop;
-    private final SendBuffer buffer;
-    private final RequestTimeouts timeouts;
+    /**
+     * Created at the first operation that must wait or be kept (an idle client, or one whose writes all go straight
+     * out, never needs one), as are {@link #timeouts} at the first request. Written only on the loop; the stats
+     * getters read it from any thread, which is safe without a lock: a racy read sees null (nothing buffered) or
+     * a buffer whose bounds are final and whose counters are volatile.
+     */
+    private SendBuffer buffer;
+    private RequestTimeouts timeouts;
+    private final Scheduler scheduler;
+    /** The send buffer's bounds are read from it when the buffer is made (one reference instead of two numbers). */
+    private final ClientConfig config;
     private final int maxFrameLength;
     /** Whether sends may carry a sequence number (resumption is configured on): the worst case for size checks. */
     private final boolean mayNumber;
@@ -79,10 +88,43 @@ final class OutboundQueue {
         this.counters = counters;
         this.loop = loop;
         this.onLoop = onLoop;
-        this.buffer = new SendBuffer(config.sendBufferMessages(), config.sendBufferBytes());
-        this.timeouts = new RequestTimeouts(scheduler, this::onRequestTimeout);
+        this.scheduler = scheduler;
+        this.config = config;
         this.maxFrameLength = config.maxFrameLength();
         this.mayNumber = config.resumption();
+    }
+
+    /** The send buffer, created at first use (see {@link #buffer}). On the loop. */
+    private SendBuffer buffer() {
+        SendBuffer b = buffer;
+        if (b == null) {
+            b = buffer = new SendBuffer(config.sendBufferMessages(), config.sendBufferBytes());
+        }
+        return b;
+    }
+
+    /** Whether nothing waits in the buffer (true while there is none). */
+    private boolean bufferEmpty() {
+        SendBuffer b = buffer;
+        return b == null || b.isEmpty();
+    }
+
+    /** Stops {@code r}'s clock, if any request ever started one. */
+    private void removeTimeout(RequestOp r) {
+        RequestTimeouts t = timeouts;
+        if (t != null) {
+            t.remove(r);
+        }
+    }
+
+    /** Whether the send buffer exists yet (tests: an idle client has none). */
+    boolean hasBuffer() {
+        return buffer != null;
+    }
+
+    /** Whether the request timeouts exist yet (tests: a client that never requested has none). */
+    boolean hasTimeouts() {
+        return timeouts != null;
     }
 
     /** Tests: fresh sessions number their sends from {@code sequence} (to reach the sequences' limit). */
@@ -141,7 +183,11 @@ final class OutboundQueue {
         }
         op.started = true;
         if (owner.state() != ConnectionState.CLOSED) {
-            timeouts.add(op);
+            RequestTimeouts t = timeouts;
+            if (t == null) {
+                t = timeouts = new RequestTimeouts(scheduler, this::onRequestTimeout);
+            }
+            t.add(op);
         }
         submit(op);
     }
@@ -156,9 +202,10 @@ final class OutboundQueue {
             return;
         }
         Connection c = target;
-        if (c != null && buffer.isEmpty() && c.channel().isWritable() && (!keeps(op) || buffer.hasRoomFor(op))) {
+        if (c != null && bufferEmpty() && c.channel().isWritable() && (!keeps(op) || buffer().hasRoomFor(op))) {
             writeAndFlush(c, op);
-        } else if (!buffer.offer(op)) {
+        } else if (!buffer().offer(op)) {
+            SendBuffer buffer = this.buffer;
             int awaiting = buffer.awaiting();
             op.fail(new SendBufferFullException("send buffer full (" + (buffer.size() + awaiting) + "/" + buffer.maxMessages()
                     + " messages, " + (buffer.bytes() + buffer.awaitingBytes()) + "/" + buffer.maxBytes() + " bytes"
@@ -203,13 +250,13 @@ final class OutboundQueue {
         acknowledgeBelow(sendsReceived);
         numbered = true;
         nextSequence = sendsReceived;
-        counters.sendsRetransmitted(buffer.requeueAwaiting());
+        counters.sendsRetransmitted(buffer == null ? 0 : buffer.requeueAwaiting());
         return true;
     }
 
     /** Sends written and not acknowledged when a session could not be resumed. */
     int unacknowledged() {
-        return buffer.awaiting();
+        return awaitingAck();
     }
 
     /**
@@ -217,7 +264,10 @@ final class OutboundQueue {
      * with {@code lost}, as {@code policy} says. The new session numbers its sends if {@code numbered}.
      */
     void sessionLost(UnacknowledgedSends policy, SessionLostException lost, boolean numbered) {
-        if (policy == UnacknowledgedSends.RESEND) {
+        SendBuffer buffer = this.buffer;
+        if (buffer == null) {
+            // nothing was ever kept
+        } else if (policy == UnacknowledgedSends.RESEND) {
             counters.sendsResentAfterSessionLoss(buffer.requeueAwaiting());
         } else {
             counters.sendsFailedOnSessionLoss(buffer.awaiting()); // first: a failed future's callback sees the count
@@ -241,6 +291,10 @@ final class OutboundQueue {
     }
 
     private int acknowledgeBelow(long sequence) {
+        SendBuffer buffer = this.buffer;
+        if (buffer == null) {
+            return 0;
+        }
         int n = 0;
         for (Op<?> s = buffer.oldestAwaiting(); s != null && ((SendOp) s).sequence < sequence; s = s.next) {
             n++;
@@ -274,8 +328,9 @@ final class OutboundQueue {
     /** The client closes gracefully: writes every buffered operation to the open connection, if any; fails the rest. */
     void writeAllBuffered() {
         Connection c = target;
+        SendBuffer buffer = this.buffer;
         if (c != null) {
-            for (Op<?> op; target == c && (op = buffer.poll()) != null; ) {
+            for (Op<?> op; buffer != null && target == c && (op = buffer.poll()) != null; ) {
                 if (!op.isDone()) {
                     writeWithoutFlush(c, op);
                 }
@@ -287,7 +342,7 @@ final class OutboundQueue {
 
     private void writeBufferedWhileWritable() {
         Connection c = target;
-        if (c == null || buffer.isEmpty()) {
+        if (c == null || bufferEmpty()) {
             return;
         }
         boolean wrote = false;
@@ -331,7 +386,7 @@ final class OutboundQueue {
             return null;
         }
         if (op instanceof RequestOp r) {
-            long id = c.registry.register(r);
+            long id = c.registry().register(r);
             r.connection = c;
             counters.requestWritten();
             return new Request(id, r.payload);
@@ -343,13 +398,13 @@ final class OutboundQueue {
         }
         if (nextSequence == Long.MAX_VALUE) {
             // An ACK (a count, at most 2^63-1) could never cover this one: it waits for a new session.
-            buffer.pushFront(s);
+            buffer().pushFront(s);
             target = null;
             owner.onSequencesExhausted(c);
             return null;
         }
         s.sequence = nextSequence++;
-        buffer.retain(s);
+        buffer().retain(s);
         return new Send(s.sequence, s.payload);
     }
 
@@ -380,14 +435,14 @@ final class OutboundQueue {
     }
 
     private RequestOp takeInFlight(Connection c, long id) {
-        RequestOp r = c.registry.remove(id);
+        RequestOp r = c.removeRequest(id);
         if (r == null) {
             counters.answerDropped();
             log.log(Level.DEBUG, () -> c + ": answer to unknown, timed-out or cancelled request " + id + " dropped");
             return null;
         }
         counters.requestsDone(1);
-        timeouts.remove(r);
+        removeTimeout(r);
         return r;
     }
 
@@ -404,13 +459,13 @@ final class OutboundQueue {
     }
 
     private void withdraw(RequestOp r) {
-        timeouts.remove(r);
+        removeTimeout(r);
         if (r.inBuffer) {
             buffer.remove(r);
             return;
         }
         Connection c = r.connection;
-        if (c != null && c.registry.remove(r.id) != null) {
+        if (c != null && c.removeRequest(r.id) != null) {
             counters.requestsDone(1);
             requestDone(c);
         }
@@ -418,7 +473,7 @@ final class OutboundQueue {
 
     /** A request is done one way or another: its deadline no longer matters. */
     void stopClock(RequestOp r) {
-        timeouts.remove(r);
+        removeTimeout(r);
     }
 
     private void onRequestTimeout(RequestOp r) {
@@ -428,7 +483,7 @@ final class OutboundQueue {
         Connection c = r.connection;
         if (r.inBuffer) {
             buffer.remove(r);
-        } else if (c != null && c.registry.remove(r.id) != null) {
+        } else if (c != null && c.removeRequest(r.id) != null) {
             counters.requestsDone(1);
         }
         r.completeExceptionally(new RequestTimeoutException("no response to request " + r.id
@@ -440,7 +495,7 @@ final class OutboundQueue {
     }
 
     private void requestDone(Connection c) {
-        if (c.state() == Connection.State.DRAINING && c.registry.size() == 0) {
+        if (c.state() == Connection.State.DRAINING && c.requestsInFlight() == 0) {
             c.close(new ConnectionLostException("drained after go-away"));
         } else if (owner.state() == ConnectionState.CLOSED && nothingInFlight()) {
             owner.onLastRequestDone();
@@ -460,7 +515,7 @@ final class OutboundQueue {
 
     /** {@code c} is gone: its unanswered requests fail with {@code cause}. */
     void failInFlight(Connection c, Throwable cause) {
-        List<RequestOp> ops = c.registry.drain();
+        List<RequestOp> ops = c.drainRequests();
         counters.requestsDone(ops.size());
         for (RequestOp r : ops) {
             r.fail(cause);
@@ -468,14 +523,20 @@ final class OutboundQueue {
     }
 
     void failBuffered(Throwable cause) {
-        buffer.failAll(cause);
+        if (buffer != null) {
+            buffer.failAll(cause);
+        }
     }
 
     /** The client has closed: fails what is still buffered or awaiting its acknowledgement, and stops the timer. */
     void close(Throwable cause) {
-        buffer.failAll(cause);
-        buffer.failAwaiting(cause);
-        timeouts.cancel();
+        if (buffer != null) {
+            buffer.failAll(cause);
+            buffer.failAwaiting(cause);
+        }
+        if (timeouts != null) {
+            timeouts.cancel();
+        }
     }
 
     /**
@@ -483,21 +544,24 @@ final class OutboundQueue {
      * acknowledgement that an open connection could still bring.
      */
     boolean nothingInFlight() {
-        return counters.requestsInFlightOnLoop() == 0 && (target == null || buffer.awaiting() == 0);
+        return counters.requestsInFlightOnLoop() == 0 && (target == null || awaitingAck() == 0);
     }
 
     /** Operations waiting in the buffer; any thread. */
     int bufferedCount() {
-        return buffer.size();
+        SendBuffer b = buffer;
+        return b == null ? 0 : b.size();
     }
 
     /** Payload bytes waiting in the buffer; any thread. */
     long bufferedBytes() {
-        return buffer.bytes();
+        SendBuffer b = buffer;
+        return b == null ? 0 : b.bytes();
     }
 
     /** Sends written and awaiting their acknowledgement; any thread. */
     int awaitingAck() {
-        return buffer.awaiting();
+        SendBuffer b = buffer;
+        return b == null ? 0 : b.awaiting();
     }
 }

@@ -417,7 +417,7 @@ public final class RealClient implements TetherClient, Connection.Listener, Outb
         Duration delay = reconnect().scheduleAfterHint(Duration.ofMillis(g.reconnectAfterMillis()));
         setState(ConnectionState.DRAINING, c.endpoint, 0, delay,
                 new ConnectionLostException("server " + Connection.describe(c.endpoint) + " is going away: " + g.reason()));
-        if (c.registry.size() == 0) {
+        if (c.requestsInFlight() == 0) {
             c.close(new ConnectionLostException("drained after go-away"));
         }
     }

@@ -9,7 +9,8 @@ import java.util.List;
  * and an id that names both its slot and a per-connection sequence number: {@code sequence << 24 | slot}.
  * Looking an answer up is one array read and one comparison, with no hashing; an id is never reused on a
  * connection (PROTOCOL.md §8), so a late answer to a request that timed out finds its slot empty or taken by
- * another id and is ignored. Allocated on first use, because most idle clients never have a request in flight.
+ * another id and is ignored. Created, and its arrays allocated, at the first request written on the connection
+ * ({@link Connection#registry()}), because most idle clients never have a request in flight.
  * Confined to the client's event loop.
  */
 final class RequestRegistry {

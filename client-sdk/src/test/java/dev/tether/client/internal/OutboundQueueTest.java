@@ -134,6 +134,77 @@ class OutboundQueueTest {
     }
 
     @Test
+    void anIdleConnectedClientHasNoBufferTimeoutsOrRegistryUntilItsFirstRequestOrWaitingSend() throws Exception {
+        queue.sessionStarted(false);
+        queue.connected(connection);
+        queue.completeRequest(connection, 12345, new byte[] {1}); // a stray answer creates nothing either
+        assertThat(queue.hasBuffer()).isFalse();
+        assertThat(queue.hasTimeouts()).isFalse();
+        assertThat(connection.hasRegistry()).isFalse();
+        assertThat(queue.bufferedCount()).isZero();
+        assertThat(queue.awaitingAck()).isZero();
+        assertThat(queue.nothingInFlight()).isTrue();
+
+        SendOp direct = send(1); // written at once, not kept: still no buffer
+        assertThat((Object) ch.readOutbound()).isInstanceOf(Send.class);
+        assertThat(direct).isCompleted();
+        assertThat(queue.hasBuffer()).isFalse();
+
+        RequestOp r = request(2);
+        Request written = ch.readOutbound();
+        assertThat(connection.hasRegistry()).isTrue();
+        assertThat(queue.hasTimeouts()).isTrue();
+        assertThat(queue.hasBuffer()).isFalse();
+        queue.completeRequest(connection, written.id(), new byte[] {5});
+        assertThat(r.get(1, SECONDS)).containsExactly(5);
+        assertThat(counters.requestsInFlight()).isZero();
+
+        queue.disconnected();
+        SendOp waiting = send(3); // the first send that must wait makes the buffer
+        assertThat(queue.hasBuffer()).isTrue();
+        assertThat(queue.bufferedCount()).isEqualTo(1);
+        queue.connected(connection);
+        Send out = ch.readOutbound();
+        assertThat(out.payload()).hasSize(3);
+        assertThat(waiting).isCompleted();
+    }
+
+    @Test
+    void anIdleClientWithResumptionMakesItsBufferAtTheFirstKeptSendAndSessionChangesNeedNone() throws Exception {
+        queue.sessionStarted(true);
+        queue.connected(connection);
+        assertThat(queue.acknowledge(0)).isTrue();
+        assertThat(queue.resumed(0)).isTrue();
+        queue.sessionLost(dev.tether.client.UnacknowledgedSends.FAIL,
+                new dev.tether.client.SessionLostException(new dev.tether.client.SessionLoss(
+                        dev.tether.client.SessionLoss.Kind.NOT_RESUMED, "a", "b", -1, 0, 0)), true);
+        assertThat(queue.unacknowledged()).isZero();
+        assertThat(queue.hasBuffer()).isFalse();
+
+        SendOp kept = send(4); // numbered: kept until its ACK, so the buffer exists from now on
+        Send out = ch.readOutbound();
+        assertThat(out.sequence()).isZero();
+        assertThat(queue.hasBuffer()).isTrue();
+        assertThat(queue.awaitingAck()).isEqualTo(1);
+        assertThat(kept).isNotDone();
+        assertThat(queue.acknowledge(1)).isTrue();
+        assertThat(kept).isCompleted();
+        assertThat(queue.hasTimeouts()).isFalse();
+    }
+
+    @Test
+    void closingAClientThatNeverBufferedOrRequestedNeedsNeither() {
+        queue.connected(connection);
+        state = ConnectionState.CLOSED;
+        queue.close(new ClientClosedException("closed"));
+        queue.failBuffered(new ClientClosedException("closed"));
+        queue.failInFlight(connection, new ConnectionLostException("gone"));
+        assertThat(queue.hasBuffer()).isFalse();
+        assertThat(queue.hasTimeouts()).isFalse();
+        assertThat(connection.hasRegistry()).isFalse();
+    }
+
+    @Test
     void aFullBufferRefusesAtOnceAndSaysWhy() {
         send(1);
         send(1);
@@ -230,7 +301,7 @@ class OutboundQueueTest {
 
         assertThat(r.cancel(false)).isTrue();
         assertThat(counters.requestsInFlight()).isZero();
-        assertThat(connection.registry.size()).isZero();
+        assertThat(connection.requestsInFlight()).isZero();
 
         queue.completeRequest(connection, written.id(), new byte[] {1});
         queue.failRequest(connection, new ErrorMessage(written.id(), ErrorCode.APPLICATION_ERROR, "late"));
