@@ -282,7 +282,7 @@ public final class Floor {
     /** The push fan-out to the load connections. */
     private void pushRows(Child server, Child client, Map<String, Double> r) throws Exception {
         // push fan-out to the same connections
-        long w0 = pushes(client);
+        long w0 = pushCount(client, "pushes");
         Map<String, String> warmPush = server.call(120, "push " + plan.pushesPerSecond() + " " + plan.warmupSeconds() + " " + plan.payload());
         long p0 = awaitPushes(client, w0, (long) num(warmPush, "broadcasts") * plan.loadConnections()); // warm-up ones all in
         Map<String, String> push = server.call(120, "push " + plan.pushesPerSecond() + " " + plan.rateSeconds() + " " + plan.payload());
@@ -304,19 +304,25 @@ public final class Floor {
         return Long.parseLong(agent.call(30, "cpu").get("cpu"));
     }
 
-    private static long pushes(Child client) throws Exception {
-        return Long.parseLong(client.call(30, "pushes").get("pushes"));
+    /** The pushes {@code client} has received so far, by its {@code command} ("pushes", or "natspushes" for jnats). */
+    static long pushCount(Child client, String command) throws Exception {
+        return Long.parseLong(client.call(30, command).get("pushes"));
     }
 
     /** Waits (bounded) until the pushes sent have arrived, or stop arriving. */
     static long awaitPushes(Child client, long before, long expected) throws Exception {
+        return awaitPushes(client, "pushes", before, expected);
+    }
+
+    /** {@link #awaitPushes(Child, long, long)} with the count read by {@code command} (see {@link #pushCount}). */
+    static long awaitPushes(Child client, String command, long before, long expected) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
         long last = -1;
-        long now = pushes(client);
+        long now = pushCount(client, command);
         while (now - before < expected && now != last && System.nanoTime() < deadline) {
             Thread.sleep(200);
             last = now;
-            now = pushes(client);
+            now = pushCount(client, command);
         }
         return now;
     }

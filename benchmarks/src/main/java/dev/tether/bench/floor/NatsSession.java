@@ -58,31 +58,19 @@ final class NatsSession {
             r.put("natsClosedThroughput", requests * 1e9 / Floor.num(closed, "nanos"));
             r.put("natsClosedErrors", Floor.num(closed, "errors"));
 
-            long w0 = Long.parseLong(client.call(30, "natspushes").get("pushes"));
+            long w0 = Floor.pushCount(client, "natspushes");
             Map<String, String> warmPush = pub.call(120, "natspush " + plan.pushesPerSecond() + " " + plan.warmupSeconds() + " " + plan.payload());
-            long p0 = awaitPushes(client, w0, (long) Floor.num(warmPush, "broadcasts") * plan.loadConnections());
+            long p0 = Floor.awaitPushes(client, "natspushes", w0, (long) Floor.num(warmPush, "broadcasts") * plan.loadConnections());
             long c0 = server.procCpuNanos();
             Map<String, String> push = pub.call(120, "natspush " + plan.pushesPerSecond() + " " + plan.rateSeconds() + " " + plan.payload());
             long c1 = server.procCpuNanos();
-            long p1 = awaitPushes(client, p0, (long) Floor.num(push, "broadcasts") * plan.loadConnections());
+            long p1 = Floor.awaitPushes(client, "natspushes", p0, (long) Floor.num(push, "broadcasts") * plan.loadConnections());
             double delivered = p1 - p0;
             r.put("natsPushServerCpu", (c1 - c0) / delivered / 1000);
             r.put("natsPushCore", 100 * (c1 - c0) / Floor.num(push, "nanos"));
             r.put("natsPushDelivered", delivered / (Floor.num(push, "nanos") / 1e9));
         }
         return r;
-    }
-
-    private static long awaitPushes(Child client, long before, long expected) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        long last = -1;
-        long now = Long.parseLong(client.call(30, "natspushes").get("pushes"));
-        while (now - before < expected && now != last && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            last = now;
-            now = Long.parseLong(client.call(30, "natspushes").get("pushes"));
-        }
-        return now;
     }
 
     static void printTable(List<Map<String, Double>> nats, List<Map<String, Double>> tether, Floor.Plan plan) {

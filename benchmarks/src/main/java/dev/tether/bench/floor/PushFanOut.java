@@ -144,13 +144,13 @@ public final class PushFanOut {
              Child client = agent("nats-client-" + round, logs, options, "-Xmx2g")) {
             connectWithin(pub, port);
             client.call(600, "natsclients " + port + " " + CONNECTIONS);
-            long w0 = natsPushes(client);
+            long w0 = Floor.pushCount(client, "natspushes");
             Map<String, String> warm = pub.call(300, "natspush " + BROADCASTS_PER_SECOND + " " + warmup + " " + PAYLOAD);
-            long p0 = awaitNatsPushes(client, w0, (long) Floor.num(warm, "broadcasts") * CONNECTIONS);
+            long p0 = Floor.awaitPushes(client, "natspushes", w0, (long) Floor.num(warm, "broadcasts") * CONNECTIONS);
             long[] t0 = userKernelTicks(server.pid());
             Map<String, String> push = pub.call(300, "natspush " + BROADCASTS_PER_SECOND + " " + seconds + " " + PAYLOAD);
             long[] t1 = userKernelTicks(server.pid());
-            long p1 = awaitNatsPushes(client, p0, (long) Floor.num(push, "broadcasts") * CONNECTIONS);
+            long p1 = Floor.awaitPushes(client, "natspushes", p0, (long) Floor.num(push, "broadcasts") * CONNECTIONS);
             return perDelivery(t0, t1, p1 - p0, Floor.num(push, "nanos"));
         }
     }
@@ -182,21 +182,5 @@ public final class PushFanOut {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
-    }
-
-    private static long natsPushes(Child client) throws Exception {
-        return Long.parseLong(client.call(30, "natspushes").get("pushes"));
-    }
-
-    private static long awaitNatsPushes(Child client, long before, long expected) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        long last = -1;
-        long now = natsPushes(client);
-        while (now - before < expected && now != last && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            last = now;
-            now = natsPushes(client);
-        }
-        return now;
     }
 }
