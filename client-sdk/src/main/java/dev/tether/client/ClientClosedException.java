@@ -22,4 +22,17 @@ public class ClientClosedException extends ClientException {
     public ClientClosedException(String message, Throwable cause) {
         super(Reason.CLOSED, message, cause);
     }
+
+    /**
+     * An exception that may have no stack trace, for one event that fails many operations at once (a close
+     * the application asked for, a connection that ended without an error): made once and shared, with
+     * neither a stack trace nor suppressed exceptions when {@code writableStackTrace} is {@code false}.
+     *
+     * @param message what failed, naming the address, frame or value involved
+     * @param cause the underlying failure, or {@code null}
+     * @param writableStackTrace {@code false} for an exception without stack trace or suppressed exceptions
+     */
+    protected ClientClosedException(String message, Throwable cause, boolean writableStackTrace) {
+        super(Reason.CLOSED, message, cause, writableStackTrace);
+    }
 }

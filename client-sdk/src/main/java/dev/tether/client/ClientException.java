@@ -68,6 +68,21 @@ public abstract class ClientException extends RuntimeException {
         this.reason = reason;
     }
 
+    /**
+     * For the subclasses' shared, stackless variants. An exception made without a stack trace (and without
+     * suppression) may be shared among the many futures one event fails, since nothing about it depends on
+     * who receives it; its message and cause carry what is known.
+     *
+     * @param reason what went wrong, and whether a retry is safe
+     * @param message what failed, naming the address, frame or value involved
+     * @param cause the underlying failure, or {@code null}
+     * @param writableStackTrace {@code false} for an exception with neither a stack trace nor suppressed exceptions
+     */
+    protected ClientException(Reason reason, String message, Throwable cause, boolean writableStackTrace) {
+        super(message, cause, writableStackTrace, writableStackTrace);
+        this.reason = reason;
+    }
+
     /** What went wrong. */
     public Reason reason() {
         return reason;

@@ -43,6 +43,8 @@ final class ClientClose {
     private Future<?> deadline;
     /** Why the client closed itself, for an error no retry can fix; null after close(). */
     private Throwable fatalCause;
+    /** The shared exception of a close the application asked for, once something needed it. */
+    private volatile ClientClosedException closed;
 
     ClientClose(Owner owner, OutboundQueue queue, EventLoops ownLoops) {
         this.owner = owner;
@@ -76,10 +78,20 @@ final class ClientClose {
         fatalCause = cause;
     }
 
-    /** The exception that fails operations once the client is closed. */
+    /**
+     * The exception that fails operations once the client is closed. A close the application asked for makes
+     * one, without a stack trace (it would only show the event loop), and shares it among everything it fails;
+     * a close after a fatal error makes one each time, with the fatal error as its cause.
+     */
     ClientClosedException closedException() {
-        return fatalCause == null ? new ClientClosedException("client closed")
-                : new ClientClosedException("client closed: " + fatalCause.getMessage(), fatalCause);
+        if (fatalCause != null) {
+            return new ClientClosedException("client closed: " + fatalCause.getMessage(), fatalCause);
+        }
+        ClientClosedException e = closed;
+        if (e == null) {
+            closed = e = StacklessExceptions.closed("client closed");
+        }
+        return e;
     }
 
     /**

@@ -277,7 +277,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
                     : new ConnectFailedException("connection to " + describe(endpoint) + " closed during the handshake"));
         } else {
             listener.onLost(this, cause != null ? cause
-                    : new ConnectionLostException("connection to " + describe(endpoint) + " closed by the peer"));
+                    : StacklessExceptions.lost("connection to " + describe(endpoint) + " closed by the peer"));
         }
     }
 
@@ -483,7 +483,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        failPings(new ConnectionLostException("connection to " + describe(endpoint) + " closed"));
+        if (pings != null && !pings.isEmpty()) {
+            failPings(new ConnectionLostException("connection to " + describe(endpoint) + " closed"));
+        }
         ctx.fireChannelInactive();
     }
 

@@ -3,6 +3,7 @@ package dev.tether.client.internal;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.tether.client.ClientClosedException;
 import dev.tether.client.ClientConfig;
@@ -154,6 +155,46 @@ class ClientCloseTest {
         assertThatThrownBy(() -> r.get(1, SECONDS)).cause().isInstanceOf(ClientClosedException.class);
         assertThat(close.future()).isCompleted();
         assertThat(time.pendingDelays()).isEmpty(); // the request's timeout is stopped too
+    }
+
+    @Test
+    void aCloseWithPendingRequestsFailsEachWithOneSharedStacklessClientClosedException() throws Exception {
+        Connection draining = connection();
+        draining.attach(ch);
+        ch.pipeline().addLast(Dialer.CONNECTION_HANDLER, draining);
+        queue.connected(draining);
+        RequestOp first = new RequestOp(queue, new byte[1], CONFIG.requestTimeout().toNanos());
+        RequestOp second = new RequestOp(queue, new byte[1], CONFIG.requestTimeout().toNanos());
+        queue.request(first);
+        queue.request(second);
+        queue.disconnected();
+        state = ConnectionState.CLOSED;
+
+        close.beginGraceful(time, CLOSE_TIMEOUT_NANOS, null);
+        time.forward(Duration.ofSeconds(5));
+
+        Throwable a = failureOf(first);
+        Throwable b = failureOf(second);
+        assertThat(a).isInstanceOf(ClientClosedException.class).hasMessage("client closed").hasNoCause();
+        assertThat(b).isSameAs(a); // made once per close, shared by every operation it fails
+        assertThat(a.getStackTrace()).isEmpty(); // it would only show the event loop
+        a.addSuppressed(new IllegalStateException("added by one receiver"));
+        assertThat(b.getSuppressed()).isEmpty(); // so no receiver can change what another sees
+    }
+
+    @Test
+    void aCloseAfterAFatalErrorKeepsAStackTraceAndMakesAnExceptionForEachOperation() {
+        close.fatal(new IllegalStateException("server refused the protocol version"));
+
+        ClientClosedException e = close.closedException();
+
+        assertThat(e.getStackTrace()).isNotEmpty();
+        assertThat(close.closedException()).isNotSameAs(e);
+    }
+
+    private static Throwable failureOf(RequestOp r) {
+        assertThat(r).isCompletedExceptionally();
+        return catchThrowable(r::join).getCause(); // join wraps it in a CompletionException
     }
 
     @Test

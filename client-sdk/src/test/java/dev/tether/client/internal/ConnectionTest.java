@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.client.ClientClosedException;
 import dev.tether.client.ConnectFailedException;
+import dev.tether.client.ConnectionLostException;
 import dev.tether.client.ClientConfig;
 import dev.tether.client.ConnectionState;
 import dev.tether.protocol.Ack;
@@ -359,5 +360,23 @@ class ConnectionTest {
 
     private static Push push(long sequence) {
         return new Push(null, Push.NO_TIMESTAMP, sequence, new byte[] {(byte) sequence});
+    }
+
+    @Test
+    void anEndWithNoErrorIsReportedWithItsMessageAndNoStackTraceAndFailsAPendingPing() {
+        EmbeddedChannel ch = welcomed(config().build(), 30_000);
+        java.util.concurrent.CompletableFuture<Duration> ping = new java.util.concurrent.CompletableFuture<>();
+        connection.ping(ping, new FakeScheduler(), Duration.ofSeconds(5).toNanos());
+
+        ch.close();
+
+        assertThat(lost).hasSize(1);
+        assertThat(lost.get(0)).isInstanceOf(ConnectionLostException.class)
+                .hasMessage("connection to 127.0.0.1:7000 closed by the peer").hasNoCause();
+        assertThat(lost.get(0).getStackTrace()).isEmpty(); // it would only show the event loop
+        assertThat(ping).isCompletedExceptionally();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(ping::join)).cause()
+                .isInstanceOf(ConnectionLostException.class).hasMessage("connection to 127.0.0.1:7000 closed");
+        ch.finishAndReleaseAll();
     }
 }
