@@ -84,14 +84,6 @@ final class Application {
     }
 
     void opened(Session s) {
-        if (s.serial == null) {
-            try {
-                handler.onOpen(s);
-            } catch (Throwable t) {
-                LOG.log(System.Logger.Level.WARNING, "server handler failed for " + s, t);
-            }
-            return;
-        }
         run(s, () -> handler.onOpen(s));
     }
 
@@ -100,14 +92,6 @@ final class Application {
     }
 
     void closed(Session s, CloseReason reason) {
-        if (s.serial == null) {
-            try {
-                handler.onClose(s, reason);
-            } catch (Throwable t) {
-                LOG.log(System.Logger.Level.WARNING, "server handler failed for " + s, t);
-            }
-            return;
-        }
         run(s, () -> handler.onClose(s, reason));
     }
 
@@ -165,22 +149,25 @@ final class Application {
         });
     }
 
+    /** Calls the handler through {@code call}: in place when handlers run on the event loop, else on the session's executor. */
     private void run(Session s, Runnable call) {
-        Runnable guarded = () -> {
-            try {
-                call.run();
-            } catch (Throwable t) {
-                LOG.log(System.Logger.Level.WARNING, "server handler failed for " + s, t);
-            }
-        };
         if (s.serial == null) {
-            guarded.run();
+            runGuarded(s, call); // no second lambda on the event loop's path (every connect, close and send)
             return;
         }
         try {
-            s.serial.execute(guarded);
+            s.serial.execute(() -> runGuarded(s, call));
         } catch (RejectedExecutionException e) {
             LOG.log(System.Logger.Level.WARNING, "the handler executor refused a call for " + s + "; dropped");
+        }
+    }
+
+    /** Runs {@code call}; a handler's exception is logged, never passed on to the connection. */
+    private static void runGuarded(Session s, Runnable call) {
+        try {
+            call.run();
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, "server handler failed for " + s, t);
         }
     }
 
