@@ -251,11 +251,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
         if (channel == null) {
             close(new ConnectionLostException("closed before it had a socket"));
         } else {
-            if (state == State.OPEN || state == State.DRAINING) {
-                Ack ack = session.ackToWrite(epoch, true);
-                if (ack != null) {
-                    channel.write(ack, channel.voidPromise());
-                }
+            Ack ack = owedAck(true);
+            if (ack != null) {
+                channel.write(ack, channel.voidPromise());
             }
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
@@ -395,14 +393,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
      */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (state == State.OPEN || state == State.DRAINING) {
-            Ack ack = session.ackToWrite(epoch);
-            if (ack != null) {
-                ctx.writeAndFlush(ack, ctx.voidPromise());
-            } else if (!ackTimerArmed && session.ackOwed(epoch)) {
-                ackTimerArmed = true;
-                ctx.executor().schedule(this::ackDelayPassed, ClientSession.ACK_DELAY_NANOS, TimeUnit.NANOSECONDS);
-            }
+        Ack ack = owedAck(false);
+        if (ack != null) {
+            ctx.writeAndFlush(ack, ctx.voidPromise());
+        } else if (!ackTimerArmed && pushesFlow() && session.ackOwed(epoch)) {
+            ackTimerArmed = true;
+            ctx.executor().schedule(this::ackDelayPassed, ClientSession.ACK_DELAY_NANOS, TimeUnit.NANOSECONDS);
         }
         ctx.fireChannelReadComplete();
     }
@@ -410,12 +406,23 @@ final class Connection extends ChannelInboundHandlerAdapter implements Heartbeat
     /** The ACK timer: writes what is owed by now (nothing if a batch's ACK covered it meanwhile). */
     private void ackDelayPassed() {
         ackTimerArmed = false;
-        if ((state == State.OPEN || state == State.DRAINING) && channel.isActive()) {
-            Ack ack = session.ackToWrite(epoch, true);
-            if (ack != null) {
-                channel.writeAndFlush(ack, channel.voidPromise());
-            }
+        Ack ack = channel.isActive() ? owedAck(true) : null;
+        if (ack != null) {
+            channel.writeAndFlush(ack, channel.voidPromise());
         }
+    }
+
+    /** Whether pushes are taken and acknowledged on this connection: it is welcomed and not closing. */
+    private boolean pushesFlow() {
+        return state == State.OPEN || state == State.DRAINING;
+    }
+
+    /**
+     * The push ACK to write now on this connection, or null (see {@link ClientSession#ackToWrite(int, boolean)}):
+     * with {@code evenIfItMayWait}, whatever is owed; without, only one that may not wait.
+     */
+    private Ack owedAck(boolean evenIfItMayWait) {
+        return pushesFlow() ? session.ackToWrite(epoch, evenIfItMayWait) : null;
     }
 
     /** An ERROR with id 0: the server refuses or ends the connection; some reasons no retry can fix. */
